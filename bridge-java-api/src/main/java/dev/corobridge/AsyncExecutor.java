@@ -1,0 +1,366 @@
+package dev.corobridge;
+
+import dev.corobridge.internal.Checks;
+import dev.corobridge.internal.Providers;
+import dev.corobridge.spi.ExecutorConfig;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * An executor for asynchronous and blocking tasks with a bounded number of tasks in flight, driven
+ * from Java through {@link CompletableFuture}s and from Kotlin, on the very same object, through
+ * suspend functions and flows ({@code dev.corobridge.coroutines}).
+ *
+ * <p>An async task ({@link AsyncTask}) returns a {@link CompletionStage}; while that stage is pending
+ * the task holds a <em>worker slot</em> but no thread. A blocking task ({@link Callable}) holds a slot
+ * and a thread of the executor's blocking pool. {@code maxWorkers} bounds the tasks in flight of both
+ * kinds together; named <em>lanes</em> bound subsets of them further, and an {@link AsyncSemaphore}
+ * can bound tasks across executors.
+ *
+ * <pre>{@code
+ * try (AsyncExecutor executor = AsyncExecutor.builder().maxWorkers(32).lane("image", 4).build()) {
+ *   CompletableFuture<String> page = executor.submit(() -> http.sendAsync(request, ofString()).thenApply(HttpResponse::body));
+ *   CompletableFuture<byte[]> image = executor.submitBlocking(() -> Files.readAllBytes(path),
+ *       TaskOptions.builder().lane("image").build());
+ *   List<Integer> lengths = executor.map(url -> http.sendAsync(get(url), ofString()).thenApply(r -> r.body().length()), urls).join();
+ * } // close(): no new work, waits for the accepted work to finish
+ * }</pre>
+ *
+ * <p><b>Threads.</b> An async task's {@code call()} and a map function's {@code apply} run on a
+ * non-blocking worker thread and must not block; blocking tasks run on a blocking worker thread and
+ * are interrupted when cancelled. Returned futures complete on whichever thread finished the work;
+ * use the {@code …Async} methods of {@link CompletableFuture} to move continuations elsewhere.
+ *
+ * <p><b>Cancellation.</b> {@code future.cancel(true)} (or any completion of a returned future from
+ * outside) cancels the task: an async task's stage is cancelled, a blocking task's thread is
+ * interrupted. The task's worker slot and permits are released only when it has really stopped.
+ *
+ * <p><b>Exceptions.</b> Futures fail with the task's own exception, so {@code join()} throws
+ * {@link java.util.concurrent.CompletionException} and {@code get()}
+ * {@link java.util.concurrent.ExecutionException} with it as the cause. Methods that accept work
+ * throw {@link ExecutorShutdownException} once the executor is shut down, {@link NullPointerException}
+ * for a null argument and {@link IllegalArgumentException} for an unknown lane.
+ *
+ * <p><b>Memory consistency effects:</b> actions in a thread before submitting a task
+ * <i>happen-before</i> the task starts, which in turn <i>happen-before</i> the result is retrieved
+ * from its future.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface AsyncExecutor extends AutoCloseable, Executor {
+
+  /**
+   * Creates a running executor with the given bound on tasks in flight, using the engine found on
+   * the class path.
+   *
+   * @param maxWorkers the most tasks in flight at once, {@code >= 1}
+   * @throws IllegalArgumentException if {@code maxWorkers < 1}
+   * @throws IllegalStateException    if no engine is on the class path
+   */
+  static AsyncExecutor create(int maxWorkers) {
+    return builder().maxWorkers(maxWorkers).build();
+  }
+
+  /** Returns a builder for an executor: {@code maxWorkers} 64, no lanes, failures of fire-and-forget work logged. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------------------------------- single tasks
+
+  /**
+   * Submits an async task with default options.
+   *
+   * @return a future that completes with the stage's outcome
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if {@code task} is null
+   */
+  <T> CompletableFuture<T> submit(AsyncTask<T> task);
+
+  /**
+   * Submits an async task with the given lane, retry policy, timeout and semaphore.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if an argument is null
+   * @throws IllegalArgumentException  if {@code options} names a lane this executor does not have
+   */
+  <T> CompletableFuture<T> submit(AsyncTask<T> task, TaskOptions options);
+
+  /**
+   * Submits a blocking task with default options. It runs on a blocking worker thread, which is
+   * interrupted if the future is cancelled.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if {@code task} is null
+   */
+  <T> CompletableFuture<T> submitBlocking(Callable<T> task);
+
+  /**
+   * Submits a blocking task with the given options.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if an argument is null
+   * @throws IllegalArgumentException  if {@code options} names a lane this executor does not have
+   */
+  <T> CompletableFuture<T> submitBlocking(Callable<T> task, TaskOptions options);
+
+  // ---------------------------------------------------------------------------------------- batches
+
+  /**
+   * Applies {@code fn} to every item, at most {@code maxWorkers} at once, and completes with the
+   * results in input order ({@code []} for empty input). The first failure in time fails the returned
+   * future with that exception and cancels the items still running or not yet started; cancelling the
+   * returned future cancels them too.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if an argument is null
+   */
+  <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
+
+  /**
+   * Like {@link #map(AsyncFunction, Iterable)}, with task options for every item, a window of items in
+   * flight and a timeout for the whole batch (which then fails with
+   * {@link java.util.concurrent.TimeoutException}).
+   */
+  <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
+
+  /**
+   * Applies {@code fn} to pairs taken from both inputs in step, stopping at the shorter, with the same
+   * order and failure rules as {@link #map(AsyncFunction, Iterable)}.
+   */
+  <A, B, R> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
+                                           Iterable<? extends A> first, Iterable<? extends B> second);
+
+  /**
+   * Like {@link #map(AsyncFunction, Iterable)} for a blocking function, which runs on blocking worker
+   * threads and is interrupted when its item is cancelled.
+   */
+  <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
+
+  /** Like {@link #mapBlocking(BlockingFunction, Iterable)} with options. */
+  <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
+
+  /**
+   * Streams the results of {@code fn} over {@code items} in input order, as they become available.
+   * Items are pulled lazily (an infinite {@code Iterable} is fine) and at most {@code maxWorkers}
+   * are in flight or waiting to be consumed. Closing the stream, or a short-circuiting terminal
+   * operation, cancels the items in flight and stops pulling. A failed item makes the stream throw
+   * its exception (a checked one wrapped in {@link java.util.concurrent.CompletionException}) and
+   * cancels the rest. Use the stream in try-with-resources unless it is consumed to the end.
+   *
+   * <pre>{@code
+   * try (Stream<Row> rows = executor.mapIter(this::load, ids)) {
+   *   rows.limit(100).forEach(this::show);
+   * }
+   * }</pre>
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   */
+  <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
+
+  /** Like {@link #mapIter(AsyncFunction, Iterable)} with options: {@code window} bounds the items in flight. */
+  <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
+
+  // ---------------------------------------------------------------------------------------- waiting
+
+  /**
+   * Returns futures that complete in completion order: the <i>i</i>-th completes with the outcome
+   * (value or exception) of the <i>i</i>-th input to complete. Does not block and never cancels the inputs.
+   *
+   * <pre>{@code
+   * for (CompletableFuture<Page> next : executor.asCompleted(pages)) {
+   *   show(next.join());   // fastest first
+   * }
+   * }</pre>
+   *
+   * @throws NullPointerException if {@code futures} or one of them is null
+   */
+  <T> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures);
+
+  /**
+   * Completes with the futures that are done and those still pending once the strategy is met.
+   * Never cancels the inputs; empty input completes at once with both sets empty.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy);
+
+  /**
+   * Like {@link #waitFor(Collection, WaitStrategy)}, but when {@code timeout} expires first it
+   * completes (normally, never with an exception) with the partition at that moment.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout);
+
+  // ---------------------------------------------------------------------------------------- bridging
+
+  /**
+   * Runs the task under this executor's limits and blocks the calling thread until it completes.
+   * An unchecked failure is rethrown as is, a checked one wrapped in
+   * {@link java.util.concurrent.CompletionException}; if the calling thread is interrupted the task is
+   * cancelled and {@link java.util.concurrent.CancellationException} is thrown with the interrupt
+   * status kept.
+   *
+   * <p>From a blocking task of this executor it runs safely: the calling task lends its worker slot
+   * to the work it waits for. From a non-blocking worker of this executor (an async task's
+   * {@code call()}, a Kotlin coroutine on it) it throws {@link IllegalStateException}, because blocking
+   * that thread could stall every task; compose the future from {@link #submit} instead.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   */
+  <T> T runBlocking(AsyncTask<T> task);
+
+  /**
+   * Starts fire-and-forget work: like {@link #submit(AsyncTask)}, and a failure (other than
+   * cancellation) is also handed to the {@code onUncaughtError} handler, never silently lost.
+   */
+  <T> CompletableFuture<T> spawn(AsyncTask<T> task);
+
+  /**
+   * Like {@link #spawn(AsyncTask)} on the named lane.
+   *
+   * @throws IllegalArgumentException if the executor has no such lane
+   */
+  <T> CompletableFuture<T> spawn(String lane, AsyncTask<T> task);
+
+  /**
+   * Runs {@code fn} on a blocking-capable worker (never on the caller's thread); if it returns a
+   * {@link CompletionStage}, the returned future follows that stage, else it completes with the value.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   */
+  <T> CompletableFuture<T> callAppropriately(Callable<?> fn);
+
+  /**
+   * Runs the command as a fire-and-forget blocking task; a failure goes to the {@code onUncaughtError}
+   * handler.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   */
+  @Override
+  void execute(Runnable command);
+
+  // ---------------------------------------------------------------------------------------- lifecycle
+
+  /**
+   * Stops accepting work. Idempotent. Started tasks finish; with {@code cancelFutures}, tasks that
+   * have not started are cancelled (their futures report {@code isCancelled()}); with {@code wait},
+   * blocks until every accepted task has finished.
+   *
+   * @throws IllegalStateException if {@code wait} is set and the caller is a task of this executor,
+   *                               which would wait for itself
+   */
+  void shutdown(boolean wait, boolean cancelFutures);
+
+  /** A future that completes once the executor is shut down and every accepted task has finished. */
+  CompletableFuture<Void> termination();
+
+  /** Whether the executor still accepts work. */
+  boolean isRunning();
+
+  /** Whether the executor is shut down and every accepted task has finished. */
+  boolean isTerminated();
+
+  /** Returns a snapshot of the executor's counters. */
+  ExecutorStats stats();
+
+  /** Same as {@code shutdown(true, false)}: no new work, then waits for the accepted work to finish. */
+  @Override
+  void close();
+
+  /**
+   * Configures and builds an {@link AsyncExecutor}. Not thread-safe.
+   *
+   * <pre>{@code
+   * AsyncExecutor executor = AsyncExecutor.builder()
+   *     .name("crawler")
+   *     .maxWorkers(64)
+   *     .lane("gallery", 4)
+   *     .lane("image", 8)
+   *     .onUncaughtError(e -> log.warn("background task failed", e))
+   *     .build();
+   * }</pre>
+   */
+  final class Builder {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Consumer<Throwable> LOG_UNCAUGHT = error ->
+        System.getLogger("dev.corobridge").log(System.Logger.Level.ERROR, "Uncaught failure in fire-and-forget task", error);
+
+    private int maxWorkers = 64;
+    private String name;
+    private final Map<String, Integer> lanes = new LinkedHashMap<>();
+    private Consumer<Throwable> onUncaughtError = LOG_UNCAUGHT;
+
+    Builder() {}
+
+    /**
+     * Sets the most tasks in flight at once (default 64).
+     *
+     * @throws IllegalArgumentException if {@code maxWorkers < 1}
+     */
+    public Builder maxWorkers(int maxWorkers) {
+      this.maxWorkers = Checks.atLeast(maxWorkers, 1, "maxWorkers");
+      return this;
+    }
+
+    /**
+     * Declares a lane: a named limit on how many tasks that run under it are in flight at once
+     * (they count against {@code maxWorkers} too).
+     *
+     * @throws NullPointerException     if {@code name} is null
+     * @throws IllegalArgumentException if {@code maxConcurrency < 1} or the lane was already declared
+     */
+    public Builder lane(String name, int maxConcurrency) {
+      Checks.notNull(name, "name");
+      Checks.atLeast(maxConcurrency, 1, "maxConcurrency");
+      if (lanes.putIfAbsent(name, maxConcurrency) != null) {
+        throw new IllegalArgumentException("lane \"" + name + "\" is already declared");
+      }
+      return this;
+    }
+
+    /** Names the executor for thread names and diagnostics. @throws NullPointerException if {@code name} is null */
+    public Builder name(String name) {
+      this.name = Checks.notNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Sets who receives failures of fire-and-forget work ({@code spawn}, {@code execute}); by default
+     * they are logged through {@link System.Logger} {@code dev.corobridge}. The handler runs on the
+     * thread that finished the task and should not block; what it throws is logged.
+     *
+     * @throws NullPointerException if {@code handler} is null
+     */
+    public Builder onUncaughtError(Consumer<Throwable> handler) {
+      this.onUncaughtError = Checks.notNull(handler, "handler");
+      return this;
+    }
+
+    /** Returns the settings collected so far, for an {@link dev.corobridge.spi.AsyncExecutorProvider}. */
+    public ExecutorConfig toConfig() {
+      String n = name != null ? name : "corobridge-" + COUNTER.incrementAndGet();
+      return new ExecutorConfig(maxWorkers, n, lanes, onUncaughtError);
+    }
+
+    /**
+     * Builds a running executor with the engine found on the class path.
+     *
+     * @throws IllegalStateException if no engine is on the class path
+     */
+    public AsyncExecutor build() {
+      return Providers.get().create(toConfig());
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.corobridge;
+
+/**
+ * A function of one argument that may block the thread running it, as used by
+ * {@link AsyncExecutor#mapBlocking(BlockingFunction, Iterable)}. It runs on a blocking-capable
+ * worker thread and is interrupted when its item is cancelled.
+ *
+ * @param <A> the type of the argument
+ * @param <R> the type of the result
+ */
+@FunctionalInterface
+public interface BlockingFunction<A, R> {
+  /**
+   * Computes the result for one argument, blocking if needed.
+   *
+   * @param arg the argument
+   * @return the result
+   * @throws Exception if the computation fails
+   */
+  R apply(A arg) throws Exception;
+}

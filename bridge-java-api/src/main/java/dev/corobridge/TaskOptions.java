@@ -1,0 +1,160 @@
+package dev.corobridge;
+
+import dev.corobridge.internal.Checks;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * How one task runs: on which lane, with which retry policy, timeout and shared semaphore, under
+ * which name. Immutable and thread-safe; build one with {@link #builder()} and share it freely.
+ *
+ * <pre>{@code
+ * TaskOptions options = TaskOptions.builder()
+ *     .lane("image")
+ *     .retry(RetryPolicy.exponential(3, Duration.ofMillis(100)))
+ *     .timeout(Duration.ofSeconds(5))
+ *     .semaphore(apiLimit)
+ *     .build();
+ * executor.submit(() -> fetch(url), options);
+ * }</pre>
+ *
+ * <p>The timeout bounds the whole task, counted from submission (for {@code map} items, from the
+ * moment the item is taken up): waiting for a slot, every attempt and every back-off. On expiry the
+ * task's future fails with {@link java.util.concurrent.TimeoutException} and the work is cancelled.
+ */
+public final class TaskOptions {
+  private static final TaskOptions DEFAULTS = new Builder().build();
+
+  private final String lane;
+  private final RetryPolicy retry;
+  private final Duration timeout;
+  private final AsyncSemaphore semaphore;
+  private final String name;
+
+  private TaskOptions(Builder builder) {
+    this.lane = builder.lane;
+    this.retry = builder.retry;
+    this.timeout = builder.timeout;
+    this.semaphore = builder.semaphore;
+    this.name = builder.name;
+  }
+
+  /** Returns the options with nothing set: default lane, no retry, no timeout, no semaphore. */
+  public static TaskOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a new builder with nothing set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder that starts from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.lane = lane;
+    b.retry = retry;
+    b.timeout = timeout;
+    b.semaphore = semaphore;
+    b.name = name;
+    return b;
+  }
+
+  /** The lane the task runs under, if any. */
+  public Optional<String> lane() {
+    return Optional.ofNullable(lane);
+  }
+
+  /** The retry policy; {@link RetryPolicy#none()} unless set. */
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  /** The timeout of the whole task, if any. */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /** The shared semaphore each attempt takes a permit from, if any. */
+  public Optional<AsyncSemaphore> semaphore() {
+    return Optional.ofNullable(semaphore);
+  }
+
+  /** The task's name, used in diagnostics, if any. */
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
+  }
+
+  @Override
+  public String toString() {
+    StringJoiner s = new StringJoiner(", ", "TaskOptions[", "]");
+    if (lane != null) s.add("lane=" + lane);
+    if (retry != RetryPolicy.none()) s.add("retry=" + retry);
+    if (timeout != null) s.add("timeout=" + timeout);
+    if (semaphore != null) s.add("semaphore=" + semaphore);
+    if (name != null) s.add("name=" + name);
+    return s.toString();
+  }
+
+  /** Builds {@link TaskOptions}. Not thread-safe; each {@link #build()} returns an immutable snapshot. */
+  public static final class Builder {
+    private String lane;
+    private RetryPolicy retry = RetryPolicy.none();
+    private Duration timeout;
+    private AsyncSemaphore semaphore;
+    private String name;
+
+    private Builder() {}
+
+    /**
+     * Runs the task under the named lane, which must have been declared with
+     * {@link AsyncExecutor.Builder#lane(String, int)}; an unknown lane is refused when the task is submitted.
+     *
+     * @throws NullPointerException if {@code lane} is null
+     */
+    public Builder lane(String lane) {
+      this.lane = Checks.notNull(lane, "lane");
+      return this;
+    }
+
+    /** Retries failed attempts as the policy says. @throws NullPointerException if {@code retry} is null */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Checks.notNull(retry, "retry");
+      return this;
+    }
+
+    /**
+     * Bounds the whole task, retries included.
+     *
+     * @throws NullPointerException     if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Checks.positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Makes each attempt take a permit of the shared semaphore before it takes a worker slot, and
+     * release it when the attempt has really finished.
+     *
+     * @throws NullPointerException if {@code semaphore} is null
+     */
+    public Builder semaphore(AsyncSemaphore semaphore) {
+      this.semaphore = Checks.notNull(semaphore, "semaphore");
+      return this;
+    }
+
+    /** Names the task for diagnostics. @throws NullPointerException if {@code name} is null */
+    public Builder name(String name) {
+      this.name = Checks.notNull(name, "name");
+      return this;
+    }
+
+    /** Returns the options built so far. */
+    public TaskOptions build() {
+      return new TaskOptions(this);
+    }
+  }
+}

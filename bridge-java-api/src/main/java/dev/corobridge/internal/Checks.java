@@ -1,0 +1,40 @@
+package dev.corobridge.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Argument checks that name the parameter and the allowed range. Not part of the public API. */
+public final class Checks {
+  private Checks() {}
+
+  /** Returns {@code value}, or throws {@link NullPointerException} naming {@code name}. */
+  public static <T> T notNull(T value, String name) {
+    return Objects.requireNonNull(value, () -> name + " must not be null");
+  }
+
+  /** Returns {@code value} if it is at least {@code min}, else throws naming the parameter and range. */
+  public static int atLeast(int value, int min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is neither null nor negative. */
+  public static Duration nonNegative(Duration value, String name) {
+    notNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is neither null, zero nor negative. */
+  public static Duration positive(Duration value, String name) {
+    notNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be > 0, was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.corobridge.spi;
+
+import dev.corobridge.AsyncExecutor;
+
+/**
+ * A runtime that can create {@link AsyncExecutor}s. {@link AsyncExecutor#create(int)} and
+ * {@link AsyncExecutor.Builder#build()} find providers with {@link java.util.ServiceLoader}
+ * (a {@code META-INF/services/dev.corobridge.spi.AsyncExecutorProvider} entry) and use the one with
+ * the highest {@link #priority()}.
+ */
+public interface AsyncExecutorProvider {
+  /**
+   * Creates a running executor with the given configuration.
+   *
+   * @param config the validated settings
+   * @return a new executor, already accepting work
+   */
+  AsyncExecutor create(ExecutorConfig config);
+
+  /** Higher wins when several providers are on the class path. The coroutine engine uses 100. */
+  default int priority() {
+    return 0;
+  }
+}

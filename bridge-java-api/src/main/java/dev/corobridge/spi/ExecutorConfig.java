@@ -1,0 +1,66 @@
+package dev.corobridge.spi;
+
+import dev.corobridge.internal.Checks;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The settings an {@link dev.corobridge.AsyncExecutor.Builder} collected, handed to an
+ * {@link AsyncExecutorProvider} to create the executor. Immutable and thread-safe.
+ */
+public final class ExecutorConfig {
+  private final int maxWorkers;
+  private final String name;
+  private final Map<String, Integer> lanes;
+  private final Consumer<Throwable> uncaughtErrorHandler;
+
+  /**
+   * Creates a configuration.
+   *
+   * @param maxWorkers           the most tasks in flight, {@code >= 1}
+   * @param name                 the executor's name, used in thread names and diagnostics
+   * @param lanes                lane name to its concurrency limit ({@code >= 1} each), in declaration order
+   * @param uncaughtErrorHandler receives failures of fire-and-forget work
+   * @throws NullPointerException     if an argument is null
+   * @throws IllegalArgumentException if a limit is below 1
+   */
+  public ExecutorConfig(int maxWorkers, String name, Map<String, Integer> lanes,
+                        Consumer<Throwable> uncaughtErrorHandler) {
+    this.maxWorkers = Checks.atLeast(maxWorkers, 1, "maxWorkers");
+    this.name = Checks.notNull(name, "name");
+    Map<String, Integer> copy = new LinkedHashMap<>();
+    Checks.notNull(lanes, "lanes").forEach((lane, limit) -> {
+      Checks.notNull(lane, "lane");
+      copy.put(lane, Checks.atLeast(Checks.notNull(limit, "maxConcurrency"), 1, "maxConcurrency of lane " + lane));
+    });
+    this.lanes = Collections.unmodifiableMap(copy);
+    this.uncaughtErrorHandler = Checks.notNull(uncaughtErrorHandler, "uncaughtErrorHandler");
+  }
+
+  /** The most tasks in flight at once. */
+  public int maxWorkers() {
+    return maxWorkers;
+  }
+
+  /** The executor's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Lane name to concurrency limit, in declaration order; unmodifiable. */
+  public Map<String, Integer> lanes() {
+    return lanes;
+  }
+
+  /** Receives failures of fire-and-forget work ({@code spawn}, {@code execute}). */
+  public Consumer<Throwable> uncaughtErrorHandler() {
+    return uncaughtErrorHandler;
+  }
+
+  @Override
+  public String toString() {
+    return "ExecutorConfig[name=" + name + ", maxWorkers=" + maxWorkers + ", lanes=" + lanes + "]";
+  }
+}
