@@ -1,0 +1,437 @@
+package dev.corobridge.coroutines
+
+import dev.corobridge.AsyncBiFunction
+import dev.corobridge.AsyncExecutor
+import dev.corobridge.AsyncFunction
+import dev.corobridge.AsyncTask
+import dev.corobridge.BlockingFunction
+import dev.corobridge.ExecutorStats
+import dev.corobridge.MapOptions
+import dev.corobridge.TaskOptions
+import dev.corobridge.WaitResult
+import dev.corobridge.WaitStrategy
+import dev.corobridge.coroutines.internal.ClosingStream
+import dev.corobridge.coroutines.internal.Engine
+import dev.corobridge.coroutines.internal.Failed
+import dev.corobridge.coroutines.internal.OrderedStream
+import dev.corobridge.coroutines.internal.TaskFuture
+import dev.corobridge.coroutines.internal.TaskPlan
+import dev.corobridge.coroutines.internal.awaitBlocking
+import dev.corobridge.coroutines.internal.awaitOutcome
+import dev.corobridge.coroutines.internal.completionOrder
+import dev.corobridge.coroutines.internal.isMet
+import dev.corobridge.coroutines.internal.runOrderedBatch
+import dev.corobridge.coroutines.internal.waitForFutures
+import dev.corobridge.internal.Checks
+import dev.corobridge.spi.ExecutorConfig
+import java.time.Duration
+import java.util.Spliterator
+import java.util.Spliterators
+import java.util.concurrent.Callable
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionException
+import java.util.concurrent.CompletionStage
+import java.util.function.Consumer
+import java.util.stream.Stream
+import java.util.stream.StreamSupport
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.async
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeoutOrNull
+
+/**
+ * The kotlinx.coroutines engine of [AsyncExecutor]. Java code sees it only as an [AsyncExecutor];
+ * Kotlin code drives the very same object through suspend functions and flows, and tasks from both
+ * count against the same `maxWorkers`, lanes and lifecycle.
+ *
+ * ```kotlin
+ * withAsyncExecutor(maxWorkers = 16) {
+ *     val pages = map(urls) { url -> client.get(url) }          // in input order, 16 at a time
+ *     mapIter(ids) { id -> load(id) }.take(10).collect(::show)  // lazily, cancels the rest on exit
+ *     val report = async(TaskOptions.builder().lane("reports").build()) { buildReport() }
+ *     println(report.await())
+ * }
+ * ```
+ *
+ * Every unit of work is a child coroutine of the executor's own supervisor job, started on
+ * [kotlinx.coroutines.Dispatchers.Default]; blocking calls run on an elastic view of
+ * [kotlinx.coroutines.Dispatchers.IO] and are interrupted on cancellation. The executor creates no
+ * threads of its own. Create one with [CoroutineAsyncExecutor], [withAsyncExecutor] or
+ * [AsyncExecutor.create]. This class is thread-safe.
+ */
+public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig) : AsyncExecutor {
+  private val engine = Engine(config, this)
+
+  /** The executor's name, from [AsyncExecutor.Builder.name]. */
+  public val name: String get() = engine.name
+
+  /** The most tasks in flight at once. */
+  public val maxWorkers: Int get() = engine.maxWorkers
+
+  // =========================================================================================== Java API
+
+  override fun <T> submit(task: AsyncTask<T>): CompletableFuture<T> = submit(task, TaskOptions.defaults())
+
+  override fun <T> submit(task: AsyncTask<T>, options: TaskOptions): CompletableFuture<T> {
+    Checks.notNull(task, "task")
+    val plan = engine.plan(Checks.notNull(options, "options"))
+    return engine.submitTask(plan, spawned = false) { engine.callAsync(task::call) }
+  }
+
+  override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
+
+  override fun <T> submitBlocking(task: Callable<T>, options: TaskOptions): CompletableFuture<T> {
+    Checks.notNull(task, "task")
+    val plan = engine.plan(Checks.notNull(options, "options"))
+    return engine.submitTask(plan, spawned = false) { engine.callBlocking(task) }
+  }
+
+  override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
+    map(fn, items, MapOptions.defaults())
+
+  override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
+    Checks.notNull(fn, "fn")
+    return submitBatch(Checks.notNull(items, "items").toList(), options) { item -> engine.callAsync { fn.apply(item) } }
+  }
+
+  override fun <A, B, R> map(fn: AsyncBiFunction<in A, in B, out R>, first: Iterable<A>, second: Iterable<B>): CompletableFuture<List<R>> {
+    Checks.notNull(fn, "fn")
+    val pairs = Checks.notNull(first, "first").zip(Checks.notNull(second, "second"))
+    return submitBatch(pairs, MapOptions.defaults()) { (a, b) -> engine.callAsync { fn.apply(a, b) } }
+  }
+
+  override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
+    mapBlocking(fn, items, MapOptions.defaults())
+
+  override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
+    Checks.notNull(fn, "fn")
+    return submitBatch(Checks.notNull(items, "items").toList(), options) { item -> engine.callBlocking { fn.apply(item) } }
+  }
+
+  private fun <A, R> submitBatch(input: List<A>, options: MapOptions, call: suspend (A) -> Any?): CompletableFuture<List<R>> {
+    Checks.notNull(options, "options")
+    val plan = engine.plan(options.task())
+    engine.ensureRunning()
+    if (input.isEmpty()) return CompletableFuture.completedFuture(emptyList())
+    val window = windowOf(options)
+    val timeout = timeoutNanosOf(options)
+    val future = TaskFuture<List<R>>()
+    future.job = engine.launchUnit {
+      val outcome = try {
+        engine.runOrderedBatch(input, window, plan, timeout, call)
+      } catch (e: CancellationException) {
+        Failed(e)
+      }
+      future.completeWith(outcome)
+    }
+    return future
+  }
+
+  override fun <A, R> mapIter(fn: AsyncFunction<in A, out R>, items: Iterable<A>): Stream<R> = mapIter(fn, items, MapOptions.defaults())
+
+  override fun <A, R> mapIter(fn: AsyncFunction<in A, out R>, items: Iterable<A>, options: MapOptions): Stream<R> {
+    Checks.notNull(fn, "fn")
+    Checks.notNull(items, "items")
+    Checks.notNull(options, "options")
+    val stream = OrderedStream(engine, items.iterator(), windowOf(options), engine.plan(options.task()), timeoutNanosOf(options)) { item: A ->
+      engine.callAsync { fn.apply(item) }
+    }
+    val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
+      @Suppress("UNCHECKED_CAST")
+      override fun tryAdvance(action: Consumer<in R>): Boolean {
+        val outcome = stream.nextBlocking()
+        if (outcome === OrderedStream.END) return false
+        if (outcome is Failed) {
+          stream.cancel()
+          val e = outcome.error
+          throw if (e is RuntimeException || e is Error) e else CompletionException(e)
+        }
+        action.accept(outcome as R)
+        return true
+      }
+    }
+    return ClosingStream(StreamSupport.stream(spliterator, false).onClose(stream::cancel))
+  }
+
+  override fun <T> asCompleted(futures: Collection<CompletionStage<out T>>): List<CompletableFuture<T>> {
+    Checks.notNull(futures, "futures")
+    return completionOrder(futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") })
+  }
+
+  override fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy): CompletableFuture<WaitResult<T>> =
+    waitFor(futures, strategy, -1L)
+
+  override fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy, timeout: Duration): CompletableFuture<WaitResult<T>> =
+    waitFor(futures, strategy, Checks.nonNegative(timeout, "timeout").toNanos())
+
+  private fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy, timeoutNanos: Long): CompletableFuture<WaitResult<T>> {
+    Checks.notNull(futures, "futures")
+    Checks.notNull(strategy, "strategy")
+    val list = futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") }
+    return waitForFutures(list, strategy, timeoutNanos, engine.timerScope)
+  }
+
+  override fun <T> runBlocking(task: AsyncTask<T>): T {
+    Checks.notNull(task, "task")
+    return engine.awaitFromThread { submit(task) }
+  }
+
+  override fun <T> spawn(task: AsyncTask<T>): CompletableFuture<T> {
+    Checks.notNull(task, "task")
+    return engine.submitTask(TaskPlan.PLAIN, spawned = true) { engine.callAsync(task::call) }
+  }
+
+  override fun <T> spawn(lane: String, task: AsyncTask<T>): CompletableFuture<T> {
+    val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
+    Checks.notNull(task, "task")
+    return engine.submitTask(plan, spawned = true) { engine.callAsync(task::call) }
+  }
+
+  override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
+    Checks.notNull(fn, "fn")
+    return engine.submitTask(TaskPlan.PLAIN, spawned = false) {
+      val result = engine.callBlocking(fn)
+      if (result is CompletionStage<*>) result.awaitOutcome() else result
+    }
+  }
+
+  override fun execute(command: Runnable) {
+    Checks.notNull(command, "command")
+    engine.submitTask<Any?>(TaskPlan.PLAIN, spawned = true) { engine.callBlocking { command.run() } }
+  }
+
+  override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)
+
+  override fun termination(): CompletableFuture<Void> {
+    @Suppress("UNCHECKED_CAST")
+    return engine.termination.thenApply { null } as CompletableFuture<Void>
+  }
+
+  override fun isRunning(): Boolean = engine.isRunning
+
+  override fun isTerminated(): Boolean = engine.termination.isDone
+
+  override fun stats(): ExecutorStats = engine.stats()
+
+  override fun close(): Unit = engine.shutdown(wait = true, cancelFutures = false)
+
+  override fun toString(): String {
+    val s = engine.stats()
+    val state = when {
+      engine.termination.isDone -> "terminated"
+      engine.isRunning -> "running"
+      else -> "shutting down"
+    }
+    return "CoroutineAsyncExecutor[$name, $state, maxWorkers=$maxWorkers, running=${s.running()}, queued=${s.queued()}]"
+  }
+
+  // =========================================================================================== Kotlin API
+
+  /**
+   * Starts [block] as a task under [options] and returns its [Deferred]. The block runs in a child
+   * scope of the executor (not of the caller): cancel the deferred to cancel it.
+   *
+   * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
+   */
+  @JvmSynthetic
+  public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
+    val plan = engine.plan(options)
+    engine.ensureRunning()
+    engine.counters.submitted.increment()
+    return engine.asyncUnit {
+      val outcome = runCounted(plan) { block() }
+      @Suppress("UNCHECKED_CAST")
+      if (outcome is Failed) throw outcome.error else outcome as T
+    }
+  }
+
+  /**
+   * Starts [block] as a fire-and-forget task under [options]; a failure goes to the executor's
+   * `onUncaughtError` handler.
+   *
+   * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
+   */
+  @JvmSynthetic
+  public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
+    val plan = engine.plan(options)
+    engine.ensureRunning()
+    engine.counters.submitted.increment()
+    return engine.launchUnit {
+      val outcome = runCounted(plan) { block() }
+      if (outcome is Failed) throw outcome.error
+    }
+  }
+
+  private suspend fun CoroutineScope.runCounted(plan: TaskPlan, block: suspend CoroutineScope.() -> Any?): Any? {
+    val outcome = try {
+      engine.runTask(plan, coroutineContext.job) {
+        try {
+          coroutineScope(block)
+        } catch (e: CancellationException) {
+          throw e
+        } catch (e: Throwable) {
+          Failed(e)
+        }
+      }
+    } catch (e: CancellationException) {
+      engine.counters.cancelled.increment()
+      throw e
+    }
+    engine.counters.finished(cancelled = false, failed = outcome is Failed)
+    return outcome
+  }
+
+  /**
+   * Applies [transform] to every item, at most `window` (default `maxWorkers`) at once, and returns the
+   * results in input order. The first failure cancels the rest and is thrown; cancelling the caller
+   * cancels the batch.
+   */
+  @JvmSynthetic
+  public suspend fun <A, R> map(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): List<R> {
+    val input = items.toList()
+    val plan = engine.plan(options.task())
+    engine.ensureRunning()
+    if (input.isEmpty()) return emptyList()
+    val batch = engine.asyncUnit {
+      engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options)) { item -> callSuspending { transform(item) } }
+    }
+    val outcome = try {
+      batch.await()
+    } catch (e: CancellationException) {
+      batch.cancel()
+      throw e
+    }
+    @Suppress("UNCHECKED_CAST")
+    if (outcome is Failed) throw outcome.error else return outcome as List<R>
+  }
+
+  /**
+   * Streams the results of [transform] over [items] in input order. Cold: each collection starts its
+   * own batch, pulls [items] lazily and keeps at most `window` items in flight or unconsumed; ending
+   * the collection early (`take`, `first`, an exception) cancels the items in flight.
+   */
+  @JvmSynthetic
+  public fun <A, R> mapIter(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): Flow<R> {
+    val plan = engine.plan(options.task())
+    return flow {
+      val stream = OrderedStream(engine, items.iterator(), windowOf(options), plan, timeoutNanosOf(options)) { item: A ->
+        callSuspending { transform(item) }
+      }
+      try {
+        while (true) {
+          val outcome = stream.next()
+          if (outcome === OrderedStream.END) break
+          if (outcome is Failed) throw outcome.error
+          @Suppress("UNCHECKED_CAST")
+          emit(outcome as R)
+        }
+      } finally {
+        stream.cancel()
+      }
+    }
+  }
+
+  /**
+   * Emits the values of [deferreds] in the order they complete; a failed one makes the flow throw its
+   * exception. Never cancels the inputs.
+   */
+  @JvmSynthetic
+  @JvmName("asCompletedFlow")
+  public fun <T> asCompleted(deferreds: Collection<Deferred<T>>): Flow<T> = flow {
+    val completed = Channel<Deferred<T>>(Channel.UNLIMITED)
+    val handles = deferreds.map { d -> d.invokeOnCompletion { completed.trySend(d) } }
+    try {
+      repeat(deferreds.size) { emit(completed.receive().await()) }
+    } finally {
+      handles.forEach { it.dispose() }
+    }
+  }
+
+  /**
+   * Suspends until [strategy] is met for [deferreds], or [timeout] expires, and returns which were done
+   * and which still pending at that moment. Never cancels the inputs; never throws on timeout.
+   */
+  @JvmSynthetic
+  public suspend fun <T> waitFor(
+    deferreds: Collection<Deferred<T>>,
+    strategy: WaitStrategy,
+    timeout: kotlin.time.Duration? = null,
+  ): DeferredWaitResult<T> {
+    require(timeout == null || !timeout.isNegative()) { "timeout must be >= 0, was $timeout" }
+    val list = deferreds.toList()
+    if (list.isNotEmpty()) {
+      val completed = Channel<Deferred<T>>(Channel.UNLIMITED)
+      val handles = list.map { d -> d.invokeOnCompletion { completed.trySend(d) } }
+      try {
+        val waitUntilMet: suspend () -> Unit = {
+          var remaining = list.size
+          while (true) {
+            val d = completed.receive()
+            remaining--
+            if (isMet(strategy, d.isCancelled || d.getCompletionExceptionOrNull() != null, remaining)) break
+          }
+        }
+        if (timeout == null) waitUntilMet() else withTimeoutOrNull(timeout) { waitUntilMet() }
+      } finally {
+        handles.forEach { it.dispose() }
+      }
+    }
+    val (done, pending) = list.partition { it.isCompleted }
+    return DeferredWaitResult(LinkedHashSet(done), LinkedHashSet(pending))
+  }
+
+  /** Runs a plain (possibly blocking) function on a blocking worker and returns its result. */
+  @JvmSynthetic
+  public suspend fun <T> callAppropriately(fn: () -> T): T {
+    val future = callAppropriately<T>(Callable { fn() })
+    return awaitTask(future)
+  }
+
+  /** Awaits a suspend function as a task of this executor, under its limits. */
+  @JvmSynthetic
+  @JvmName("callAppropriatelySuspend")
+  public suspend fun <T> callAppropriately(fn: suspend () -> T): T = async { fn() }.awaitCancelling()
+
+  private suspend fun <T> awaitTask(future: CompletableFuture<T>): T {
+    val outcome = try {
+      future.awaitOutcome()
+    } catch (e: CancellationException) {
+      future.cancel(true)
+      throw e
+    }
+    @Suppress("UNCHECKED_CAST")
+    if (outcome is Failed) throw outcome.error else return outcome as T
+  }
+
+  private suspend fun <T> Deferred<T>.awaitCancelling(): T = try {
+    await()
+  } catch (e: CancellationException) {
+    cancel()
+    throw e
+  }
+
+  private suspend fun callSuspending(block: suspend () -> Any?): Any? = try {
+    block()
+  } catch (e: CancellationException) {
+    throw e
+  } catch (e: Throwable) {
+    Failed(e)
+  }
+
+  private fun windowOf(options: MapOptions): Int = options.window().orElse(engine.maxWorkers)
+
+  private fun timeoutNanosOf(options: MapOptions): Long = options.timeout().map { it.toNanos() }.orElse(0L)
+
+  internal companion object {
+    internal fun create(config: ExecutorConfig): CoroutineAsyncExecutor = CoroutineAsyncExecutor(config)
+  }
+}

@@ -1,0 +1,52 @@
+@file:JvmName("CoroutineAsyncExecutors")
+
+package dev.corobridge.coroutines
+
+import dev.corobridge.AsyncExecutor
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.future.await
+import kotlinx.coroutines.withContext
+
+/**
+ * Creates a running [CoroutineAsyncExecutor] with [maxWorkers] tasks in flight at most, configured by
+ * [configure] (lanes, name, error handler).
+ *
+ * ```kotlin
+ * val executor = CoroutineAsyncExecutor(maxWorkers = 32) {
+ *     lane("gallery", 4)
+ *     onUncaughtError { e -> log.warn("background task failed", e) }
+ * }
+ * ```
+ *
+ * @throws IllegalArgumentException if [maxWorkers] or a lane limit is below 1
+ */
+public fun CoroutineAsyncExecutor(maxWorkers: Int, configure: AsyncExecutor.Builder.() -> Unit = {}): CoroutineAsyncExecutor {
+  val builder = AsyncExecutor.builder().maxWorkers(maxWorkers)
+  builder.configure()
+  return CoroutineAsyncExecutor.create(builder.toConfig())
+}
+
+/**
+ * Returns this executor as the coroutine engine, to use its Kotlin API.
+ *
+ * @throws IllegalArgumentException if this executor comes from another engine
+ */
+public fun AsyncExecutor.asCoroutineExecutor(): CoroutineAsyncExecutor =
+  this as? CoroutineAsyncExecutor
+    ?: throw IllegalArgumentException("$this is not run by the coroutine engine (dev.corobridge:bridge-coroutines)")
+
+/**
+ * Runs [block] with a new executor of [maxWorkers] and shuts it down on exit, suspending (not blocking)
+ * until all the work it accepted has finished, also when [block] throws.
+ */
+public suspend fun <R> withAsyncExecutor(maxWorkers: Int, block: suspend CoroutineAsyncExecutor.() -> R): R {
+  val executor = CoroutineAsyncExecutor(maxWorkers)
+  try {
+    return executor.block()
+  } finally {
+    withContext(NonCancellable) {
+      executor.shutdown(false, false)
+      executor.termination().await()
+    }
+  }
+}

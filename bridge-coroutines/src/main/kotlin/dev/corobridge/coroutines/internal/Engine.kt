@@ -1,0 +1,342 @@
+package dev.corobridge.coroutines.internal
+
+import dev.corobridge.AsyncSemaphore
+import dev.corobridge.ExecutorShutdownException
+import dev.corobridge.ExecutorStats
+import dev.corobridge.RetryPolicy
+import dev.corobridge.TaskOptions
+import dev.corobridge.spi.ExecutorConfig
+import java.util.concurrent.Callable
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.TimeoutException
+import kotlin.coroutines.coroutineContext
+import kotlin.time.Duration.Companion.nanoseconds
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.async
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runInterruptible
+import kotlinx.coroutines.sync.Semaphore
+import kotlinx.coroutines.withTimeoutOrNull
+
+/*
+ * Overview
+ *
+ * One Engine backs one executor. Every unit of work (a task, a map batch, a mapIter stream) is a
+ * coroutine that is a child of one SupervisorJob, so shutdown is `supervisor.complete()` and termination
+ * is that job's completion. Coroutines start on Dispatchers.Default; blocking calls hop to an elastic
+ * view of Dispatchers.IO with runInterruptible, so cancelling them interrupts the thread and the
+ * coroutine resumes only once the call has really returned.
+ *
+ * Limits are coroutine semaphores: `workers` (maxWorkers permits) and one per lane. An attempt takes,
+ * in this order, the task's shared AsyncSemaphore permit, its lane permit, then a worker slot, and gives
+ * them back in reverse order in `finally` blocks, i.e. only when the attempt has really finished. The
+ * fast path (tryAcquire succeeds) neither suspends nor allocates. Retries repeat the attempt after a
+ * `delay` holding nothing; a timeout wraps all attempts in withTimeoutOrNull.
+ *
+ * shutdown(cancelFutures): tasks that have not started yet are cancelled. A task that has to wait for a
+ * permit on its first attempt registers the job to cancel in `waiting` for as long as it waits; after
+ * taking its worker slot it checks `cancelQueued` once more before starting. Setting the flag before
+ * walking `waiting` means every not-yet-started task either is found there or sees the flag.
+ *
+ * Outcomes travel as values (see Outcome.kt), never as exceptions across suspension points.
+ */
+internal class Engine(config: ExecutorConfig, private val owner: Any) {
+  val name: String = config.name()
+  val maxWorkers: Int = config.maxWorkers()
+  private val uncaughtErrorHandler = config.uncaughtErrorHandler()
+
+  private val supervisor = SupervisorJob()
+  private val nonBlockingMark = WorkerMark(owner, blocking = false)
+  private val blockingMark = WorkerMark(owner, blocking = true)
+
+  /** The scope every unit of work of this executor runs in. */
+  val scope = CoroutineScope(
+    supervisor + Dispatchers.Default + CoroutineName(name) + WorkerMarkElement(nonBlockingMark) +
+      CoroutineExceptionHandler { _, error -> reportUncaught(error) },
+  )
+
+  /** For timers that must not keep the executor from terminating (waitFor timeouts). */
+  val timerScope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("$name-timers"))
+
+  /** Elastic: the number of blocking calls is bounded by the worker slots, not by this view. */
+  private val blockingDispatcher = Dispatchers.IO.limitedParallelism(Int.MAX_VALUE, "$name-blocking")
+
+  val workers = Semaphore(maxWorkers)
+  private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
+  val counters = Counters()
+
+  @Volatile private var running = true
+  @Volatile private var cancelQueued = false
+
+  /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
+  private val waiting = ConcurrentHashMap<Job, Job>()
+
+  val termination = CompletableFuture<Void?>()
+
+  init {
+    supervisor.invokeOnCompletion { termination.complete(null) }
+  }
+
+  // ------------------------------------------------------------------------------------------ plans
+
+  fun plan(options: TaskOptions): TaskPlan {
+    if (options === TaskOptions.defaults()) return TaskPlan.PLAIN
+    val lane = options.lane().map { laneNamed(it) }.orElse(null)
+    val timeout = options.timeout().map { it.toNanos() }.orElse(0L)
+    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout)
+  }
+
+  fun laneNamed(lane: String): Lane = lanes[lane]
+    ?: throw IllegalArgumentException("unknown lane \"$lane\"; this executor has lanes ${lanes.keys}")
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  val isRunning: Boolean get() = running
+
+  fun ensureRunning() {
+    if (!running) throw ExecutorShutdownException("executor $name is shut down and accepts no new work")
+  }
+
+  /**
+   * Launches a unit of work as a child of the supervisor. ATOMIC start: the body always runs, so every
+   * accepted unit completes its future and is counted even when cancelled before it was dispatched.
+   */
+  fun launchUnit(body: suspend CoroutineScope.() -> Unit): Job {
+    ensureRunning()
+    val job = scope.launch(start = CoroutineStart.ATOMIC, block = body)
+    if (job.isCancelled && !running) {
+      // Lost the race with shutdown: the supervisor had already completed. The body still runs and
+      // completes whatever it owns as cancelled; the caller is told, as if the check had come later.
+      throw ExecutorShutdownException("executor $name is shut down and accepts no new work")
+    }
+    return job
+  }
+
+  /** Like [launchUnit], for a unit with a result. */
+  fun <T> asyncUnit(body: suspend CoroutineScope.() -> T): Deferred<T> {
+    ensureRunning()
+    val deferred = scope.async(start = CoroutineStart.ATOMIC, block = body)
+    if (deferred.isCancelled && !running) throw ExecutorShutdownException("executor $name is shut down and accepts no new work")
+    return deferred
+  }
+
+  /** Submits one task whose [body] returns a value or a [Failed]. */
+  fun <T> submitTask(plan: TaskPlan, spawned: Boolean, body: suspend () -> Any?): TaskFuture<T> {
+    ensureRunning()
+    counters.submitted.increment()
+    val future = TaskFuture<T>()
+    future.job = launchUnit {
+      val outcome = try {
+        runTask(plan, coroutineContext.job, body)
+      } catch (e: CancellationException) {
+        Failed(e)
+      }
+      future.completeWith(outcome)
+      counters.finished(future.isCancelled, future.isCompletedExceptionally)
+      if (spawned && outcome is Failed && outcome.error !is CancellationException && !future.isCancelled) {
+        reportUncaught(outcome.error)
+      }
+    }
+    return future
+  }
+
+  fun shutdown(wait: Boolean, cancelFutures: Boolean) {
+    if (wait) {
+      val mark = WorkerMark.current()
+      check(mark == null || mark.owner !== owner) {
+        "shutdown(wait = true) / close() called from a task of executor $name would wait for itself; " +
+          "call shutdown(false, cancelFutures) and compose termination() instead"
+      }
+    }
+    if (cancelFutures) cancelQueued = true
+    if (running) {
+      running = false
+      supervisor.complete()
+    }
+    if (cancelFutures) {
+      val reason = CancellationException("executor $name was shut down before the task started")
+      for (job in waiting.values) job.cancel(reason)
+    }
+    if (wait) termination.join()
+  }
+
+  fun stats(): ExecutorStats = counters.snapshot((maxWorkers - workers.availablePermits).toLong().coerceAtLeast(0))
+
+  fun reportUncaught(error: Throwable) {
+    try {
+      uncaughtErrorHandler.accept(error)
+    } catch (handlerFailure: Throwable) {
+      handlerFailure.addSuppressed(error)
+      System.getLogger("dev.corobridge").log(System.Logger.Level.ERROR, "onUncaughtError handler of $name failed", handlerFailure)
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ running tasks
+
+  /**
+   * Runs a task under its plan and returns its value or a [Failed]. [owner] is the job to cancel if the
+   * executor is shut down with cancelFutures before the task starts. Throws CancellationException only
+   * when the calling coroutine is cancelled.
+   */
+  suspend fun runTask(plan: TaskPlan, owner: Job, body: suspend () -> Any?): Any? {
+    if (plan.plain) return attempt(plan, owner, body)
+    if (plan.timeoutNanos == 0L) return attempts(plan, owner, body)
+    var outcome: Any? = NO_OUTCOME
+    withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, body) }
+    return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("task timed out after ${plan.timeoutNanos.nanoseconds}"))
+  }
+
+  private suspend fun attempts(plan: TaskPlan, owner: Job, body: suspend () -> Any?): Any? {
+    val policy = plan.retry
+    var history: ArrayList<Throwable>? = null
+    var retry = 0
+    while (true) {
+      val outcome = attempt(plan, if (retry == 0) owner else null, body)
+      if (outcome !is Failed) return outcome
+      val error = outcome.error
+      if (retry >= policy.maxRetries() || !policy.shouldRetry(error)) {
+        history?.forEach { earlier -> if (earlier !== error) error.addSuppressed(earlier) }
+        return outcome
+      }
+      val seen = history ?: ArrayList<Throwable>(policy.maxRetries()).also { history = it }
+      if (seen.none { it === error }) seen.add(error)
+      retry++
+      counters.retried.increment()
+      delay(policy.delayNanosBeforeRetry(retry).nanoseconds)
+    }
+  }
+
+  /** One attempt: permits in order semaphore, lane, worker; released in reverse once [body] has returned. */
+  private suspend fun attempt(plan: TaskPlan, owner: Job?, body: suspend () -> Any?): Any? {
+    val semaphore = plan.semaphore
+    if (semaphore != null) acquireShared(semaphore, owner)
+    try {
+      val lane = plan.lane
+      if (lane != null) acquire(lane.permits, owner)
+      try {
+        acquire(workers, owner)
+        try {
+          if (owner != null) ensureStartAllowed()
+          return body()
+        } finally {
+          workers.release()
+        }
+      } finally {
+        lane?.permits?.release()
+      }
+    } finally {
+      semaphore?.release()
+    }
+  }
+
+  /** Refuses to start a task whose coroutine is cancelled or that shutdown(cancelFutures) caught queued. */
+  private suspend fun ensureStartAllowed() {
+    coroutineContext.ensureActive()
+    if (cancelQueued) throw CancellationException("executor $name was shut down before the task started")
+  }
+
+  private suspend fun acquire(permits: Semaphore, owner: Job?) {
+    if (permits.tryAcquire()) return
+    if (owner == null) return permits.acquire()
+    val self = coroutineContext.job
+    waiting[self] = owner
+    try {
+      if (cancelQueued) throw CancellationException("executor $name was shut down before the task started")
+      permits.acquire()
+    } finally {
+      waiting.remove(self)
+    }
+  }
+
+  private suspend fun acquireShared(semaphore: AsyncSemaphore, owner: Job?) {
+    if (semaphore.tryAcquire()) return
+    val self = coroutineContext.job
+    if (owner != null) waiting[self] = owner
+    val grant = semaphore.acquire()
+    try {
+      if (owner != null && cancelQueued) throw CancellationException("executor $name was shut down before the task started")
+      grant.awaitOutcome()
+    } catch (e: CancellationException) {
+      // Withdraw the request; if the permit was granted meanwhile, hand it back.
+      if (!grant.cancel(false) && !grant.isCompletedExceptionally) semaphore.release()
+      throw e
+    } finally {
+      if (owner != null) waiting.remove(self)
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ task bodies
+
+  /** Calls an async task on the current (non-blocking) worker and awaits its stage. */
+  suspend fun callAsync(start: () -> CompletionStage<*>?): Any? {
+    val stage = try {
+      start() ?: return Failed(NullPointerException("the task returned null instead of a CompletionStage"))
+    } catch (e: Throwable) {
+      return Failed(e)
+    }
+    return stage.awaitOutcome()
+  }
+
+  /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
+  suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) {
+    WorkerMark.with(blockingMark) {
+      try {
+        call.call()
+      } catch (e: Throwable) {
+        Failed(e)
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ runBlocking
+
+  /**
+   * Blocks the calling thread until [future] completes. From a blocking worker of this executor the
+   * caller's worker slot is lent to the work it waits for and taken back afterwards; from a non-blocking
+   * worker of this executor blocking is refused.
+   */
+  fun <T> awaitFromThread(submit: () -> CompletableFuture<T>): T {
+    val mark = WorkerMark.current()
+    if (mark == null || mark.owner !== owner) return awaitBlocking(submit())
+    check(mark.blocking) {
+      "runBlocking called on a non-blocking worker thread of executor $name: blocking it could stall every " +
+        "task of the executor. Compose the future from submit(...) instead (in Kotlin, call the suspend API), " +
+        "or call runBlocking from a blocking task (submitBlocking)."
+    }
+    val future = submit()
+    workers.release()
+    try {
+      return awaitBlocking(future)
+    } finally {
+      reacquireWorker()
+    }
+  }
+
+  private fun reacquireWorker() {
+    if (workers.tryAcquire()) return
+    val acquired = CompletableFuture<Unit>()
+    GlobalScope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) {
+      workers.acquire()
+      acquired.complete(Unit)
+    }
+    acquired.join() // uninterruptible: the caller's finally will release this slot
+  }
+
+  private companion object {
+    val NO_OUTCOME = Any()
+  }
+}

@@ -1,0 +1,75 @@
+package dev.corobridge.coroutines.internal
+
+import java.util.Collections
+import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicReference
+import kotlin.time.Duration.Companion.nanoseconds
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeoutOrNull
+
+/**
+ * Runs [call] over [input] with at most [window] items in flight and returns the results in input order
+ * as an unmodifiable list, or the first failure in time as a [Failed] (the other items are then
+ * cancelled). [timeoutNanos] (0 = none) bounds the whole batch.
+ *
+ * Worker-pool model: `min(window, n)` worker coroutines each claim the next index with one atomic
+ * increment and run that item as a task under [plan]; no coroutine, future or lock per item. Results
+ * land in a plain array; the scope's join publishes them to the reader.
+ */
+internal suspend fun <A> Engine.runOrderedBatch(
+  input: List<A>,
+  window: Int,
+  plan: TaskPlan,
+  timeoutNanos: Long,
+  call: suspend (A) -> Any?,
+): Any? {
+  if (timeoutNanos == 0L) return orderedBatch(input, window, plan, call)
+  var outcome: Any? = null
+  val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) { outcome = orderedBatch(input, window, plan, call) }
+  return if (finished != null) outcome else Failed(TimeoutException("batch timed out after ${timeoutNanos.nanoseconds}"))
+}
+
+private suspend fun <A> Engine.orderedBatch(input: List<A>, window: Int, plan: TaskPlan, call: suspend (A) -> Any?): Any? {
+  val n = input.size
+  val results = arrayOfNulls<Any?>(n)
+  val next = AtomicInteger()
+  val firstFailure = AtomicReference<Throwable?>()
+  try {
+    coroutineScope {
+      val batch: Job = coroutineContext.job
+      repeat(minOf(window, n)) {
+        launch {
+          while (firstFailure.get() == null) {
+            val i = next.getAndIncrement()
+            if (i >= n) break
+            counters.submitted.increment()
+            val outcome = try {
+              runTask(plan, batch) { call(input[i]) }
+            } catch (e: CancellationException) {
+              counters.cancelled.increment()
+              throw e
+            }
+            if (outcome is Failed) {
+              counters.finished(cancelled = outcome.error is CancellationException, failed = true)
+              if (firstFailure.compareAndSet(null, outcome.error)) batch.cancel()
+              break
+            }
+            counters.succeeded.increment()
+            results[i] = outcome
+          }
+        }
+      }
+    }
+  } catch (e: CancellationException) {
+    // Cancelled by the first failure (report that failure) or from outside (propagate).
+    firstFailure.get()?.let { return Failed(it) }
+    throw e
+  }
+  firstFailure.get()?.let { return Failed(it) }
+  return Collections.unmodifiableList(results.asList())
+}

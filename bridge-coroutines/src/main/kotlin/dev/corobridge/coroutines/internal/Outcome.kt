@@ -1,0 +1,66 @@
+package dev.corobridge.coroutines.internal
+
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionException
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.ExecutionException
+import java.util.function.BiFunction
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
+
+/*
+ * Overview: inside the engine a task's outcome travels as a plain value: either the result itself or a
+ * [Failed] wrapper. Exceptions never cross a suspension point as exceptions, because kotlinx.coroutines
+ * may replace an exception that resumes a continuation with a copy carrying a recovered stack trace
+ * (debug mode, on whenever assertions are enabled). Futures handed to Java must fail with the task's own
+ * exception instance, so the engine catches where the task runs and throws nowhere in between.
+ */
+
+/** A failed outcome. Never a user value: the class is internal. */
+internal class Failed(@JvmField val error: Throwable)
+
+/** Unwraps the [CompletionException] / [ExecutionException] layers that futures add around a cause. */
+internal fun unwrapFailure(error: Throwable): Throwable {
+  var e = error
+  while ((e is CompletionException || e is ExecutionException) && e.cause != null) e = e.cause!!
+  return e
+}
+
+/**
+ * Suspends until the stage completes and returns its value or a [Failed]. Does not suspend when the
+ * stage is already complete. If the calling coroutine is cancelled while waiting, the stage's future is
+ * cancelled (the task is one-shot) and [kotlinx.coroutines.CancellationException] is thrown.
+ */
+internal suspend fun CompletionStage<*>.awaitOutcome(): Any? {
+  val future = this as? CompletableFuture<*> ?: toCompletableFuture()
+  if (future.isDone) return outcomeOfDone(future)
+  return suspendCancellableCoroutine { cont ->
+    val handler = OutcomeHandler(cont)
+    future.handle(handler)
+    cont.invokeOnCancellation {
+      future.cancel(false)
+      handler.cont = null // let the continuation be collected while the future lingers
+    }
+  }
+}
+
+/** The outcome of a future that is done. */
+internal fun outcomeOfDone(future: CompletableFuture<*>): Any? =
+  if (!future.isCompletedExceptionally) {
+    future.getNow(null)
+  } else {
+    try {
+      future.getNow(null)
+      Failed(IllegalStateException("future reported an exception but has none"))
+    } catch (e: Throwable) {
+      Failed(unwrapFailure(e))
+    }
+  }
+
+private class OutcomeHandler(@Volatile @JvmField var cont: CancellableContinuation<Any?>?) : BiFunction<Any?, Throwable?, Unit> {
+  override fun apply(value: Any?, error: Throwable?) {
+    val c = cont ?: return
+    c.resume(if (error == null) value else Failed(unwrapFailure(error)))
+  }
+}

@@ -1,0 +1,15 @@
+package dev.corobridge.coroutines
+
+import dev.corobridge.coroutines.internal.CoroutineExecutorProvider
+import dev.corobridge.spi.AsyncExecutorProvider
+import dev.corobridge.tck.AsyncExecutorContract
+
+/** The coroutine engine against the whole TCK. */
+class CoroutineEngineContractTest : AsyncExecutorContract() {
+  override fun provider(): AsyncExecutorProvider = CoroutineExecutorProvider()
+
+  override fun isSharedRuntimeThread(thread: Thread): Boolean =
+    super.isSharedRuntimeThread(thread) ||
+      thread.name.startsWith("DefaultDispatcher-worker") ||
+      thread.name.startsWith("kotlinx.coroutines.DefaultExecutor")
+}

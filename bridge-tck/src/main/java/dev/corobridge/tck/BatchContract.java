@@ -1,0 +1,269 @@
+package dev.corobridge.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.MapOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Spec §2: map, mapBlocking, the zipping map and mapIter. */
+public abstract class BatchContract extends ContractSupport {
+
+  private static List<Integer> range(int n) {
+    return IntStream.range(0, n).boxed().collect(Collectors.toList());
+  }
+
+  private static <T> CompletableFuture<T> after(int maxMillis, T value) {
+    return CompletableFuture.supplyAsync(() -> value,
+        CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(maxMillis + 1), TimeUnit.MILLISECONDS));
+  }
+
+  /** An endless Iterable that counts how many items were pulled. */
+  private static Iterable<Integer> endless(AtomicInteger pulled) {
+    return () -> new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        return pulled.getAndIncrement();
+      }
+    };
+  }
+
+  @Test
+  void mapReturnsResultsInInputOrderWhateverOrderTheyFinishIn() {
+    AsyncExecutor executor = newExecutor(8);
+    List<Integer> results = Await.value(executor.map(i -> after(5, i * i), range(200)));
+    assertEquals(range(200).stream().map(i -> i * i).collect(Collectors.toList()), results);
+  }
+
+  @Test
+  void mapOfNothingIsAnEmptyList() {
+    AsyncExecutor executor = newExecutor(2);
+    assertEquals(List.of(), Await.value(executor.map(i -> CompletableFuture.completedFuture(i), List.<Integer>of())));
+    assertEquals(List.of(), Await.value(executor.mapBlocking(i -> i, List.<Integer>of())));
+  }
+
+  @Test
+  void mapFailsFastWithTheFirstFailureAndCancelsTheRest() {
+    AsyncExecutor executor = newExecutor(4);
+    IllegalArgumentException boom = new IllegalArgumentException("item 3");
+    Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
+    AtomicInteger started = new AtomicInteger();
+    CompletableFuture<List<Integer>> result = executor.map(i -> {
+      started.incrementAndGet();
+      if (i == 3) {
+        return CompletableFuture.supplyAsync(() -> {
+          throw boom;
+        }, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+      }
+      CompletableFuture<Integer> never = new CompletableFuture<>();
+      pending.add(never);
+      return never;
+    }, range(1000));
+    assertFailsWith(boom, result);
+    Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "every item in flight is cancelled");
+    assertTrue(started.get() < 1000, "items not yet started are never started");
+    assertBalanced(executor);
+  }
+
+  @Test
+  void cancellingTheMapFutureCancelsTheItemsInFlight() {
+    AsyncExecutor executor = newExecutor(3);
+    Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
+    CompletableFuture<List<Integer>> result = executor.map(i -> {
+      CompletableFuture<Integer> never = new CompletableFuture<>();
+      pending.add(never);
+      return never;
+    }, range(10));
+    Await.until(() -> pending.size() == 3, () -> "three items in flight");
+    result.cancel(true);
+    Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "items cancelled");
+    assertEquals(3, pending.size(), "no further item starts");
+    assertBalanced(executor);
+  }
+
+  @Test
+  void mapKeepsAtMostWindowItemsInFlight() {
+    AsyncExecutor executor = newExecutor(16);
+    Probe probe = new Probe();
+    Await.value(executor.map(i -> {
+      probe.enter();
+      return after(2, i).whenComplete((v, e) -> probe.exit());
+    }, range(200), MapOptions.builder().window(3).build()));
+    assertTrue(probe.max() <= 3, "window 3, saw " + probe.max());
+  }
+
+  @Test
+  void mapWithABatchTimeoutFailsWithTimeoutExceptionAndCancelsTheItems() {
+    AsyncExecutor executor = newExecutor(2);
+    Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
+    CompletableFuture<List<Integer>> result = executor.map(i -> {
+      CompletableFuture<Integer> never = new CompletableFuture<>();
+      pending.add(never);
+      return never;
+    }, range(5), MapOptions.builder().timeout(Duration.ofMillis(50)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(result));
+    Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "items cancelled");
+  }
+
+  @Test
+  void theTwoInputMapZipsAndStopsAtTheShorter() {
+    AsyncExecutor executor = newExecutor(4);
+    List<String> results = Await.value(executor.map((Integer a, String b) -> after(3, a + b), List.of(1, 2, 3, 4), List.of("a", "b", "c")));
+    assertEquals(List.of("1a", "2b", "3c"), results);
+  }
+
+  @Test
+  void mapBlockingRunsOnWorkerThreadsInInputOrder() {
+    AsyncExecutor executor = newExecutor(4);
+    Thread caller = Thread.currentThread();
+    Probe probe = new Probe();
+    List<Integer> results = Await.value(executor.mapBlocking(i -> {
+      probe.enter();
+      try {
+        assertFalse(Thread.currentThread() == caller);
+        Thread.sleep(ThreadLocalRandom.current().nextInt(2));
+        return -i;
+      } finally {
+        probe.exit();
+      }
+    }, range(60)));
+    assertEquals(range(60).stream().map(i -> -i).collect(Collectors.toList()), results);
+    assertTrue(probe.max() <= 4);
+  }
+
+  @Test
+  void mapBlockingFailsWithTheFunctionsOwnCheckedException() {
+    AsyncExecutor executor = newExecutor(2);
+    IOException io = new IOException("io");
+    assertFailsWith(io, executor.mapBlocking(i -> {
+      if (i == 7) throw io;
+      return i;
+    }, range(20)));
+  }
+
+  @Test
+  void mapIterYieldsInInputOrder() {
+    AsyncExecutor executor = newExecutor(8);
+    try (Stream<Integer> stream = executor.mapIter(i -> after(3, i * 2), range(300))) {
+      assertEquals(range(300).stream().map(i -> i * 2).collect(Collectors.toList()), stream.collect(Collectors.toList()));
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void mapIterPullsAnEndlessInputLazilyWithinTheWindow() {
+    AsyncExecutor executor = newExecutor(8);
+    AtomicInteger pulled = new AtomicInteger();
+    Probe probe = new Probe();
+    int window = 5;
+    try (Stream<Integer> stream = executor.mapIter(i -> probe.completeLater(i, 1),
+        endless(pulled), MapOptions.builder().window(window).build())) {
+      Iterator<Integer> it = stream.iterator();
+      for (int expected = 0; expected < 50; expected++) {
+        assertEquals(expected, it.next());
+        assertTrue(pulled.get() <= expected + 1 + window, "pulled " + pulled.get() + " after consuming " + (expected + 1));
+      }
+    }
+    assertTrue(probe.max() <= window, "window " + window + ", saw " + probe.max());
+    Await.until(() -> probe.now() == 0, () -> "nothing in flight after close");
+    int afterClose = pulled.get();
+    assertBalanced(executor);
+    assertEquals(afterClose, pulled.get(), "no pulling after close");
+  }
+
+  @Test
+  void closingTheMapIterStreamCancelsWhatIsInFlight() {
+    AsyncExecutor executor = newExecutor(4);
+    Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
+    Stream<Integer> stream = executor.mapIter(i -> {
+      CompletableFuture<Integer> f = i == 0 ? CompletableFuture.completedFuture(0) : new CompletableFuture<>();
+      if (i != 0) pending.add(f);
+      return f;
+    }, endless(new AtomicInteger()));
+    assertEquals(0, stream.iterator().next());
+    Await.until(() -> pending.size() >= 3, () -> "items in flight");
+    stream.close();
+    Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "in-flight items cancelled");
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aShortCircuitingTerminalOperationCancelsWhatIsInFlight() {
+    AsyncExecutor executor = newExecutor(4);
+    Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
+    Optional<Integer> first = executor.<Integer, Integer>mapIter(i -> {
+      CompletableFuture<Integer> f = i == 0 ? CompletableFuture.completedFuture(42) : new CompletableFuture<>();
+      if (i != 0) pending.add(f);
+      return f;
+    }, endless(new AtomicInteger())).filter(v -> v > 0).findFirst();
+    assertEquals(Optional.of(42), first);
+    Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "in-flight items cancelled");
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aFailedItemMakesTheStreamThrowItsExceptionAndCancelsTheRest() {
+    AsyncExecutor executor = newExecutor(4);
+    IllegalStateException boom = new IllegalStateException("item 2");
+    IOException checked = new IOException("item 1");
+    try (Stream<Integer> stream = executor.mapIter(i -> {
+      if (i == 2) throw boom;
+      return CompletableFuture.completedFuture(i);
+    }, range(10))) {
+      assertSame(boom, assertThrows(IllegalStateException.class, () -> stream.forEach(v -> { })));
+    }
+    try (Stream<Integer> stream = executor.mapIter(i -> i == 1 ? CompletableFuture.failedFuture(checked) : CompletableFuture.completedFuture(i), range(10))) {
+      assertSame(checked, assertThrows(CompletionException.class, () -> stream.forEach(v -> { })).getCause());
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void batchesAreRefusedAfterShutdown() {
+    AsyncExecutor executor = newExecutor(2);
+    executor.shutdown(false, false);
+    assertShutdownRejects(() -> executor.map(i -> CompletableFuture.completedFuture(i), range(3)));
+    assertShutdownRejects(() -> executor.mapBlocking(i -> i, range(3)));
+    assertShutdownRejects(() -> executor.mapIter(i -> CompletableFuture.completedFuture(i), range(3)));
+    assertShutdownRejects(() -> executor.map((Integer a, Integer b) -> CompletableFuture.completedFuture(a), range(3), range(3)));
+  }
+
+  @Test
+  void badBatchArgumentsAreRefusedAtTheCall() {
+    AsyncExecutor executor = newExecutor(2);
+    assertRejects(NullPointerException.class, "fn", () -> executor.map(null, range(3)));
+    assertRejects(NullPointerException.class, "items", () -> executor.map(i -> null, null));
+    assertRejects(NullPointerException.class, "items", () -> executor.mapIter(i -> null, null));
+    assertRejects(IllegalArgumentException.class, "window", () -> MapOptions.builder().window(0));
+    assertRejects(IllegalArgumentException.class, "timeout", () -> MapOptions.builder().timeout(Duration.ofMillis(-1)));
+    List<Integer> none = new ArrayList<>();
+    assertEquals(none, Await.value(executor.map(i -> null, none)));
+  }
+}

@@ -1,0 +1,169 @@
+package dev.corobridge.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Spec §2: runBlocking, spawn, callAppropriately and execute. */
+public abstract class BridgingContract extends ContractSupport {
+
+  @Test
+  void runBlockingReturnsTheTasksValue() {
+    AsyncExecutor executor = newExecutor(2);
+    assertEquals(7, executor.runBlocking(() -> CompletableFuture.supplyAsync(() -> 7)));
+  }
+
+  @Test
+  void runBlockingRethrowsAnUncheckedFailureAsIsAndWrapsACheckedOne() {
+    AsyncExecutor executor = newExecutor(2);
+    IllegalStateException unchecked = new IllegalStateException("unchecked");
+    assertSame(unchecked, assertThrows(IllegalStateException.class, () -> executor.runBlocking(() -> CompletableFuture.failedFuture(unchecked))));
+    IOException checked = new IOException("checked");
+    CompletionException wrapped = assertThrows(CompletionException.class, () -> executor.runBlocking(() -> {
+      throw checked;
+    }));
+    assertSame(checked, wrapped.getCause());
+  }
+
+  @Test
+  void runBlockingFromAnAsyncWorkerNeitherDeadlocksNorHangs() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Await.finishes(() -> Await.done(executor.submit(() -> {
+      try {
+        outcome.set(executor.runBlocking(() -> CompletableFuture.completedFuture("inner")));
+      } catch (IllegalStateException refused) {
+        outcome.set(refused);
+      }
+      return CompletableFuture.completedFuture(null);
+    })), "runBlocking on an async worker");
+    Object result = outcome.get();
+    if (result instanceof IllegalStateException refused) {
+      assertTrue(refused.getMessage() != null && refused.getMessage().length() > 20, "the message says why and what to call instead");
+    } else {
+      assertEquals("inner", result);
+    }
+  }
+
+  @Test
+  void runBlockingFromABlockingWorkerNeitherDeadlocksNorHangs() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Await.finishes(() -> Await.done(executor.submitBlocking(() -> {
+      try {
+        outcome.set(executor.runBlocking(() -> CompletableFuture.supplyAsync(() -> "nested")));
+      } catch (IllegalStateException refused) {
+        outcome.set(refused);
+      }
+      return null;
+    })), "runBlocking on a blocking worker with every slot taken");
+    Object result = outcome.get();
+    if (result instanceof IllegalStateException refused) {
+      assertTrue(refused.getMessage() != null && refused.getMessage().length() > 20);
+    } else {
+      assertEquals("nested", result);
+    }
+  }
+
+  @Test
+  void spawnHandsAFailureToTheUncaughtErrorHandler() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(2).onUncaughtError(reported::add));
+    RuntimeException boom = new RuntimeException("fire and forget");
+    CompletableFuture<Object> future = executor.spawn(() -> CompletableFuture.failedFuture(boom));
+    assertFailsWith(boom, future);
+    Await.until(() -> reported.contains(boom), () -> "the handler received the very exception");
+    assertEquals(1, reported.size());
+  }
+
+  @Test
+  void spawnDoesNotReportSuccessOrCancellation() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(2).onUncaughtError(reported::add));
+    assertEquals(1, Await.value(executor.spawn(() -> CompletableFuture.completedFuture(1))));
+    CompletableFuture<Object> pending = executor.spawn(CompletableFuture::new);
+    pending.cancel(true);
+    assertBalanced(executor);
+    assertEquals(List.of(), reported);
+  }
+
+  @Test
+  void spawnOnALaneRunsUnderThatLanesLimit() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("io", 1));
+    Probe probe = new Probe();
+    List<CompletableFuture<Void>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      futures.add(executor.spawn("io", () -> {
+        probe.enter();
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS))
+            .whenComplete((v, e) -> probe.exit());
+      }));
+    }
+    futures.forEach(Await::value);
+    assertEquals(1, probe.max());
+    assertRejects(IllegalArgumentException.class, "nowhere", () -> executor.spawn("nowhere", () -> null));
+  }
+
+  @Test
+  void executeRunsTheCommandAndReportsItsFailure() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(2).onUncaughtError(reported::add));
+    CompletableFuture<Thread> ran = new CompletableFuture<>();
+    executor.execute(() -> ran.complete(Thread.currentThread()));
+    assertNotEquals(Thread.currentThread(), Await.value(ran));
+    IllegalStateException boom = new IllegalStateException("runnable failed");
+    executor.execute(() -> {
+      throw boom;
+    });
+    Await.until(() -> reported.contains(boom), () -> "execute's failure reached the handler");
+  }
+
+  @Test
+  void callAppropriatelyRunsAPlainFunctionOffTheCallersThread() {
+    AsyncExecutor executor = newExecutor(2);
+    Thread caller = Thread.currentThread();
+    Thread ran = Await.value(executor.<Thread>callAppropriately(Thread::currentThread));
+    assertNotEquals(caller, ran);
+  }
+
+  @Test
+  void callAppropriatelyFollowsAStageTheFunctionReturns() {
+    AsyncExecutor executor = newExecutor(2);
+    CompletableFuture<String> stage = new CompletableFuture<>();
+    CompletableFuture<String> result = executor.callAppropriately(() -> stage);
+    stage.complete("from the stage");
+    assertEquals("from the stage", Await.value(result));
+    IOException io = new IOException("stage failed");
+    assertFailsWith(io, executor.callAppropriately(() -> CompletableFuture.failedFuture(io)));
+    IllegalStateException thrown = new IllegalStateException("threw");
+    assertFailsWith(thrown, executor.callAppropriately(() -> {
+      throw thrown;
+    }));
+  }
+
+  @Test
+  void bridgingCallsAreRefusedAfterShutdown() {
+    AsyncExecutor executor = newExecutor(1);
+    executor.shutdown(false, false);
+    assertShutdownRejects(() -> executor.spawn(() -> null));
+    assertShutdownRejects(() -> executor.execute(() -> { }));
+    assertShutdownRejects(() -> executor.callAppropriately(() -> 1));
+    assertShutdownRejects(() -> executor.runBlocking(() -> CompletableFuture.completedFuture(1)));
+    assertShutdownRejects(() -> executor.submit(() -> null));
+    assertShutdownRejects(() -> executor.submitBlocking(() -> null));
+    assertInstanceOf(RuntimeException.class, assertThrows(RuntimeException.class, () -> executor.spawn("any", () -> null)));
+  }
+}

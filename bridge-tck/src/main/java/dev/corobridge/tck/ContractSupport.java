@@ -1,0 +1,124 @@
+package dev.corobridge.tck;
+
+import static dev.corobridge.tck.Await.LIMIT;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.ExecutorShutdownException;
+import dev.corobridge.ExecutorStats;
+import dev.corobridge.spi.AsyncExecutorProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What every contract area shares: the engine under test, executors that are shut down after each
+ * test (the test fails if one does not terminate in time: a lost task or a leaked permit shows up
+ * here), and assertions that name what they check.
+ */
+public abstract class ContractSupport {
+  private final List<AsyncExecutor> executors = new ArrayList<>();
+  private Set<Thread> threadsBefore;
+
+  /** The runtime under test. */
+  protected abstract AsyncExecutorProvider provider();
+
+  /**
+   * Whether a thread belongs to a shared runtime pool the engine uses but did not create for one
+   * executor (for the coroutine engine: kotlinx.coroutines' shared workers). Such threads may outlive
+   * an executor; every other thread an executor started must be gone once it has terminated.
+   */
+  protected boolean isSharedRuntimeThread(Thread thread) {
+    String name = thread.getName();
+    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler");
+  }
+
+  /** A new running executor with the given bound, shut down after the test. */
+  protected AsyncExecutor newExecutor(int maxWorkers) {
+    return newExecutor(b -> b.maxWorkers(maxWorkers));
+  }
+
+  /** A new running executor configured by {@code config}, shut down after the test. */
+  protected AsyncExecutor newExecutor(Consumer<AsyncExecutor.Builder> config) {
+    AsyncExecutor.Builder builder = AsyncExecutor.builder().name("tck-" + getClass().getSimpleName());
+    config.accept(builder);
+    AsyncExecutor executor = provider().create(builder.toConfig());
+    synchronized (executors) {
+      executors.add(executor);
+    }
+    return executor;
+  }
+
+  @BeforeEach
+  void snapshotThreads() {
+    threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
+  }
+
+  @AfterEach
+  void shutDownExecutors() throws Exception {
+    List<AsyncExecutor> made;
+    synchronized (executors) {
+      made = new ArrayList<>(executors);
+      executors.clear();
+    }
+    for (AsyncExecutor executor : made) {
+      executor.shutdown(false, true);
+    }
+    for (AsyncExecutor executor : made) {
+      executor.termination().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertTrue(executor.isTerminated(), "executor terminated");
+    }
+  }
+
+  /** Asserts that no thread started since the test began is alive, apart from shared runtime threads. */
+  protected void assertNoThreadLeft() {
+    Await.until(() -> leftoverThreads().isEmpty(), () -> "threads made by the executor have ended: " + leftoverThreads());
+  }
+
+  private List<String> leftoverThreads() {
+    List<String> left = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && !threadsBefore.contains(t) && !isSharedRuntimeThread(t) && !t.getName().startsWith("tck-")) {
+        left.add(t.getName());
+      }
+    }
+    return left;
+  }
+
+  /** Waits until the executor is quiescent, asserts that its stats balance and returns them. */
+  protected static ExecutorStats assertBalanced(AsyncExecutor executor) {
+    Await.until(() -> {
+      ExecutorStats s = executor.stats();
+      return s.running() == 0 && s.queued() == 0 && s.submitted() == s.succeeded() + s.failed() + s.cancelled();
+    }, () -> "stats balance: " + executor.stats());
+    return executor.stats();
+  }
+
+  /** Asserts that {@code call} throws {@code type} with a message naming {@code parameter}. */
+  protected static <E extends Throwable> E assertRejects(Class<E> type, String parameter, Runnable call) {
+    E e = assertThrows(type, call::run);
+    assertTrue(e.getMessage() != null && e.getMessage().contains(parameter),
+        () -> "message names \"" + parameter + "\": " + e.getMessage());
+    return e;
+  }
+
+  /** Asserts that the call is refused at the call because the executor is shut down. */
+  protected static void assertShutdownRejects(Runnable call) {
+    ExecutorShutdownException e = assertThrows(ExecutorShutdownException.class, call::run);
+    assertInstanceOf(RejectedExecutionException.class, e);
+  }
+
+  /** Asserts that the future failed with exactly {@code expected}, the very instance. */
+  protected static void assertFailsWith(Throwable expected, CompletableFuture<?> future) {
+    assertSame(expected, Await.failure(future));
+  }
+}

@@ -1,0 +1,156 @@
+package dev.corobridge.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Spec §2: shutdown, close, termination, and what is left behind. */
+public abstract class LifecycleContract extends ContractSupport {
+
+  @Test
+  void shutdownIsIdempotentAndStopsAcceptingWork() {
+    AsyncExecutor executor = newExecutor(2);
+    executor.shutdown(false, false);
+    executor.shutdown(false, false);
+    executor.shutdown(true, false);
+    assertFalse(executor.isRunning());
+    assertTrue(executor.isTerminated());
+    assertShutdownRejects(() -> executor.submit(() -> null));
+  }
+
+  @Test
+  void shutdownWithCancelFuturesCancelsTasksThatHaveNotStartedAndLetsStartedOnesFinish() throws Exception {
+    AsyncExecutor executor = newExecutor(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    CompletableFuture<String> running = executor.submit(() -> {
+      started.countDown();
+      return gate;
+    });
+    List<CompletableFuture<String>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) queued.add(executor.submit(() -> CompletableFuture.completedFuture("ran")));
+    CompletableFuture<Integer> queuedBlocking = executor.submitBlocking(() -> 1);
+    started.await();
+    executor.shutdown(false, true);
+    for (CompletableFuture<String> f : queued) {
+      Await.done(f);
+      assertTrue(f.isCancelled(), "a queued task's future reports isCancelled()");
+    }
+    Await.done(queuedBlocking);
+    assertTrue(queuedBlocking.isCancelled());
+    assertFalse(running.isDone(), "the started task goes on");
+    assertFalse(executor.isTerminated());
+    gate.complete("finished");
+    assertEquals("finished", Await.value(running));
+    Await.value(executor.termination());
+    var stats = assertBalanced(executor);
+    assertEquals(6, stats.cancelled());
+    assertEquals(1, stats.succeeded());
+  }
+
+  @Test
+  void shutdownWithoutCancelFuturesRunsEveryAcceptedTask() {
+    AsyncExecutor executor = newExecutor(1);
+    List<CompletableFuture<Integer>> futures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      int n = i;
+      futures.add(executor.submit(() -> CompletableFuture.supplyAsync(() -> n)));
+    }
+    executor.shutdown(true, false);
+    assertTrue(executor.isTerminated(), "wait = true returns only after every accepted task finished");
+    for (int i = 0; i < 20; i++) assertEquals(i, futures.get(i).getNow(-1));
+  }
+
+  @Test
+  void shutdownWithoutWaitReturnsAtOnceAndTerminationFollowsTheLastTask() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    CompletableFuture<String> task = executor.submit(() -> gate);
+    executor.shutdown(false, false);
+    assertFalse(executor.isTerminated());
+    assertFalse(executor.termination().isDone());
+    gate.complete("x");
+    Await.value(executor.termination());
+    assertTrue(executor.isTerminated());
+    assertEquals("x", task.join());
+  }
+
+  @Test
+  void closeWaitsForAcceptedWorkWithoutCancellingIt() {
+    AsyncExecutor executor = newExecutor(2);
+    AtomicBoolean finished = new AtomicBoolean();
+    CompletableFuture<Object> task = executor.submitBlocking(() -> {
+      Thread.sleep(50);
+      finished.set(true);
+      return null;
+    });
+    executor.close();
+    assertTrue(finished.get());
+    assertTrue(task.isDone() && !task.isCancelled());
+    assertTrue(executor.isTerminated());
+  }
+
+  @Test
+  void closeFromOneOfItsOwnTasksDoesNotWaitForItself() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Await.finishes(() -> Await.done(executor.submitBlocking(() -> {
+      try {
+        executor.close();
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+      return null;
+    })), "close() from a task");
+    assertInstanceOf(IllegalStateException.class, outcome.get());
+  }
+
+  @Test
+  void noThreadMadeByTheExecutorOutlivesIt() {
+    AsyncExecutor executor = newExecutor(4);
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      futures.add(executor.submitBlocking(() -> {
+        Thread.sleep(1);
+        return null;
+      }));
+      futures.add(executor.submit(() -> CompletableFuture.supplyAsync(() -> 1)));
+    }
+    CompletableFuture<Object> cancelled = executor.submitBlocking(() -> {
+      Thread.sleep(60_000);
+      return null;
+    });
+    cancelled.cancel(true);
+    executor.close();
+    futures.forEach(Await::done);
+    assertNoThreadLeft();
+  }
+
+  @Test
+  void aTaskCancelledBeforeItStartsNeverRuns() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    executor.submit(() -> gate);
+    AtomicBoolean ran = new AtomicBoolean();
+    CompletableFuture<String> queued = executor.submit(() -> {
+      ran.set(true);
+      return CompletableFuture.completedFuture("ran");
+    });
+    queued.cancel(false);
+    gate.complete("go");
+    assertInstanceOf(CancellationException.class, Await.failure(queued));
+    assertBalanced(executor);
+    assertFalse(ran.get());
+  }
+}

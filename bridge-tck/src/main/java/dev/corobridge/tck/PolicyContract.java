@@ -1,0 +1,278 @@
+package dev.corobridge.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.AsyncSemaphore;
+import dev.corobridge.MapOptions;
+import dev.corobridge.RetryPolicy;
+import dev.corobridge.TaskOptions;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Spec §3: retries, timeouts, shared semaphores and lanes. */
+public abstract class PolicyContract extends ContractSupport {
+
+  private static TaskOptions retry(RetryPolicy policy) {
+    return TaskOptions.builder().retry(policy).build();
+  }
+
+  @Test
+  void aFlakyTaskSucceedsWithinItsRetriesAndEachRetryIsCounted() {
+    AsyncExecutor executor = newExecutor(2);
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<String> future = executor.submit(() -> {
+      if (attempts.incrementAndGet() < 3) throw new IOException("flaky");
+      return CompletableFuture.completedFuture("ok");
+    }, retry(RetryPolicy.exponential(3, Duration.ofMillis(1))));
+    assertEquals("ok", Await.value(future));
+    assertEquals(3, attempts.get());
+    assertEquals(2, assertBalanced(executor).retried());
+  }
+
+  @Test
+  void whenEveryAttemptFailsTheLastOwnExceptionCarriesTheEarlierOnesAsSuppressed() {
+    AsyncExecutor executor = newExecutor(2);
+    List<IOException> thrown = new ArrayList<>();
+    CompletableFuture<Object> future = executor.submit(() -> {
+      IOException e = new IOException("attempt " + (thrown.size() + 1));
+      thrown.add(e);
+      return CompletableFuture.failedFuture(e);
+    }, retry(RetryPolicy.exponential(2, Duration.ofMillis(1))));
+    Throwable failure = Await.failure(future);
+    assertEquals(3, thrown.size(), "retries + 1 attempts");
+    assertTrue(failure == thrown.get(2), "the last attempt's own exception");
+    assertArrayEquals(new Throwable[] {thrown.get(0), thrown.get(1)}, failure.getSuppressed());
+  }
+
+  @Test
+  void cancellationIsNeverRetried() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<Object> future = executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new CancellationException("no");
+    }, retry(RetryPolicy.exponential(5, Duration.ZERO)));
+    assertInstanceOf(CancellationException.class, Await.failure(future));
+    assertEquals(1, attempts.get());
+  }
+
+  @Test
+  void retryOnAndAbortOnChooseWhatIsRetried() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicInteger attempts = new AtomicInteger();
+    RetryPolicy policy = RetryPolicy.exponential(4, Duration.ZERO).retryOn(IOException.class).abortOn(FileNotFoundException.class);
+    Await.failure(executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new IllegalStateException("not an IOException");
+    }, retry(policy)));
+    assertEquals(1, attempts.get());
+    attempts.set(0);
+    Await.failure(executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new FileNotFoundException("aborts");
+    }, retry(policy)));
+    assertEquals(1, attempts.get());
+    attempts.set(0);
+    Await.failure(executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new IOException("retried");
+    }, retry(policy)));
+    assertEquals(5, attempts.get());
+  }
+
+  @Test
+  void retriesWaitBetweenAttempts() {
+    AsyncExecutor executor = newExecutor(1);
+    List<Long> times = new ArrayList<>();
+    Await.failure(executor.submit(() -> {
+      times.add(System.nanoTime());
+      throw new IOException();
+    }, retry(RetryPolicy.exponential(2, Duration.ofMillis(20)))));
+    assertEquals(3, times.size());
+    assertTrue(times.get(1) - times.get(0) >= TimeUnit.MILLISECONDS.toNanos(20), "first back-off >= d");
+    assertTrue(times.get(2) - times.get(1) >= TimeUnit.MILLISECONDS.toNanos(40), "second back-off >= 2d");
+  }
+
+  @Test
+  void aTimeoutFailsWithTimeoutExceptionAndCancelsTheWork() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<String> never = new CompletableFuture<>();
+    CompletableFuture<String> future = executor.submit(() -> never, TaskOptions.builder().timeout(Duration.ofMillis(30)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(future));
+    assertFalse(future.isCancelled());
+    assertTrue(never.isCancelled(), "the work is cancelled by the time the future fails");
+  }
+
+  @Test
+  void aTimeoutBoundsTheWholeTaskIncludingRetries() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<Object> future = executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new IOException();
+    }, TaskOptions.builder().retry(RetryPolicy.exponential(10, Duration.ofMillis(40))).timeout(Duration.ofMillis(100)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(future));
+    assertTrue(attempts.get() < 11, "timed out before all retries");
+  }
+
+  @Test
+  void aTimedOutBlockingTaskIsInterrupted() {
+    AsyncExecutor executor = newExecutor(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    CompletableFuture<Object> future = executor.submitBlocking(() -> {
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+      return null;
+    }, TaskOptions.builder().timeout(Duration.ofMillis(30)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(future));
+    assertEquals(0, interrupted.getCount());
+  }
+
+  @Test
+  void aSharedSemaphoreBoundsTasksAcrossExecutors() {
+    AsyncExecutor a = newExecutor(8);
+    AsyncExecutor b = newExecutor(8);
+    AsyncSemaphore api = AsyncSemaphore.create(2);
+    TaskOptions limited = TaskOptions.builder().semaphore(api).build();
+    Probe probe = new Probe();
+    List<CompletableFuture<Integer>> futures = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      int n = i;
+      futures.add((i % 2 == 0 ? a : b).submit(() -> {
+        probe.enter();
+        return CompletableFuture.supplyAsync(() -> n, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS))
+            .whenComplete((v, e) -> probe.exit());
+      }, limited));
+    }
+    futures.forEach(Await::value);
+    assertTrue(probe.max() <= 2, "semaphore of 2, saw " + probe.max());
+    assertEquals(2, api.availablePermits());
+  }
+
+  @Test
+  void aTaskWaitingForASemaphorePermitHoldsNoWorkerSlot() {
+    AsyncExecutor executor = newExecutor(1);
+    AsyncSemaphore semaphore = AsyncSemaphore.create(1);
+    assertTrue(semaphore.tryAcquire());
+    CompletableFuture<String> waitsForPermit = executor.submit(() -> CompletableFuture.completedFuture("permit"),
+        TaskOptions.builder().semaphore(semaphore).build());
+    assertEquals("free", Await.value(executor.submit(() -> CompletableFuture.completedFuture("free"))),
+        "the only worker slot is not held by a task waiting for a permit");
+    assertFalse(waitsForPermit.isDone());
+    semaphore.release();
+    assertEquals("permit", Await.value(waitsForPermit));
+  }
+
+  @Test
+  void thePermitIsNotHeldDuringRetryBackOff() {
+    AsyncExecutor executor = newExecutor(2);
+    AsyncSemaphore semaphore = AsyncSemaphore.create(1);
+    CountDownLatch firstAttemptFailed = new CountDownLatch(1);
+    CompletableFuture<Object> flaky = executor.submit(() -> {
+      firstAttemptFailed.countDown();
+      throw new IOException();
+    }, TaskOptions.builder().semaphore(semaphore).retry(RetryPolicy.exponential(1, Duration.ofSeconds(2))).build());
+    Await.until(() -> firstAttemptFailed.getCount() == 0, () -> "first attempt failed");
+    CompletableFuture<String> other = executor.submit(() -> CompletableFuture.completedFuture("other"),
+        TaskOptions.builder().semaphore(semaphore).build());
+    assertEquals("other", Await.value(other), "took the permit while the flaky task backs off");
+    assertFalse(flaky.isDone());
+  }
+
+  @Test
+  void permitsComeBackAfterTimeoutsAndCancellations() {
+    AsyncExecutor executor = newExecutor(4);
+    AsyncSemaphore semaphore = AsyncSemaphore.create(2);
+    TaskOptions timed = TaskOptions.builder().semaphore(semaphore).timeout(Duration.ofMillis(20)).build();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      futures.add(executor.submit(CompletableFuture::new, timed));
+    }
+    futures.forEach(Await::done);
+    assertEquals(2, semaphore.availablePermits());
+    CompletableFuture<Object> cancelled = executor.submit(CompletableFuture::new, TaskOptions.builder().semaphore(semaphore).build());
+    cancelled.cancel(true);
+    assertBalanced(executor);
+    assertEquals(2, semaphore.availablePermits());
+  }
+
+  @Test
+  void aLaneBoundsItsOwnTasksWhileOthersRunFreely() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("gallery", 2));
+    TaskOptions gallery = TaskOptions.builder().lane("gallery").build();
+    Probe galleryProbe = new Probe();
+    Probe all = new Probe();
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      boolean inLane = i % 2 == 0;
+      futures.add(executor.submit(() -> {
+        all.enter();
+        if (inLane) galleryProbe.enter();
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS))
+            .whenComplete((v, e) -> {
+              if (inLane) galleryProbe.exit();
+              all.exit();
+            });
+      }, inLane ? gallery : TaskOptions.defaults()));
+    }
+    futures.forEach(Await::value);
+    assertTrue(galleryProbe.max() <= 2, "lane of 2, saw " + galleryProbe.max());
+    assertTrue(all.max() <= 8);
+    assertTrue(all.max() > 2, "tasks off the lane are not held to its limit");
+  }
+
+  @Test
+  void mapAppliesTaskOptionsToEveryItem() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("image", 2));
+    Probe probe = new Probe();
+    AtomicInteger attempts = new AtomicInteger();
+    List<Integer> input = IntStream.range(0, 30).boxed().collect(Collectors.toList());
+    MapOptions options = MapOptions.builder()
+        .task(TaskOptions.builder().lane("image").retry(RetryPolicy.exponential(1, Duration.ZERO)).build())
+        .build();
+    List<Integer> result = Await.value(executor.map(i -> {
+      probe.enter();
+      try {
+        if (attempts.incrementAndGet() % 3 == 0) throw new IOException("retry me");
+        return CompletableFuture.completedFuture(i);
+      } finally {
+        probe.exit();
+      }
+    }, input, options));
+    assertEquals(input, result);
+    assertTrue(probe.max() <= 2, "the lane applies to every item");
+    assertTrue(executor.stats().retried() > 0);
+  }
+
+  @Test
+  void badPolicyArgumentsAreRefusedNamingTheParameter() {
+    assertRejects(IllegalArgumentException.class, "retries", () -> RetryPolicy.exponential(-1, Duration.ZERO));
+    assertRejects(IllegalArgumentException.class, "initialDelay", () -> RetryPolicy.exponential(1, Duration.ofMillis(-1)));
+    assertRejects(NullPointerException.class, "initialDelay", () -> RetryPolicy.exponential(1, null));
+    assertRejects(IllegalArgumentException.class, "fraction", () -> RetryPolicy.none().withJitter(1.5));
+    assertRejects(IllegalArgumentException.class, "max", () -> RetryPolicy.none().withMaxDelay(Duration.ofMillis(-1)));
+    assertRejects(IllegalArgumentException.class, "timeout", () -> TaskOptions.builder().timeout(Duration.ofSeconds(-1)));
+    assertRejects(NullPointerException.class, "semaphore", () -> TaskOptions.builder().semaphore(null));
+    assertRejects(IllegalArgumentException.class, "permits", () -> AsyncSemaphore.create(-1));
+  }
+}

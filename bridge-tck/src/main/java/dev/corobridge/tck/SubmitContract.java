@@ -1,0 +1,298 @@
+package dev.corobridge.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.AsyncSemaphore;
+import dev.corobridge.AsyncTask;
+import dev.corobridge.TaskOptions;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Spec §1-2: submitting single tasks, their outcomes, the bound on tasks in flight, cancellation. */
+public abstract class SubmitContract extends ContractSupport {
+
+  @Test
+  void submitCompletesWithTheValueOfTheTasksStage() {
+    AsyncExecutor executor = newExecutor(2);
+    assertEquals("done", Await.value(executor.submit(() -> CompletableFuture.completedFuture("done"))));
+    CompletableFuture<String> later = new CompletableFuture<>();
+    CompletableFuture<String> future = executor.submit(() -> later);
+    later.complete("later");
+    assertEquals("later", Await.value(future));
+  }
+
+  @Test
+  void aTaskThatThrowsFailsItsFutureWithThatVeryException() {
+    AsyncExecutor executor = newExecutor(2);
+    IllegalStateException boom = new IllegalStateException("boom");
+    CompletableFuture<Object> future = executor.submit(() -> {
+      throw boom;
+    });
+    assertFailsWith(boom, future);
+    CompletionException joined = assertThrows(CompletionException.class, future::join);
+    assertSame(boom, joined.getCause());
+    ExecutionException got = assertThrows(ExecutionException.class, future::get);
+    assertSame(boom, got.getCause());
+  }
+
+  @Test
+  void aStageThatFailsLaterFailsTheFutureWithTheTasksOwnException() {
+    AsyncExecutor executor = newExecutor(2);
+    IOException checked = new IOException("disk");
+    CompletableFuture<String> stage = new CompletableFuture<>();
+    CompletableFuture<String> future = executor.submit(() -> stage.thenApply(s -> s + "!"));
+    stage.completeExceptionally(checked);
+    assertFailsWith(checked, future);
+  }
+
+  @Test
+  void aTaskReturningNullFailsWithNullPointerException() {
+    AsyncExecutor executor = newExecutor(1);
+    assertInstanceOf(NullPointerException.class, Await.failure(executor.submit(() -> null)));
+  }
+
+  @Test
+  void submitBlockingRunsOnAnotherThreadAndReturnsTheValue() {
+    AsyncExecutor executor = newExecutor(2);
+    Thread caller = Thread.currentThread();
+    Thread ran = Await.value(executor.submitBlocking(Thread::currentThread));
+    assertNotEquals(caller, ran);
+    IOException checked = new IOException("io");
+    assertFailsWith(checked, executor.submitBlocking(() -> {
+      throw checked;
+    }));
+  }
+
+  @Test
+  void tasksRunWithoutAnyStepAfterCreate() {
+    AsyncExecutor executor = newExecutor(1);
+    assertTrue(executor.isRunning());
+    assertEquals(1, Await.value(executor.submitBlocking(() -> 1)));
+  }
+
+  @Test
+  void maxWorkersBoundsAsyncTasksInFlight() {
+    int maxWorkers = 4;
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    Probe probe = new Probe();
+    List<CompletableFuture<Integer>> futures = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      int n = i;
+      futures.add(executor.submit(() -> {
+        probe.enter();
+        return CompletableFuture.supplyAsync(() -> n, CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(3), java.util.concurrent.TimeUnit.MILLISECONDS))
+            .whenComplete((v, e) -> probe.exit());
+      }));
+    }
+    futures.forEach(Await::value);
+    assertTrue(probe.max() <= maxWorkers, "at most " + maxWorkers + " in flight, saw " + probe.max());
+    assertEquals(maxWorkers, probe.max(), "the bound is reached");
+  }
+
+  @Test
+  void maxWorkersBoundsBlockingAndAsyncTasksTogether() {
+    int maxWorkers = 3;
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    Probe probe = new Probe();
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      if (i % 2 == 0) {
+        futures.add(executor.submitBlocking(() -> {
+          probe.enter();
+          try {
+            Thread.sleep(1);
+          } finally {
+            probe.exit();
+          }
+          return null;
+        }));
+      } else {
+        futures.add(executor.submit(() -> {
+          probe.enter();
+          return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS))
+              .whenComplete((v, e) -> probe.exit());
+        }));
+      }
+    }
+    futures.forEach(Await::value);
+    assertTrue(probe.max() <= maxWorkers, "at most " + maxWorkers + " in flight, saw " + probe.max());
+  }
+
+  @Test
+  void asyncTasksWaitingOnIoHoldASlotButNoThread() {
+    int tasks = 300; // far more than this machine has threads for the engine to dedicate
+    AsyncExecutor executor = newExecutor(tasks);
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    CountDownLatch started = new CountDownLatch(tasks);
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      futures.add(executor.submit(() -> {
+        started.countDown();
+        return gate;
+      }));
+    }
+    Await.until(() -> started.getCount() == 0, () -> "all " + tasks + " tasks started while none finished");
+    assertEquals(tasks, executor.stats().running());
+    gate.complete(null);
+    futures.forEach(Await::value);
+  }
+
+  @Test
+  void cancellingAnAsyncTaskCancelsTheStageItReturnedAndFreesItsSlot() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<String> stage = new CompletableFuture<>();
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> first = executor.submit(() -> {
+      started.countDown();
+      return stage;
+    });
+    CompletableFuture<String> second = executor.submit(() -> CompletableFuture.completedFuture("second"));
+    Await.until(() -> started.getCount() == 0, () -> "first task started");
+    assertTrue(first.cancel(true));
+    assertTrue(first.isCancelled());
+    Await.until(stage::isCancelled, () -> "the task's own stage is cancelled");
+    assertEquals("second", Await.value(second));
+  }
+
+  @Test
+  void cancellingABlockingTaskInterruptsItsThreadAndKeepsTheSlotUntilItReturns() throws Exception {
+    AsyncExecutor executor = newExecutor(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch mayReturn = new CountDownLatch(1);
+    AtomicBoolean secondStarted = new AtomicBoolean();
+    CompletableFuture<Object> first = executor.submitBlocking(() -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        awaitUninterruptibly(mayReturn);
+      }
+      return null;
+    });
+    CompletableFuture<Object> second = executor.submitBlocking(() -> {
+      secondStarted.set(true);
+      return null;
+    });
+    started.await();
+    first.cancel(true);
+    assertTrue(first.isCancelled());
+    Await.until(() -> interrupted.getCount() == 0, () -> "the blocking task's thread was interrupted");
+    assertFalse(secondStarted.get(), "the slot is still held: the cancelled task has not returned yet");
+    assertEquals(1, executor.stats().running());
+    mayReturn.countDown();
+    Await.value(second);
+    assertTrue(secondStarted.get());
+  }
+
+  @Test
+  void aSemaphorePermitIsReleasedOnlyWhenTheCancelledTaskHasReallyStopped() throws Exception {
+    AsyncExecutor executor = newExecutor(2);
+    AsyncSemaphore semaphore = AsyncSemaphore.create(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch mayReturn = new CountDownLatch(1);
+    CompletableFuture<Object> task = executor.submitBlocking(() -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        awaitUninterruptibly(mayReturn);
+      }
+      return null;
+    }, TaskOptions.builder().semaphore(semaphore).build());
+    started.await();
+    task.cancel(true);
+    Await.until(() -> interrupted.getCount() == 0, () -> "interrupted");
+    assertEquals(0, semaphore.availablePermits(), "permit held until the task returns");
+    mayReturn.countDown();
+    Await.until(() -> semaphore.availablePermits() == 1, () -> "permit released after the task returned");
+  }
+
+  @Test
+  void completingTheReturnedFutureFromOutsideCancelsTheTask() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<String> stage = new CompletableFuture<>();
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> future = executor.submit(() -> {
+      started.countDown();
+      return stage;
+    });
+    Await.until(() -> started.getCount() == 0, () -> "started");
+    future.orTimeout(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+    Await.until(stage::isCancelled, () -> "the task's stage is cancelled when its future times out");
+  }
+
+  @Test
+  void badArgumentsAreRefusedAtTheCallNamingTheParameter() {
+    AsyncExecutor executor = newExecutor(1);
+    assertRejects(NullPointerException.class, "task", () -> executor.submit(null));
+    assertRejects(NullPointerException.class, "task", () -> executor.submitBlocking(null));
+    assertRejects(NullPointerException.class, "options", () -> executor.submit(() -> null, null));
+    assertRejects(IllegalArgumentException.class, "maxWorkers", () -> AsyncExecutor.builder().maxWorkers(0));
+    assertRejects(IllegalArgumentException.class, "maxConcurrency", () -> AsyncExecutor.builder().lane("x", 0));
+    assertRejects(NullPointerException.class, "name", () -> AsyncExecutor.builder().lane(null, 1));
+    assertRejects(IllegalArgumentException.class, "nowhere",
+        () -> executor.submit(() -> null, TaskOptions.builder().lane("nowhere").build()));
+    assertEquals(0, executor.stats().submitted(), "refused calls accept nothing");
+  }
+
+  @Test
+  void cancellationOfTheTasksOwnStageCancelsItsFuture() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<String> stage = new CompletableFuture<>();
+    CompletableFuture<String> future = executor.submit(() -> stage);
+    stage.cancel(false);
+    assertInstanceOf(CancellationException.class, Await.failure(future));
+    assertTrue(future.isCancelled());
+  }
+
+  @Test
+  void submittedTasksAreCountedOnceEach() {
+    AsyncExecutor executor = newExecutor(2);
+    RuntimeException boom = new RuntimeException("boom");
+    AsyncTask<Object> failing = () -> {
+      throw boom;
+    };
+    Await.value(executor.submit(() -> CompletableFuture.completedFuture(1)));
+    Await.failure(executor.submit(failing));
+    CompletableFuture<Object> pending = executor.submit(CompletableFuture::new);
+    pending.cancel(true);
+    var stats = assertBalanced(executor);
+    assertEquals(3, stats.submitted());
+    assertEquals(1, stats.succeeded());
+    assertEquals(1, stats.failed());
+    assertEquals(1, stats.cancelled());
+  }
+
+  static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+}
