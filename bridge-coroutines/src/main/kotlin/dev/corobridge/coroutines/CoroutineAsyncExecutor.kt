@@ -389,17 +389,17 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     return DeferredWaitResult(LinkedHashSet(done), LinkedHashSet(pending))
   }
 
-  /** Runs a plain (possibly blocking) function on a blocking worker and returns its result. */
+  /**
+   * Runs a plain (possibly blocking) function on a blocking worker, never on the caller's thread, and
+   * returns its result; if it returns a [CompletionStage] the result of that stage is awaited.
+   * Cancelling the caller interrupts the function. A lambda literal lands here; pass a suspend function
+   * (`callAppropriately(::load)` or `callAppropriately(suspend { ... })`) to have it awaited instead.
+   */
   @JvmSynthetic
   public suspend fun <T> callAppropriately(fn: () -> T): T {
     val future = callAppropriately<T>(Callable { fn() })
     return awaitTask(future)
   }
-
-  /** Awaits a suspend function as a task of this executor, under its limits. */
-  @JvmSynthetic
-  @JvmName("callAppropriatelySuspend")
-  public suspend fun <T> callAppropriately(fn: suspend () -> T): T = async { fn() }.awaitCancelling()
 
   private suspend fun <T> awaitTask(future: CompletableFuture<T>): T {
     val outcome = try {
@@ -410,13 +410,6 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     }
     @Suppress("UNCHECKED_CAST")
     if (outcome is Failed) throw outcome.error else return outcome as T
-  }
-
-  private suspend fun <T> Deferred<T>.awaitCancelling(): T = try {
-    await()
-  } catch (e: CancellationException) {
-    cancel()
-    throw e
   }
 
   private suspend fun callSuspending(block: suspend () -> Any?): Any? = try {

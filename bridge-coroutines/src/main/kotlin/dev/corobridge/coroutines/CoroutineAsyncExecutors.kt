@@ -3,6 +3,7 @@
 package dev.corobridge.coroutines
 
 import dev.corobridge.AsyncExecutor
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.withContext
@@ -48,5 +49,25 @@ public suspend fun <R> withAsyncExecutor(maxWorkers: Int, block: suspend Corouti
       executor.shutdown(false, false)
       executor.termination().await()
     }
+  }
+}
+
+/**
+ * Awaits a suspend function as a task of this executor, under its limits; cancelling the caller
+ * cancels it. The counterpart, for plain functions, is the member [CoroutineAsyncExecutor.callAppropriately].
+ *
+ * ```kotlin
+ * val user = executor.callAppropriately(::fetchUser)                   // suspend fun: awaited
+ * val text = executor.callAppropriately { File("a.txt").readText() }   // plain lambda: blocking worker
+ * ```
+ */
+@JvmSynthetic
+public suspend fun <T> CoroutineAsyncExecutor.callAppropriately(fn: suspend () -> T): T {
+  val task = async { fn() }
+  try {
+    return task.await()
+  } catch (e: CancellationException) {
+    task.cancel()
+    throw e
   }
 }

@@ -242,6 +242,10 @@ class KotlinApiSpec : FunSpec({
       callAppropriately(plain) shouldNotBe caller
       val suspending: suspend () -> String = { delay(1); "suspended" }
       callAppropriately(suspending) shouldBe "suspended"
+      callAppropriately { Thread.currentThread() } shouldNotBe caller
+      callAppropriately(::blockingAnswer) shouldBe 42
+      callAppropriately(::suspendingAnswer) shouldBe 43
+      callAppropriately(suspend { delay(1); "literal" }) shouldBe "literal"
     }
   }
 
@@ -265,6 +269,13 @@ class KotlinApiSpec : FunSpec({
     executor.close()
   }
 })
+
+private fun blockingAnswer(): Int = 42
+
+private suspend fun suspendingAnswer(): Int {
+  delay(1)
+  return 43
+}
 
 private fun CompletableFuture<*>.exceptionNowCompat(): Throwable =
   try {

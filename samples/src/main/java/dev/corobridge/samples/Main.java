@@ -1,0 +1,36 @@
+package dev.corobridge.samples;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.ExecutorStats;
+
+/**
+ * Runs the whole guide: a local gallery server on 127.0.0.1, one executor with lanes {@code gallery}
+ * and {@code image}, the Java examples, then the Kotlin examples on the same executor.
+ */
+public final class Main {
+  private Main() {}
+
+  /** Runs the samples; exits non-zero if anything fails. */
+  public static void main(String[] args) throws Exception {
+    ExecutorStats stats = runAll();
+    System.out.println("done: " + stats);
+  }
+
+  /** Runs every sample and returns the shared executor's final counters. */
+  public static ExecutorStats runAll() throws Exception {
+    try (LocalGallery server = LocalGallery.start();
+         AsyncExecutor executor = AsyncExecutor.builder()
+             .name("samples")
+             .maxWorkers(16)
+             .lane("gallery", 2)
+             .lane("image", 4)
+             .onUncaughtError(e -> System.err.println("background task failed: " + e))
+             .build()) {
+      Progress.line("setup", "server", "local gallery at " + server.uri("/"));
+      new JavaGuide(executor, server).run();
+      new KotlinGuide(executor, server).run();
+      executor.close();
+      return executor.stats();
+    }
+  }
+}
