@@ -84,7 +84,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   override fun <T> submit(task: AsyncTask<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
-    return engine.submitTask(plan, spawned = false) { engine.callAsync(task::call) }
+    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(task::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -92,7 +92,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   override fun <T> submitBlocking(task: Callable<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
-    return engine.submitTask(plan, spawned = false) { engine.callBlocking(task) }
+    return engine.submitTask(plan, spawned = false, hop = false) { engine.callBlocking(task) }
   }
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
@@ -187,18 +187,18 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun <T> spawn(task: AsyncTask<T>): CompletableFuture<T> {
     Checks.notNull(task, "task")
-    return engine.submitTask(TaskPlan.PLAIN, spawned = true) { engine.callAsync(task::call) }
+    return engine.submitTask(TaskPlan.PLAIN, spawned = true, hop = true) { engine.callAsync(task::call) }
   }
 
   override fun <T> spawn(lane: String, task: AsyncTask<T>): CompletableFuture<T> {
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
-    return engine.submitTask(plan, spawned = true) { engine.callAsync(task::call) }
+    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(task::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
     Checks.notNull(fn, "fn")
-    return engine.submitTask(TaskPlan.PLAIN, spawned = false) {
+    return engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = false) {
       val result = engine.callBlocking(fn)
       if (result is CompletionStage<*>) result.awaitOutcome() else result
     }
@@ -206,7 +206,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun execute(command: Runnable) {
     Checks.notNull(command, "command")
-    engine.submitTask<Any?>(TaskPlan.PLAIN, spawned = true) { engine.callBlocking { command.run() } }
+    engine.submitTask<Any?>(TaskPlan.PLAIN, spawned = true, hop = false) { engine.callBlocking { command.run() } }
   }
 
   override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)
@@ -247,7 +247,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     val plan = engine.plan(options)
     engine.ensureRunning()
     engine.counters.submitted.increment()
-    return engine.asyncUnit {
+    return engine.asyncUnit(plan.context) {
       val outcome = runCounted(plan) { block() }
       @Suppress("UNCHECKED_CAST")
       if (outcome is Failed) throw outcome.error else outcome as T
@@ -265,7 +265,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     val plan = engine.plan(options)
     engine.ensureRunning()
     engine.counters.submitted.increment()
-    return engine.launchUnit {
+    return engine.launchUnit(plan.context) {
       val outcome = runCounted(plan) { block() }
       if (outcome is Failed) throw outcome.error
     }

@@ -125,6 +125,17 @@ class KotlinApiSpec : FunSpec({
     }
   }
 
+  test("a task's name shows in its coroutine and in its timeout") {
+    withAsyncExecutor(2) {
+      val named = TaskOptions.builder().name("fetch-avatar").timeout(Duration.ofMillis(10)).build()
+      async(named) { kotlin.coroutines.coroutineContext[kotlinx.coroutines.CoroutineName]?.name }.await() shouldBe "fetch-avatar"
+      val timeout = shouldThrow<java.util.concurrent.TimeoutException> {
+        submit({ CompletableFuture<Unit>() }, named).await()
+      }
+      timeout.message!!.contains("fetch-avatar") shouldBe true
+    }
+  }
+
   test("cancelling the Deferred cancels the block, and the slot comes back") {
     val executor = CoroutineAsyncExecutor(1)
     val started = CompletableDeferred<Unit>()

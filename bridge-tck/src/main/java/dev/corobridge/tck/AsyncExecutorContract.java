@@ -1,6 +1,5 @@
 package dev.corobridge.tck;
 
-import dev.corobridge.spi.AsyncExecutorProvider;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -9,7 +8,7 @@ import org.junit.jupiter.api.Nested;
  *
  * <pre>{@code
  * class MyEngineContractTest extends AsyncExecutorContract {
- *   @Override protected AsyncExecutorProvider provider() { return new MyEngineProvider(); }
+ *   @Override public AsyncExecutorProvider provider() { return new MyEngineProvider(); }
  * }
  * }</pre>
  *
@@ -18,61 +17,32 @@ import org.junit.jupiter.api.Nested;
  * {@link BridgingContract}, {@link LifecycleContract}, {@link StressContract}) for engines that want
  * to run one area at a time.
  */
-public abstract class AsyncExecutorContract {
-  /** The runtime under test. */
-  protected abstract AsyncExecutorProvider provider();
-
-  /** See {@link ContractSupport#isSharedRuntimeThread(Thread)}; delegates to the default unless overridden. */
-  protected boolean isSharedRuntimeThread(Thread thread) {
-    String name = thread.getName();
-    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler");
+public abstract class AsyncExecutorContract implements RuntimeUnderTest {
+  @Nested class Submit extends SubmitContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
-  /** How many tasks the stress run submits. */
-  protected int stressTasks() {
-    return 100_000;
+  @Nested class Batches extends BatchContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
-  @Nested
-  class Submit extends SubmitContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
+  @Nested class Waiting extends WaitContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
-  @Nested
-  class Batches extends BatchContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
+  @Nested class Policies extends PolicyContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
-  @Nested
-  class Waiting extends WaitContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
+  @Nested class Bridging extends BridgingContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
-  @Nested
-  class Policies extends PolicyContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
+  @Nested class Lifecycle extends LifecycleContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
-  @Nested
-  class Bridging extends BridgingContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
-  }
-
-  @Nested
-  class Lifecycle extends LifecycleContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
-  }
-
-  @Nested
-  class Stress extends StressContract {
-    @Override protected AsyncExecutorProvider provider() { return AsyncExecutorContract.this.provider(); }
-    @Override protected boolean isSharedRuntimeThread(Thread t) { return AsyncExecutorContract.this.isSharedRuntimeThread(t); }
-    @Override protected int stressTasks() { return AsyncExecutorContract.this.stressTasks(); }
+  @Nested class Stress extends StressContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorShutdownException;
 import dev.corobridge.ExecutorStats;
-import dev.corobridge.spi.AsyncExecutorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,17 +29,7 @@ public abstract class ContractSupport {
   private Set<Thread> threadsBefore;
 
   /** The runtime under test. */
-  protected abstract AsyncExecutorProvider provider();
-
-  /**
-   * Whether a thread belongs to a shared runtime pool the engine uses but did not create for one
-   * executor (for the coroutine engine: kotlinx.coroutines' shared workers). Such threads may outlive
-   * an executor; every other thread an executor started must be gone once it has terminated.
-   */
-  protected boolean isSharedRuntimeThread(Thread thread) {
-    String name = thread.getName();
-    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler");
-  }
+  protected abstract RuntimeUnderTest runtime();
 
   /** A new running executor with the given bound, shut down after the test. */
   protected AsyncExecutor newExecutor(int maxWorkers) {
@@ -51,7 +40,7 @@ public abstract class ContractSupport {
   protected AsyncExecutor newExecutor(Consumer<AsyncExecutor.Builder> config) {
     AsyncExecutor.Builder builder = AsyncExecutor.builder().name("tck-" + getClass().getSimpleName());
     config.accept(builder);
-    AsyncExecutor executor = provider().create(builder.toConfig());
+    AsyncExecutor executor = runtime().provider().create(builder.toConfig());
     synchronized (executors) {
       executors.add(executor);
     }
@@ -87,7 +76,7 @@ public abstract class ContractSupport {
   private List<String> leftoverThreads() {
     List<String> left = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.isAlive() && !threadsBefore.contains(t) && !isSharedRuntimeThread(t) && !t.getName().startsWith("tck-")) {
+      if (t.isAlive() && !threadsBefore.contains(t) && !runtime().isSharedRuntimeThread(t) && !t.getName().startsWith("tck-")) {
         left.add(t.getName());
       }
     }

@@ -24,17 +24,12 @@ import org.junit.jupiter.api.Test;
  * executor made is alive.
  */
 public abstract class StressContract extends ContractSupport {
-  /** How many tasks the stress run submits; engines with declared limits may lower it. */
-  protected int stressTasks() {
-    return 100_000;
-  }
-
   @Test
   void aRandomMixOfOutcomesLosesNothing() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("lane", 3).onUncaughtError(e -> { }));
     AsyncSemaphore semaphore = AsyncSemaphore.create(5);
     SplittableRandom random = new SplittableRandom(42);
-    int n = stressTasks();
+    int n = runtime().stressTasks();
     AtomicInteger completions = new AtomicInteger();
     AtomicInteger doubleCompletions = new AtomicInteger();
     List<CompletableFuture<?>> futures = new ArrayList<>(n);

@@ -87,6 +87,30 @@ public abstract class SubmitContract extends ContractSupport {
   }
 
   @Test
+  void tasksSubmittedFromOneThreadStartInSubmissionOrder() {
+    AsyncExecutor executor = newExecutor(1);
+    List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      int n = i;
+      futures.add(i % 3 == 0
+          ? executor.submitBlocking(() -> order.add(n))
+          : executor.submit(() -> CompletableFuture.completedFuture(order.add(n))));
+    }
+    futures.forEach(Await::value);
+    assertEquals(java.util.stream.IntStream.range(0, 100).boxed().collect(java.util.stream.Collectors.toList()), order);
+  }
+
+  @Test
+  void anAsyncTaskNeverRunsOnTheSubmittingThread() {
+    AsyncExecutor executor = newExecutor(2);
+    Thread caller = Thread.currentThread();
+    for (int i = 0; i < 20; i++) {
+      assertNotEquals(caller, Await.value(executor.submit(() -> CompletableFuture.completedFuture(Thread.currentThread()))));
+    }
+  }
+
+  @Test
   void maxWorkersBoundsAsyncTasksInFlight() {
     int maxWorkers = 4;
     AsyncExecutor executor = newExecutor(maxWorkers);
@@ -177,16 +201,7 @@ public abstract class SubmitContract extends ContractSupport {
     CountDownLatch interrupted = new CountDownLatch(1);
     CountDownLatch mayReturn = new CountDownLatch(1);
     AtomicBoolean secondStarted = new AtomicBoolean();
-    CompletableFuture<Object> first = executor.submitBlocking(() -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        awaitUninterruptibly(mayReturn);
-      }
-      return null;
-    });
+    CompletableFuture<Object> first = executor.submitBlocking(() -> holdAfterInterrupt(started, interrupted, mayReturn));
     CompletableFuture<Object> second = executor.submitBlocking(() -> {
       secondStarted.set(true);
       return null;
@@ -209,16 +224,8 @@ public abstract class SubmitContract extends ContractSupport {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     CountDownLatch mayReturn = new CountDownLatch(1);
-    CompletableFuture<Object> task = executor.submitBlocking(() -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        awaitUninterruptibly(mayReturn);
-      }
-      return null;
-    }, TaskOptions.builder().semaphore(semaphore).build());
+    CompletableFuture<Object> task = executor.submitBlocking(() -> holdAfterInterrupt(started, interrupted, mayReturn),
+        TaskOptions.builder().semaphore(semaphore).build());
     started.await();
     task.cancel(true);
     Await.until(() -> interrupted.getCount() == 0, () -> "interrupted");
@@ -281,6 +288,22 @@ public abstract class SubmitContract extends ContractSupport {
     assertEquals(1, stats.succeeded());
     assertEquals(1, stats.failed());
     assertEquals(1, stats.cancelled());
+  }
+
+  /**
+   * A blocking task body that signals {@code started}, waits to be interrupted, signals
+   * {@code interrupted}, and then does not return until {@code mayReturn} opens: a task that is slow
+   * to stop after cancellation.
+   */
+  static Object holdAfterInterrupt(CountDownLatch started, CountDownLatch interrupted, CountDownLatch mayReturn) {
+    started.countDown();
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      interrupted.countDown();
+      awaitUninterruptibly(mayReturn);
+    }
+    return null;
   }
 
   static void awaitUninterruptibly(CountDownLatch latch) {

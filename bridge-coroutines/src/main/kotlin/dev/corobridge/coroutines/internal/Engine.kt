@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.TimeoutException
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
@@ -31,15 +33,17 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runInterruptible
 import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.yield
 
 /*
  * Overview
  *
  * One Engine backs one executor. Every unit of work (a task, a map batch, a mapIter stream) is a
  * coroutine that is a child of one SupervisorJob, so shutdown is `supervisor.complete()` and termination
- * is that job's completion. Coroutines start on Dispatchers.Default; blocking calls hop to an elastic
+ * is that job's completion. Coroutines run on Dispatchers.Default; blocking calls hop to an elastic
  * view of Dispatchers.IO with runInterruptible, so cancelling them interrupts the thread and the
- * coroutine resumes only once the call has really returned.
+ * coroutine resumes only once the call has really returned. A single task takes its permits on the
+ * submitting thread before its first dispatch, which makes start order follow submission order.
  *
  * Limits are coroutine semaphores: `workers` (maxWorkers permits) and one per lane. An attempt takes,
  * in this order, the task's shared AsyncSemaphore permit, its lane permit, then a worker slot, and gives
@@ -97,7 +101,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     if (options === TaskOptions.defaults()) return TaskPlan.PLAIN
     val lane = options.lane().map { laneNamed(it) }.orElse(null)
     val timeout = options.timeout().map { it.toNanos() }.orElse(0L)
-    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout)
+    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null))
   }
 
   fun laneNamed(lane: String): Lane = lanes[lane]
@@ -108,40 +112,57 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   val isRunning: Boolean get() = running
 
   fun ensureRunning() {
-    if (!running) throw ExecutorShutdownException("executor $name is shut down and accepts no new work")
+    if (!running) throw rejection()
   }
+
+  private fun rejection() = ExecutorShutdownException("executor $name is shut down and accepts no new work")
 
   /**
    * Launches a unit of work as a child of the supervisor. ATOMIC start: the body always runs, so every
    * accepted unit completes its future and is counted even when cancelled before it was dispatched.
    */
-  fun launchUnit(body: suspend CoroutineScope.() -> Unit): Job {
+  fun launchUnit(
+    context: CoroutineContext = EmptyCoroutineContext,
+    start: CoroutineStart = CoroutineStart.ATOMIC,
+    body: suspend CoroutineScope.() -> Unit,
+  ): Job {
     ensureRunning()
-    val job = scope.launch(start = CoroutineStart.ATOMIC, block = body)
+    val job = scope.launch(context, start, body)
     if (job.isCancelled && !running) {
       // Lost the race with shutdown: the supervisor had already completed. The body still runs and
       // completes whatever it owns as cancelled; the caller is told, as if the check had come later.
-      throw ExecutorShutdownException("executor $name is shut down and accepts no new work")
+      throw rejection()
     }
     return job
   }
 
   /** Like [launchUnit], for a unit with a result. */
-  fun <T> asyncUnit(body: suspend CoroutineScope.() -> T): Deferred<T> {
+  fun <T> asyncUnit(context: CoroutineContext = EmptyCoroutineContext, body: suspend CoroutineScope.() -> T): Deferred<T> {
     ensureRunning()
-    val deferred = scope.async(start = CoroutineStart.ATOMIC, block = body)
-    if (deferred.isCancelled && !running) throw ExecutorShutdownException("executor $name is shut down and accepts no new work")
+    val deferred = scope.async(context, CoroutineStart.ATOMIC, body)
+    if (deferred.isCancelled && !running) throw rejection()
     return deferred
   }
 
-  /** Submits one task whose [body] returns a value or a [Failed]. */
-  fun <T> submitTask(plan: TaskPlan, spawned: Boolean, body: suspend () -> Any?): TaskFuture<T> {
+  /**
+   * Submits one task whose [body] returns a value or a [Failed].
+   *
+   * The task's coroutine starts UNDISPATCHED: it takes its permits on the submitting thread, at once or
+   * in the semaphores' FIFO queues, so tasks submitted one after another start in submission order. An
+   * async body ([hop]) is then moved off the submitter's thread with one dispatch before it runs; a
+   * blocking body needs no hop, as callBlocking dispatches to the blocking pool anyway.
+   */
+  fun <T> submitTask(plan: TaskPlan, spawned: Boolean, hop: Boolean, body: suspend () -> Any?): TaskFuture<T> {
     ensureRunning()
     counters.submitted.increment()
     val future = TaskFuture<T>()
-    future.job = launchUnit {
+    val submitter = Thread.currentThread()
+    future.job = launchUnit(plan.context, CoroutineStart.UNDISPATCHED) {
       val outcome = try {
-        runTask(plan, coroutineContext.job, body)
+        runTask(plan, coroutineContext.job) {
+          if (hop && Thread.currentThread() === submitter) yield()
+          body()
+        }
       } catch (e: CancellationException) {
         Failed(e)
       }
@@ -168,7 +189,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
       supervisor.complete()
     }
     if (cancelFutures) {
-      val reason = CancellationException("executor $name was shut down before the task started")
+      val reason = notStarted()
       for (job in waiting.values) job.cancel(reason)
     }
     if (wait) termination.join()
@@ -197,7 +218,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     if (plan.timeoutNanos == 0L) return attempts(plan, owner, body)
     var outcome: Any? = NO_OUTCOME
     withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, body) }
-    return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("task timed out after ${plan.timeoutNanos.nanoseconds}"))
+    return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}"))
   }
 
   private suspend fun attempts(plan: TaskPlan, owner: Job, body: suspend () -> Any?): Any? {
@@ -246,8 +267,10 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   /** Refuses to start a task whose coroutine is cancelled or that shutdown(cancelFutures) caught queued. */
   private suspend fun ensureStartAllowed() {
     coroutineContext.ensureActive()
-    if (cancelQueued) throw CancellationException("executor $name was shut down before the task started")
+    if (cancelQueued) throw notStarted()
   }
+
+  private fun notStarted() = CancellationException("executor $name was shut down before the task started")
 
   private suspend fun acquire(permits: Semaphore, owner: Job?) {
     if (permits.tryAcquire()) return
@@ -255,7 +278,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     val self = coroutineContext.job
     waiting[self] = owner
     try {
-      if (cancelQueued) throw CancellationException("executor $name was shut down before the task started")
+      if (cancelQueued) throw notStarted()
       permits.acquire()
     } finally {
       waiting.remove(self)
@@ -268,7 +291,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     if (owner != null) waiting[self] = owner
     val grant = semaphore.acquire()
     try {
-      if (owner != null && cancelQueued) throw CancellationException("executor $name was shut down before the task started")
+      if (owner != null && cancelQueued) throw notStarted()
       grant.awaitOutcome()
     } catch (e: CancellationException) {
       // Withdraw the request; if the permit was granted meanwhile, hand it back.

@@ -2,6 +2,9 @@ package dev.corobridge.coroutines.internal
 
 import dev.corobridge.AsyncSemaphore
 import dev.corobridge.RetryPolicy
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.sync.Semaphore
 
 /** A named limit declared with `AsyncExecutor.Builder.lane`. */
@@ -9,20 +12,30 @@ internal class Lane(@JvmField val name: String, @JvmField val limit: Int) {
   @JvmField val permits = Semaphore(limit)
 
   /** The plan of a task that asks for nothing but this lane (spawn on a lane). */
-  @JvmField val plan = TaskPlan(this, null, RetryPolicy.none(), 0L)
+  @JvmField val plan = TaskPlan(this, null, RetryPolicy.none(), 0L, null)
 }
 
-/** TaskOptions resolved against one executor: the lane looked up, the timeout in nanoseconds (0 = none). */
+/**
+ * TaskOptions resolved against one executor: the lane looked up, the timeout in nanoseconds (0 = none),
+ * the name as the context of the task's coroutine.
+ */
 internal class TaskPlan(
   @JvmField val lane: Lane?,
   @JvmField val semaphore: AsyncSemaphore?,
   @JvmField val retry: RetryPolicy,
   @JvmField val timeoutNanos: Long,
+  @JvmField val name: String?,
 ) {
   /** Nothing but a worker slot: the fast path. */
   @JvmField val plain: Boolean = lane == null && semaphore == null && retry === RetryPolicy.none() && timeoutNanos == 0L
 
+  /** Extra context for the task's coroutine: its name, if it has one. */
+  @JvmField val context: CoroutineContext = if (name == null) EmptyCoroutineContext else CoroutineName(name)
+
+  /** How the task is called in messages. */
+  fun describe(): String = if (name == null) "task" else "task \"$name\""
+
   companion object {
-    @JvmField val PLAIN = TaskPlan(null, null, RetryPolicy.none(), 0L)
+    @JvmField val PLAIN = TaskPlan(null, null, RetryPolicy.none(), 0L, null)
   }
 }

@@ -1,0 +1,24 @@
+package dev.corobridge.tck;
+
+import dev.corobridge.spi.AsyncExecutorProvider;
+
+/** What the contract needs to know about the runtime it tests. */
+public interface RuntimeUnderTest {
+  /** Creates the executors under test. */
+  AsyncExecutorProvider provider();
+
+  /**
+   * Whether a thread belongs to a shared runtime pool the engine uses but did not create for one
+   * executor (for the coroutine engine: kotlinx.coroutines' shared workers). Such threads may outlive
+   * an executor; every other thread an executor started must be gone once it has terminated.
+   */
+  default boolean isSharedRuntimeThread(Thread thread) {
+    String name = thread.getName();
+    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler");
+  }
+
+  /** How many tasks the stress run submits. */
+  default int stressTasks() {
+    return 100_000;
+  }
+}
