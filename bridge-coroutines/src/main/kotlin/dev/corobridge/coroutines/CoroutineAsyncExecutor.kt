@@ -84,7 +84,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   override fun <T> submit(task: AsyncTask<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
-    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(task::call) }
+    return engine.submitAsync(plan, spawned = false, task)
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -187,13 +187,13 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun <T> spawn(task: AsyncTask<T>): CompletableFuture<T> {
     Checks.notNull(task, "task")
-    return engine.submitTask(TaskPlan.PLAIN, spawned = true, hop = true) { engine.callAsync(task::call) }
+    return engine.submitAsync(TaskPlan.PLAIN, spawned = true, task)
   }
 
   override fun <T> spawn(lane: String, task: AsyncTask<T>): CompletableFuture<T> {
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
-    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(task::call) }
+    return engine.submitAsync(plan, spawned = true, task)
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
@@ -245,12 +245,12 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   @JvmSynthetic
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
-    engine.ensureRunning()
-    engine.counters.submitted.increment()
-    return engine.asyncUnit(plan.context) {
-      val outcome = runCounted(plan) { block() }
-      @Suppress("UNCHECKED_CAST")
-      if (outcome is Failed) throw outcome.error else outcome as T
+    return engine.countedIn {
+      engine.asyncUnit(plan.context) {
+        val outcome = runCounted(plan) { block() }
+        @Suppress("UNCHECKED_CAST")
+        if (outcome is Failed) throw outcome.error else outcome as T
+      }
     }
   }
 
@@ -263,11 +263,11 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   @JvmSynthetic
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
-    engine.ensureRunning()
-    engine.counters.submitted.increment()
-    return engine.launchUnit(plan.context) {
-      val outcome = runCounted(plan) { block() }
-      if (outcome is Failed) throw outcome.error
+    return engine.countedIn {
+      engine.launchUnit(plan.context) {
+        val outcome = runCounted(plan) { block() }
+        if (outcome is Failed) throw outcome.error
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.AsyncSemaphore
+import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
 import dev.corobridge.RetryPolicy
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
@@ -38,12 +40,15 @@ import kotlinx.coroutines.yield
 /*
  * Overview
  *
- * One Engine backs one executor. Every unit of work (a task, a map batch, a mapIter stream) is a
- * coroutine that is a child of one SupervisorJob, so shutdown is `supervisor.complete()` and termination
- * is that job's completion. Coroutines run on Dispatchers.Default; blocking calls hop to an elastic
- * view of Dispatchers.IO with runInterruptible, so cancelling them interrupts the thread and the
- * coroutine resumes only once the call has really returned. A single task takes its permits on the
- * submitting thread before its first dispatch, which makes start order follow submission order.
+ * One Engine backs one executor. Every unit of work (a task, a map batch, a mapIter stream) is a root
+ * coroutine: no shared parent Job, because attaching thousands of children to one Job from many threads
+ * is both a contention point and a few hundred bytes per task. Instead `lifecycle` counts the units in
+ * flight next to a SHUTDOWN bit, in one AtomicLong: a unit enters with one increment (refused if the bit
+ * is set) and exits with one decrement; the executor terminates when the count reaches zero with the
+ * bit set. Coroutines run on Dispatchers.Default; blocking calls hop to an elastic view of
+ * Dispatchers.IO with runInterruptible, so cancelling them interrupts the thread and the coroutine
+ * resumes only once the call has really returned. A single task takes its permits on the submitting
+ * thread before its first dispatch, which makes start order follow submission order.
  *
  * Limits are coroutine semaphores: `workers` (maxWorkers permits) and one per lane. An attempt takes,
  * in this order, the task's shared AsyncSemaphore permit, its lane permit, then a worker slot, and gives
@@ -63,15 +68,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   val maxWorkers: Int = config.maxWorkers()
   private val uncaughtErrorHandler = config.uncaughtErrorHandler()
 
-  private val supervisor = SupervisorJob()
   private val nonBlockingMark = WorkerMark(owner, blocking = false)
   private val blockingMark = WorkerMark(owner, blocking = true)
 
-  /** The scope every unit of work of this executor runs in. */
-  val scope = CoroutineScope(
-    supervisor + Dispatchers.Default + CoroutineName(name) + WorkerMarkElement(nonBlockingMark) +
-      CoroutineExceptionHandler { _, error -> reportUncaught(error) },
-  )
+  /** The scope every unit of work of this executor is launched in: no Job, so each unit is a root. */
+  val scope: CoroutineScope = object : CoroutineScope {
+    override val coroutineContext: CoroutineContext = Dispatchers.Default + CoroutineName(name) +
+      WorkerMarkElement(nonBlockingMark) + CoroutineExceptionHandler { _, error -> reportUncaught(error) }
+  }
 
   /** For timers that must not keep the executor from terminating (waitFor timeouts). */
   val timerScope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("$name-timers"))
@@ -83,17 +87,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
   val counters = Counters()
 
-  @Volatile private var running = true
+  /** [SHUTDOWN] bit | the number of units of work in flight. */
+  private val lifecycle = AtomicLong()
   @Volatile private var cancelQueued = false
 
   /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
   private val waiting = ConcurrentHashMap<Job, Job>()
 
   val termination = CompletableFuture<Void?>()
-
-  init {
-    supervisor.invokeOnCompletion { termination.complete(null) }
-  }
 
   // ------------------------------------------------------------------------------------------ plans
 
@@ -109,39 +110,110 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   // ------------------------------------------------------------------------------------------ lifecycle
 
-  val isRunning: Boolean get() = running
+  val isRunning: Boolean get() = lifecycle.get() and SHUTDOWN == 0L
 
   fun ensureRunning() {
-    if (!running) throw rejection()
+    if (!isRunning) throw rejection()
   }
 
   private fun rejection() = ExecutorShutdownException("executor $name is shut down and accepts no new work")
 
+  /** Counts a new unit of work in, or refuses it if the executor is shut down. */
+  fun enter() {
+    if (lifecycle.getAndIncrement() and SHUTDOWN != 0L) {
+      exit()
+      throw rejection()
+    }
+  }
+
+  /** Counts a unit of work out; the last one out after shutdown terminates the executor. */
+  fun exit() {
+    if (lifecycle.decrementAndGet() == SHUTDOWN) termination.complete(null)
+  }
+
   /**
-   * Launches a unit of work as a child of the supervisor. ATOMIC start: the body always runs, so every
-   * accepted unit completes its future and is counted even when cancelled before it was dispatched.
+   * Launches a unit of work. ATOMIC start (unless told otherwise): the body always runs, so every
+   * accepted unit completes what it owns and exits, even when cancelled before it was dispatched.
    */
   fun launchUnit(
     context: CoroutineContext = EmptyCoroutineContext,
     start: CoroutineStart = CoroutineStart.ATOMIC,
     body: suspend CoroutineScope.() -> Unit,
   ): Job {
-    ensureRunning()
-    val job = scope.launch(context, start, body)
-    if (job.isCancelled && !running) {
-      // Lost the race with shutdown: the supervisor had already completed. The body still runs and
-      // completes whatever it owns as cancelled; the caller is told, as if the check had come later.
-      throw rejection()
+    enter()
+    return scope.launch(context, start) {
+      try {
+        body()
+      } finally {
+        exit()
+      }
     }
-    return job
   }
 
   /** Like [launchUnit], for a unit with a result. */
   fun <T> asyncUnit(context: CoroutineContext = EmptyCoroutineContext, body: suspend CoroutineScope.() -> T): Deferred<T> {
-    ensureRunning()
-    val deferred = scope.async(context, CoroutineStart.ATOMIC, body)
-    if (deferred.isCancelled && !running) throw rejection()
-    return deferred
+    enter()
+    return scope.async(context, CoroutineStart.ATOMIC) {
+      try {
+        body()
+      } finally {
+        exit()
+      }
+    }
+  }
+
+  /**
+   * Submits an async task. The common case (no options, a free worker slot) runs flat in the launch
+   * body, with no suspend frames between taking the slot and awaiting the task's stage.
+   */
+  fun <T> submitAsync(plan: TaskPlan, spawned: Boolean, task: AsyncTask<*>): TaskFuture<T> {
+    enter()
+    counters.submitted.increment()
+    val future = TaskFuture<T>()
+    val submitter = Thread.currentThread()
+    future.job = scope.launch(plan.context, CoroutineStart.UNDISPATCHED) {
+      try {
+        val outcome = try {
+          if (plan.plain && workers.tryAcquire()) {
+            try {
+              ensureStartAllowed(coroutineContext.job)
+              if (Thread.currentThread() === submitter) yield()
+              val stage = startStage(task::call)
+              if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
+            } finally {
+              workers.release()
+            }
+          } else {
+            runTask(plan, coroutineContext.job) { callAsync(task::call) }
+          }
+        } catch (e: CancellationException) {
+          Failed(e)
+        }
+        finishTask(future, outcome, spawned)
+      } finally {
+        exit()
+      }
+    }
+    return future
+  }
+
+  /** Counts a task as submitted around [submit], which launches it; a refused submission is not counted. */
+  inline fun <R> countedIn(submit: () -> R): R {
+    counters.submitted.increment()
+    try {
+      return submit()
+    } catch (e: ExecutorShutdownException) {
+      counters.submitted.decrement()
+      throw e
+    }
+  }
+
+  private fun finishTask(future: TaskFuture<*>, outcome: Any?, spawned: Boolean) {
+    future.completeWith(outcome)
+    counters.finished(future.isCancelled, future.isCompletedExceptionally)
+    if (spawned && outcome is Failed && outcome.error !is CancellationException && !future.isCancelled) {
+      reportUncaught(outcome.error)
+    }
   }
 
   /**
@@ -153,23 +225,19 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
    * blocking body needs no hop, as callBlocking dispatches to the blocking pool anyway.
    */
   fun <T> submitTask(plan: TaskPlan, spawned: Boolean, hop: Boolean, body: suspend () -> Any?): TaskFuture<T> {
-    ensureRunning()
-    counters.submitted.increment()
     val future = TaskFuture<T>()
     val submitter = Thread.currentThread()
-    future.job = launchUnit(plan.context, CoroutineStart.UNDISPATCHED) {
-      val outcome = try {
-        runTask(plan, coroutineContext.job) {
-          if (hop && Thread.currentThread() === submitter) yield()
-          body()
+    future.job = countedIn {
+      launchUnit(plan.context, CoroutineStart.UNDISPATCHED) {
+        val outcome = try {
+          runTask(plan, coroutineContext.job) {
+            if (hop && Thread.currentThread() === submitter) yield()
+            body()
+          }
+        } catch (e: CancellationException) {
+          Failed(e)
         }
-      } catch (e: CancellationException) {
-        Failed(e)
-      }
-      future.completeWith(outcome)
-      counters.finished(future.isCancelled, future.isCompletedExceptionally)
-      if (spawned && outcome is Failed && outcome.error !is CancellationException && !future.isCancelled) {
-        reportUncaught(outcome.error)
+        finishTask(future, outcome, spawned)
       }
     }
     return future
@@ -184,10 +252,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
       }
     }
     if (cancelFutures) cancelQueued = true
-    if (running) {
-      running = false
-      supervisor.complete()
-    }
+    if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) termination.complete(null)
     if (cancelFutures) {
       val reason = notStarted()
       for (job in waiting.values) job.cancel(reason)
@@ -251,7 +316,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
       try {
         acquire(workers, owner)
         try {
-          if (owner != null) ensureStartAllowed()
+          if (owner != null) ensureStartAllowed(coroutineContext.job)
           return body()
         } finally {
           workers.release()
@@ -265,8 +330,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   }
 
   /** Refuses to start a task whose coroutine is cancelled or that shutdown(cancelFutures) caught queued. */
-  private suspend fun ensureStartAllowed() {
-    coroutineContext.ensureActive()
+  private fun ensureStartAllowed(job: Job) {
+    job.ensureActive()
     if (cancelQueued) throw notStarted()
   }
 
@@ -306,13 +371,17 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   /** Calls an async task on the current (non-blocking) worker and awaits its stage. */
   suspend fun callAsync(start: () -> CompletionStage<*>?): Any? {
-    val stage = try {
-      start() ?: return Failed(NullPointerException("the task returned null instead of a CompletionStage"))
-    } catch (e: Throwable) {
-      return Failed(e)
-    }
-    return stage.awaitOutcome()
+    val stage = startStage(start)
+    return if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
   }
+
+  /** Calls [start]: returns the stage it returned, or a [Failed] if it threw or returned null. */
+  private fun startStage(start: () -> CompletionStage<*>?): Any =
+    try {
+      start() ?: Failed(NullPointerException("the task returned null instead of a CompletionStage"))
+    } catch (e: Throwable) {
+      Failed(e)
+    }
 
   /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
   suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) {
@@ -361,5 +430,6 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   private companion object {
     val NO_OUTCOME = Any()
+    const val SHUTDOWN = 1L shl 62
   }
 }

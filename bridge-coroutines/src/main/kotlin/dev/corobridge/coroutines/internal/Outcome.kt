@@ -30,19 +30,14 @@ internal fun unwrapFailure(error: Throwable): Throwable {
 /**
  * Suspends until the stage completes and returns its value or a [Failed]. Does not suspend when the
  * stage is already complete. If the calling coroutine is cancelled while waiting, the stage's future is
- * cancelled (the task is one-shot) and [kotlinx.coroutines.CancellationException] is thrown.
+ * cancelled (the task is one-shot) and [kotlinx.coroutines.CancellationException] is thrown. Inline, so
+ * that waiting costs the caller's own continuation and one handler, nothing more.
  */
-internal suspend fun CompletionStage<*>.awaitOutcome(): Any? {
+@Suppress("NOTHING_TO_INLINE")
+internal suspend inline fun CompletionStage<*>.awaitOutcome(): Any? {
   val future = this as? CompletableFuture<*> ?: toCompletableFuture()
   if (future.isDone) return outcomeOfDone(future)
-  return suspendCancellableCoroutine { cont ->
-    val handler = OutcomeHandler(cont)
-    future.handle(handler)
-    cont.invokeOnCancellation {
-      future.cancel(false)
-      handler.cont = null // let the continuation be collected while the future lingers
-    }
-  }
+  return suspendCancellableCoroutine { cont -> OutcomeHandler(future, cont).register() }
 }
 
 /** The outcome of a future that is done. */
@@ -58,9 +53,24 @@ internal fun outcomeOfDone(future: CompletableFuture<*>): Any? =
     }
   }
 
-private class OutcomeHandler(@Volatile @JvmField var cont: CancellableContinuation<Any?>?) : BiFunction<Any?, Throwable?, Unit> {
+/** Resumes the waiting continuation with the future's outcome; cancels the future if the waiter is cancelled. */
+internal class OutcomeHandler(
+  private val future: CompletableFuture<*>,
+  @Volatile @JvmField var cont: CancellableContinuation<Any?>?,
+) : BiFunction<Any?, Throwable?, Unit>, (Throwable?) -> Unit {
+  fun register() {
+    future.handle(this)
+    cont?.invokeOnCancellation(this)
+  }
+
   override fun apply(value: Any?, error: Throwable?) {
     val c = cont ?: return
     c.resume(if (error == null) value else Failed(unwrapFailure(error)))
+  }
+
+  /** The waiter was cancelled: cancel the one-shot future and let the continuation be collected. */
+  override fun invoke(cause: Throwable?) {
+    future.cancel(false)
+    cont = null
   }
 }

@@ -1,0 +1,216 @@
+package dev.corobridge.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every scenario for Corobridge and each alternative in one JMH run and writes RESULTS.md.
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar [--quick] [--out benchmarks/RESULTS.md]
+ * </pre>
+ */
+public final class BenchmarkRun {
+  private static final String BASELINE = "corobridgeJava";
+
+  private BenchmarkRun() {}
+
+  public static void main(String[] args) throws RunnerException, IOException {
+    boolean quick = false;
+    Path out = Path.of("benchmarks", "RESULTS.md");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--out" -> out = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("usage: [--quick] [--out FILE]; unknown argument " + args[i]);
+      }
+    }
+    int feature = Runtime.version().feature();
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include("dev\\.corobridge\\.benchmarks\\..*Benchmark\\..*")
+        .shouldFailOnError(false);
+    if (feature < 21) options.exclude(".*[vV]irtualThreads");
+    if (quick) {
+      options.warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
+          .measurementIterations(2).measurementTime(TimeValue.milliseconds(500))
+          .param("n", "100000", "1000000");
+    }
+    long started = System.nanoTime();
+    Collection<RunResult> results = new Runner(options.build()).run();
+    long minutes = Math.round((System.nanoTime() - started) / 60e9);
+    String report = new Report(results, quick, feature, minutes).render();
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  /** Turns JMH results into the tables of RESULTS.md. */
+  static final class Report {
+    private final Collection<RunResult> results;
+    private final boolean quick;
+    private final int feature;
+    private final long minutes;
+    private final StringBuilder md = new StringBuilder();
+
+    Report(Collection<RunResult> results, boolean quick, int feature, long minutes) {
+      this.results = results;
+      this.quick = quick;
+      this.feature = feature;
+      this.minutes = minutes;
+    }
+
+    String render() {
+      md.append("# Benchmark results\n\n");
+      md.append("Corobridge side by side with the alternatives a user would pick, every contender in the same JMH run")
+          .append(quick ? " (`--quick`: short iterations, smaller streams; indicative only)" : "").append(".\n\n");
+      md.append("| machine | |\n|---|---|\n");
+      md.append("| cores | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+      md.append("| memory | ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MiB max heap of the runner |\n");
+      md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version")).append(" |\n");
+      md.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(" |\n");
+      md.append("| date | ").append(LocalDate.now()).append(", about ").append(minutes).append(" min for the whole run |\n\n");
+      if (feature < 21) md.append("Virtual threads need JDK 21+: their contender was skipped on this JDK ").append(feature).append(".\n\n");
+      md.append("Ratios compare each contender with Corobridge driven from Java (`corobridgeJava`): **above 1 means Corobridge is")
+          .append(" better** (faster, more throughput, or less memory).\n\n");
+
+      scenario("1. Overhead", "`map` over 100,000 items with a trivial function, 64 in flight; time per map.", "Overhead", "", null);
+      scenario("2a. Latency-bound, async waits", "10,000 tasks each waiting 10 ms without a thread, 1,000 in flight; the ideal is 100 ms.", "Latency", "async", null);
+      scenario("2b. Latency-bound, blocking sleeps", "10,000 tasks each sleeping 10 ms on a thread, 1,000 in flight; the ideal is 100 ms.", "Latency", "blocking", null);
+      scenario("3. Completion order", "`asCompleted` over 10,000 futures completed in random order; time per element.", "CompletionOrder", "", null);
+      for (String n : params("Streaming", "n")) {
+        scenario("4. Streaming, n = " + n, "Ordered lazy map over n items, 256 in flight; time per stream and the peak live heap after GC.", "Streaming", "", n);
+      }
+      scenario("5. Footprint", "100,000 tasks parked on unfinished stages: heap bytes per parked task (and the time to start them).", "Footprint", "", null);
+      scenario("6. Contention", "8 threads submitting batches of 100 trivial tasks to one executor (64 in flight); tasks per second.", "Contention", "", null);
+      targets();
+      md.append("## How to reproduce\n\n```bash\nbenchmarks/run.sh            # full run, writes benchmarks/RESULTS.md\nbenchmarks/run.sh --quick    # smoke check in a few minutes\n")
+          .append("java -jar benchmarks/target/benchmarks.jar -h   # not supported: use JMH's own Main for ad-hoc runs:\n")
+          .append("java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main OverheadBenchmark -prof gc\n```\n");
+      return md.toString();
+    }
+
+    private List<String> params(String scenario, String param) {
+      List<String> values = new ArrayList<>();
+      for (RunResult r : results) {
+        if (!scenarioOf(r).equals(scenario)) continue;
+        String v = r.getParams().getParam(param);
+        if (v != null && !values.contains(v)) values.add(v);
+      }
+      values.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
+      return values;
+    }
+
+    private static String scenarioOf(RunResult r) {
+      String benchmark = r.getParams().getBenchmark();
+      String cls = benchmark.substring(0, benchmark.lastIndexOf('.'));
+      return cls.substring(cls.lastIndexOf('.') + 1).replace("Benchmark", "");
+    }
+
+    private static String contenderOf(RunResult r) {
+      String benchmark = r.getParams().getBenchmark();
+      return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    /** Results of one scenario (and variant prefix, and param n), contender name → result. */
+    private Map<String, RunResult> select(String scenario, String prefix, String n) {
+      Map<String, RunResult> selected = new TreeMap<>();
+      for (RunResult r : results) {
+        if (!scenarioOf(r).equals(scenario)) continue;
+        String contender = contenderOf(r);
+        if (!contender.startsWith(prefix)) continue;
+        if (n != null && !n.equals(r.getParams().getParam("n"))) continue;
+        String name = prefix.isEmpty() ? contender : Character.toLowerCase(contender.charAt(prefix.length())) + contender.substring(prefix.length() + 1);
+        selected.put(name, r);
+      }
+      return selected;
+    }
+
+    private void scenario(String title, String what, String scenario, String prefix, String n) {
+      Map<String, RunResult> rows = select(scenario, prefix, n);
+      md.append("## ").append(title).append("\n\n").append(what).append("\n\n");
+      if (rows.isEmpty()) {
+        md.append("_No results (the benchmark failed or was excluded)._\n\n");
+        return;
+      }
+      boolean footprint = scenario.equals("Footprint");
+      boolean streaming = scenario.equals("Streaming");
+      RunResult base = rows.get(BASELINE);
+      md.append("| contender | score | unit |").append(footprint ? " bytes per task |" : "").append(streaming ? " peak live heap (MB) |" : "").append(" ratio |\n");
+      md.append("|---|---:|---|").append(footprint || streaming ? "---:|" : "").append("---:|\n");
+      for (Map.Entry<String, RunResult> row : rows.entrySet()) {
+        Result primary = row.getValue().getPrimaryResult();
+        md.append("| ").append(row.getKey().equals(BASELINE) ? "**" + row.getKey() + "**" : row.getKey()).append(" | ")
+            .append(format(primary.getScore())).append(" ± ").append(format(primary.getScoreError())).append(" | ")
+            .append(primary.getScoreUnit()).append(" |");
+        if (footprint) md.append(' ').append(format(secondary(row.getValue(), "bytesPerTask"))).append(" |");
+        if (streaming) md.append(' ').append(format(secondary(row.getValue(), "peakLiveMb"))).append(" |");
+        md.append(' ').append(base == null ? "n/a" : format(ratio(base, row.getValue(), footprint))).append(" |\n");
+      }
+      md.append('\n');
+    }
+
+    /** How many times better the baseline is than {@code other}: time and bytes lower is better, throughput higher. */
+    private static double ratio(RunResult base, RunResult other, boolean byBytes) {
+      if (byBytes) return secondary(other, "bytesPerTask") / secondary(base, "bytesPerTask");
+      double b = base.getPrimaryResult().getScore();
+      double o = other.getPrimaryResult().getScore();
+      return base.getPrimaryResult().getScoreUnit().contains("/op") ? o / b : b / o;
+    }
+
+    private static double secondary(RunResult r, String name) {
+      Result result = r.getSecondaryResults().get(name);
+      return result == null ? Double.NaN : result.getScore();
+    }
+
+    private static String format(double v) {
+      if (Double.isNaN(v)) return "n/a";
+      if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%,.0f", v);
+      return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private double score(String scenario, String prefix, String contender) {
+      RunResult r = select(scenario, prefix, null).get(contender);
+      return r == null ? Double.NaN : r.getPrimaryResult().getScore();
+    }
+
+    private void targets() {
+      md.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+      double fastestAlternative = Math.min(score("Overhead", "", "jdkPool"), Math.min(score("Overhead", "", "rawKotlinx"), score("Overhead", "", "reactor")));
+      for (String side : List.of("corobridgeJava", "corobridgeKotlin")) {
+        double speedup = fastestAlternative / score("Overhead", "", side);
+        verdict("1. `map` overhead from " + (side.endsWith("Java") ? "Java" : "Kotlin") + ": at least 2x the fastest of JDK pool, raw kotlinx, Reactor",
+            format(speedup) + "x", speedup >= 2);
+      }
+      for (String variant : List.of("async", "blocking")) {
+        double ofIdeal = score("Latency", variant, BASELINE) / 100.0;
+        verdict("2. latency-bound (" + variant + "): within 1.1x of the ideal 100 ms", format(ofIdeal) + "x ideal", ofIdeal <= 1.1);
+      }
+      RunResult footprint = select("Footprint", "", null).get(BASELINE);
+      double bytes = footprint == null ? Double.NaN : secondary(footprint, "bytesPerTask");
+      verdict("5. footprint: at most 400 bytes per parked task", format(bytes) + " bytes", bytes <= 400);
+      double throughput = score("Contention", "", BASELINE) / score("Contention", "", "jdkPool");
+      verdict("6. contention: at least the JDK pool's throughput", format(throughput) + "x the JDK pool", throughput >= 1);
+      md.append('\n');
+    }
+
+    private void verdict(String target, String measured, boolean met) {
+      md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**").append(" |\n");
+    }
+  }
+}

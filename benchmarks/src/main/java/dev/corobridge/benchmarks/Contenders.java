@@ -1,0 +1,59 @@
+package dev.corobridge.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/** What the benchmarks share: inputs and the JDK-side contenders' executors. */
+final class Contenders {
+  private Contenders() {}
+
+  /** 0 until n, boxed once. */
+  static List<Integer> items(int n) {
+    return IntStream.range(0, n).boxed().collect(Collectors.toList());
+  }
+
+  /** A fixed pool of {@code threads} threads, as a JDK user bounds concurrency. */
+  static ThreadPoolExecutor jdkPool(int threads) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+    pool.prestartAllCoreThreads();
+    return pool;
+  }
+
+  /** A virtual-thread-per-task executor on JDK 21+, else null (the runner skips those benchmarks). */
+  static ExecutorService virtualThreadsOrNull() {
+    try {
+      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+  }
+
+  static ExecutorService requireVirtualThreads(ExecutorService virtual) {
+    if (virtual == null) throw new UnsupportedOperationException("virtual threads need JDK 21+");
+    return virtual;
+  }
+
+  static <T> T get(Future<T> future) {
+    try {
+      return future.get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static <T> List<T> joinAll(List<CompletableFuture<T>> futures) {
+    return futures.stream().map(CompletableFuture::join).collect(Collectors.toList());
+  }
+
+  static void shutdown(ExecutorService executor) {
+    if (executor != null) executor.shutdownNow();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.corobridge.benchmarks;
+
+import dev.corobridge.AsyncExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Scenario 2, latency-bound: 10,000 tasks that each wait 10 ms, 1,000 at a time; the ideal is 100 ms.
+ * {@code async…} methods wait without a thread (a timer completes a future, or {@code delay});
+ * {@code blocking…} methods sleep on a thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class LatencyBenchmark {
+  static final int TASKS = 10_000;
+  static final int IN_FLIGHT = 1_000;
+  static final long WAIT_MILLIS = 10;
+
+  private List<Integer> items;
+  private AsyncExecutor executor;
+  private ScheduledExecutorService timer;
+  private ThreadPoolExecutor pool;
+  private Scheduler reactorSleepers;
+  private ExecutorService virtual;
+
+  @Setup
+  public void setUp() {
+    items = Contenders.items(TASKS);
+    executor = AsyncExecutor.create(IN_FLIGHT);
+    timer = Executors.newSingleThreadScheduledExecutor();
+    pool = Contenders.jdkPool(IN_FLIGHT);
+    reactorSleepers = Schedulers.newBoundedElastic(IN_FLIGHT, Integer.MAX_VALUE, "sleepers");
+    virtual = Contenders.virtualThreadsOrNull();
+  }
+
+  @TearDown
+  public void tearDown() {
+    executor.close();
+    timer.shutdownNow();
+    pool.shutdownNow();
+    reactorSleepers.dispose();
+    Contenders.shutdown(virtual);
+  }
+
+  private CompletableFuture<Integer> later(int value) {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    timer.schedule(() -> f.complete(value), WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    return f;
+  }
+
+  private static Integer sleep(Integer value) {
+    try {
+      Thread.sleep(WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return value;
+  }
+
+  @Benchmark
+  public List<Integer> asyncCorobridgeJava() {
+    return executor.map(this::later, items).join();
+  }
+
+  @Benchmark
+  public List<Integer> asyncCorobridgeKotlin() {
+    return KotlinContenders.corobridgeDelay(executor, items, WAIT_MILLIS);
+  }
+
+  @Benchmark
+  public List<Integer> asyncRawKotlinx() {
+    return KotlinContenders.rawKotlinxDelay(items, IN_FLIGHT, WAIT_MILLIS);
+  }
+
+  @Benchmark
+  public List<Integer> asyncReactor() {
+    return Flux.fromIterable(items)
+        .flatMapSequential(i -> Mono.delay(Duration.ofMillis(WAIT_MILLIS)).thenReturn(i), IN_FLIGHT)
+        .collectList()
+        .block();
+  }
+
+  @Benchmark
+  public List<Integer> blockingCorobridgeJava() {
+    return executor.mapBlocking(LatencyBenchmark::sleep, items).join();
+  }
+
+  @Benchmark
+  public List<Integer> blockingRawKotlinx() {
+    return KotlinContenders.rawKotlinxSleep(items, IN_FLIGHT, WAIT_MILLIS);
+  }
+
+  @Benchmark
+  public List<Integer> blockingJdkPool() {
+    List<CompletableFuture<Integer>> futures = new ArrayList<>(items.size());
+    for (Integer i : items) futures.add(CompletableFuture.supplyAsync(() -> sleep(i), pool));
+    return Contenders.joinAll(futures);
+  }
+
+  @Benchmark
+  public List<Integer> blockingReactor() {
+    return Flux.fromIterable(items)
+        .flatMapSequential(i -> Mono.fromSupplier(() -> sleep(i)).subscribeOn(reactorSleepers), IN_FLIGHT)
+        .collectList()
+        .block();
+  }
+
+  @Benchmark
+  public List<Integer> blockingVirtualThreads() {
+    ExecutorService vt = Contenders.requireVirtualThreads(virtual);
+    Semaphore permits = new Semaphore(IN_FLIGHT);
+    List<Future<Integer>> futures = new ArrayList<>(items.size());
+    for (Integer i : items) {
+      futures.add(vt.submit(() -> {
+        permits.acquire();
+        try {
+          return sleep(i);
+        } finally {
+          permits.release();
+        }
+      }));
+    }
+    List<Integer> results = new ArrayList<>(futures.size());
+    for (Future<Integer> f : futures) results.add(Contenders.get(f));
+    return results;
+  }
+}
