@@ -173,9 +173,10 @@ public final class BenchmarkRun {
       return base.getPrimaryResult().getScoreUnit().contains("/op") ? o / b : b / o;
     }
 
+    /** An aux counter's mean over the measurement iterations (JMH's own score sums them). */
     private static double secondary(RunResult r, String name) {
-      Result result = r.getSecondaryResults().get(name);
-      return result == null ? Double.NaN : result.getScore();
+      Result<?> result = r.getSecondaryResults().get(name);
+      return result == null ? Double.NaN : result.getStatistics().getMean();
     }
 
     private static String format(double v) {

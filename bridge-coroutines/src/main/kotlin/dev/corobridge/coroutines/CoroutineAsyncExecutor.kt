@@ -14,6 +14,7 @@ import dev.corobridge.coroutines.internal.ClosingStream
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.Failed
 import dev.corobridge.coroutines.internal.OrderedStream
+import dev.corobridge.coroutines.internal.QueuedTask
 import dev.corobridge.coroutines.internal.TaskFuture
 import dev.corobridge.coroutines.internal.TaskPlan
 import dev.corobridge.coroutines.internal.awaitBlocking
@@ -84,7 +85,8 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   override fun <T> submit(task: AsyncTask<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
-    return engine.submitAsync(plan, spawned = false, task)
+    if (plan.plain) return engine.submitQueued(task, QueuedTask.ASYNC, spawned = false)
+    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(task::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -92,6 +94,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   override fun <T> submitBlocking(task: Callable<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
+    if (plan.plain) return engine.submitQueued(task, QueuedTask.BLOCKING, spawned = false)
     return engine.submitTask(plan, spawned = false, hop = false) { engine.callBlocking(task) }
   }
 
@@ -125,7 +128,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     val window = windowOf(options)
     val timeout = timeoutNanosOf(options)
     val future = TaskFuture<List<R>>()
-    future.job = engine.launchUnit {
+    future.running = engine.launchUnit {
       val outcome = try {
         engine.runOrderedBatch(input, window, plan, timeout, call)
       } catch (e: CancellationException) {
@@ -187,26 +190,23 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun <T> spawn(task: AsyncTask<T>): CompletableFuture<T> {
     Checks.notNull(task, "task")
-    return engine.submitAsync(TaskPlan.PLAIN, spawned = true, task)
+    return engine.submitQueued(task, QueuedTask.ASYNC, spawned = true)
   }
 
   override fun <T> spawn(lane: String, task: AsyncTask<T>): CompletableFuture<T> {
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
-    return engine.submitAsync(plan, spawned = true, task)
+    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(task::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
     Checks.notNull(fn, "fn")
-    return engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = false) {
-      val result = engine.callBlocking(fn)
-      if (result is CompletionStage<*>) result.awaitOutcome() else result
-    }
+    return engine.submitQueued(fn, QueuedTask.APPROPRIATE, spawned = false)
   }
 
   override fun execute(command: Runnable) {
     Checks.notNull(command, "command")
-    engine.submitTask<Any?>(TaskPlan.PLAIN, spawned = true, hop = false) { engine.callBlocking { command.run() } }
+    engine.submitQueued<Any?>(Callable { command.run() }, QueuedTask.BLOCKING, spawned = true)
   }
 
   override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)

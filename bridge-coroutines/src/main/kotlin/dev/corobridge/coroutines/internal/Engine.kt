@@ -11,6 +11,7 @@ import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.CoroutineContext
@@ -91,6 +92,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   private val lifecycle = AtomicLong()
   @Volatile private var cancelQueued = false
 
+  /** Tasks without options, in submission order, waiting for a queue worker. */
+  private val queue = ConcurrentLinkedQueue<QueuedTask<*>>()
+
   /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
   private val waiting = ConcurrentHashMap<Job, Job>()
 
@@ -162,41 +166,6 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     }
   }
 
-  /**
-   * Submits an async task. The common case (no options, a free worker slot) runs flat in the launch
-   * body, with no suspend frames between taking the slot and awaiting the task's stage.
-   */
-  fun <T> submitAsync(plan: TaskPlan, spawned: Boolean, task: AsyncTask<*>): TaskFuture<T> {
-    enter()
-    counters.submitted.increment()
-    val future = TaskFuture<T>()
-    val submitter = Thread.currentThread()
-    future.job = scope.launch(plan.context, CoroutineStart.UNDISPATCHED) {
-      try {
-        val outcome = try {
-          if (plan.plain && workers.tryAcquire()) {
-            try {
-              ensureStartAllowed(coroutineContext.job)
-              if (Thread.currentThread() === submitter) yield()
-              val stage = startStage(task::call)
-              if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
-            } finally {
-              workers.release()
-            }
-          } else {
-            runTask(plan, coroutineContext.job) { callAsync(task::call) }
-          }
-        } catch (e: CancellationException) {
-          Failed(e)
-        }
-        finishTask(future, outcome, spawned)
-      } finally {
-        exit()
-      }
-    }
-    return future
-  }
-
   /** Counts a task as submitted around [submit], which launches it; a refused submission is not counted. */
   inline fun <R> countedIn(submit: () -> R): R {
     counters.submitted.increment()
@@ -227,7 +196,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   fun <T> submitTask(plan: TaskPlan, spawned: Boolean, hop: Boolean, body: suspend () -> Any?): TaskFuture<T> {
     val future = TaskFuture<T>()
     val submitter = Thread.currentThread()
-    future.job = countedIn {
+    future.running = countedIn {
       launchUnit(plan.context, CoroutineStart.UNDISPATCHED) {
         val outcome = try {
           runTask(plan, coroutineContext.job) {
@@ -243,6 +212,82 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     return future
   }
 
+  // ------------------------------------------------------------------------------------------ the queue
+
+  /**
+   * Submits a task without options through the queue: FIFO, and no coroutine of its own while it
+   * waits. Workers are coroutines that each hold one worker slot and run queued tasks one after another.
+   */
+  fun <T> submitQueued(call: Any, kind: Int, spawned: Boolean): TaskFuture<T> {
+    enter()
+    counters.submitted.increment()
+    val task = QueuedTask<T>(call, kind, spawned)
+    queue.offer(task)
+    trySpawnWorker()
+    return task
+  }
+
+  /** Gives a worker slot back; if tasks wait in the queue, a worker takes them up. */
+  private fun releaseWorker() {
+    workers.release()
+    if (!queue.isEmpty()) trySpawnWorker()
+  }
+
+  /**
+   * Starts a queue worker if tasks wait and a worker slot is free. A worker holds that slot and runs
+   * queued tasks one after another. After each task it gives the slot back and tries to take it again,
+   * so that a task with options waiting for a slot gets it first (and, when it gives the slot back in
+   * turn, restarts the queue). An empty queue is checked again after the slot is given back, so a task
+   * enqueued meanwhile is never stranded. The loop is written out in the coroutine's own body, and waits
+   * without cancellation support (a worker is never cancelled; a queued task is stopped by cancelling
+   * its stage or its blocking call): a parked task costs one coroutine and one callback, nothing more.
+   */
+  private fun trySpawnWorker() {
+    if (queue.isEmpty() || !workers.tryAcquire()) return
+    scope.launch {
+      while (true) {
+        val task = queue.poll()
+        if (task == null) {
+          workers.release()
+          if (queue.isEmpty() || !workers.tryAcquire()) return@launch
+          continue
+        }
+        try {
+          if (!task.isDone && cancelQueued) task.cancel(false)
+          if (task.isDone) {
+            counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
+          } else {
+            finishTask(task, runQueued(task), task.spawned)
+          }
+        } finally {
+          exit()
+        }
+        workers.release()
+        if (!workers.tryAcquire()) return@launch
+      }
+    }
+  }
+
+  @Suppress("NOTHING_TO_INLINE")
+  private suspend inline fun runQueued(task: QueuedTask<*>): Any? {
+    val result = if (task.kind == QueuedTask.ASYNC) {
+      startStage((task.call as AsyncTask<*>)::call)
+    } else {
+      val call = task.call as Callable<*>
+      val blocking = scope.async(blockingDispatcher) { runInterruptible { callMarkedBlocking(call) } }
+      task.runningOn(blocking)
+      try {
+        blocking.await()
+      } catch (e: CancellationException) {
+        Failed(e)
+      }
+    }
+    if (result !is CompletionStage<*> || task.kind == QueuedTask.BLOCKING) return result
+    val stage = result.toCompletableFuture()
+    task.runningOn(stage)
+    return stage.awaitOutcomeUncancellable()
+  }
+
   fun shutdown(wait: Boolean, cancelFutures: Boolean) {
     if (wait) {
       val mark = WorkerMark.current()
@@ -256,6 +301,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     if (cancelFutures) {
       val reason = notStarted()
       for (job in waiting.values) job.cancel(reason)
+      while (true) {
+        val task = queue.poll() ?: break
+        task.cancel(false)
+        counters.finished(task.isCancelled, task.isCompletedExceptionally)
+        exit()
+      }
     }
     if (wait) termination.join()
   }
@@ -319,7 +370,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
           if (owner != null) ensureStartAllowed(coroutineContext.job)
           return body()
         } finally {
-          workers.release()
+          releaseWorker()
         }
       } finally {
         lane?.permits?.release()
@@ -384,13 +435,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
     }
 
   /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
-  suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) {
-    WorkerMark.with(blockingMark) {
-      try {
-        call.call()
-      } catch (e: Throwable) {
-        Failed(e)
-      }
+  suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) { callMarkedBlocking(call) }
+
+  /** Calls [call] on this (blocking) thread marked as a blocking worker; its value or a [Failed]. */
+  private fun callMarkedBlocking(call: Callable<*>): Any? = WorkerMark.with(blockingMark) {
+    try {
+      call.call()
+    } catch (e: Throwable) {
+      Failed(e)
     }
   }
 
@@ -410,7 +462,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
         "or call runBlocking from a blocking task (submitBlocking)."
     }
     val future = submit()
-    workers.release()
+    releaseWorker()
     try {
       return awaitBlocking(future)
     } finally {

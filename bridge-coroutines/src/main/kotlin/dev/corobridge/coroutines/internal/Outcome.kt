@@ -5,7 +5,9 @@ import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ExecutionException
 import java.util.function.BiFunction
+import kotlin.coroutines.Continuation
 import kotlin.coroutines.resume
+import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 
@@ -38,6 +40,23 @@ internal suspend inline fun CompletionStage<*>.awaitOutcome(): Any? {
   val future = this as? CompletableFuture<*> ?: toCompletableFuture()
   if (future.isDone) return outcomeOfDone(future)
   return suspendCancellableCoroutine { cont -> OutcomeHandler(future, cont).register() }
+}
+
+/**
+ * Like [awaitOutcome] for a waiter that is never cancelled (a queue worker): a plain continuation and
+ * one callback, no cancellation machinery.
+ */
+@Suppress("NOTHING_TO_INLINE")
+internal suspend inline fun CompletableFuture<*>.awaitOutcomeUncancellable(): Any? {
+  if (isDone) return outcomeOfDone(this)
+  return suspendCoroutine { cont -> handle(ResumeWithOutcome(cont)) }
+}
+
+/** Resumes a plain continuation with a future's outcome. */
+internal class ResumeWithOutcome(private val cont: Continuation<Any?>) : BiFunction<Any?, Throwable?, Unit> {
+  override fun apply(value: Any?, error: Throwable?) {
+    cont.resume(if (error == null) value else Failed(unwrapFailure(error)))
+  }
 }
 
 /** The outcome of a future that is done. */

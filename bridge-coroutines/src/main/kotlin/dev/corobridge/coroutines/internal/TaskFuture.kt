@@ -5,12 +5,13 @@ import kotlinx.coroutines.Job
 
 /**
  * The future returned for a task. Completing it from outside (cancel, complete, completeExceptionally,
- * orTimeout, ...) cancels the task's coroutine; the engine itself completes it through [succeed] and
- * [fail], which do not. Dependent futures are plain [CompletableFuture]s.
+ * orTimeout, ...) stops the task: what runs it ([running]: the task's coroutine, or the stage it
+ * returned) is cancelled. The engine itself completes it through [succeed] and [fail], which do not.
+ * Dependent futures are plain [CompletableFuture]s.
  */
-internal class TaskFuture<T> : CompletableFuture<T>() {
-  /** Set by the engine right after launching, before the future is handed out. */
-  @JvmField var job: Job? = null
+internal open class TaskFuture<T> : CompletableFuture<T>() {
+  /** The task's coroutine ([Job]) or the stage it is waiting for ([CompletableFuture]); set by the engine. */
+  @Volatile @JvmField var running: Any? = null
 
   fun succeed(value: T): Boolean = super.complete(value)
 
@@ -21,13 +22,43 @@ internal class TaskFuture<T> : CompletableFuture<T>() {
   fun completeWith(outcome: Any?): Boolean =
     if (outcome is Failed) fail(outcome.error) else succeed(outcome as T)
 
+  /** Records what now runs the task; stops it at once if the future was completed meanwhile. */
+  fun runningOn(what: Any) {
+    running = what
+    if (isDone) stopRunning()
+  }
+
+  private fun stopRunning() {
+    when (val r = running) {
+      is Job -> r.cancel()
+      is CompletableFuture<*> -> r.cancel(false)
+    }
+  }
+
   override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
     val cancelled = super.cancel(mayInterruptIfRunning)
-    job?.cancel()
+    stopRunning()
     return cancelled
   }
 
-  override fun complete(value: T): Boolean = super.complete(value).also { if (it) job?.cancel() }
+  override fun complete(value: T): Boolean = super.complete(value).also { if (it) stopRunning() }
 
-  override fun completeExceptionally(ex: Throwable): Boolean = super.completeExceptionally(ex).also { if (it) job?.cancel() }
+  override fun completeExceptionally(ex: Throwable): Boolean = super.completeExceptionally(ex).also { if (it) stopRunning() }
+}
+
+/** A task without options, waiting in the engine's queue for a worker or running on one. */
+internal class QueuedTask<T>(
+  /** An `AsyncTask` for [ASYNC], a `Callable` otherwise. */
+  @JvmField val call: Any,
+  @JvmField val kind: Int,
+  @JvmField val spawned: Boolean,
+) : TaskFuture<T>() {
+  companion object {
+    /** Call on a non-blocking worker, await the stage it returns. */
+    const val ASYNC = 0
+    /** Call on a blocking worker. */
+    const val BLOCKING = 1
+    /** Call on a blocking worker; if it returns a stage, await that. */
+    const val APPROPRIATE = 2
+  }
 }
