@@ -26,6 +26,8 @@ import dev.corobridge.coroutines.internal.waitForFutures
 import dev.corobridge.internal.Checks
 import dev.corobridge.spi.ExecutorConfig
 import java.time.Duration
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import java.util.Spliterator
 import java.util.Spliterators
 import java.util.concurrent.Callable
@@ -63,11 +65,11 @@ import kotlinx.coroutines.withTimeoutOrNull
  * }
  * ```
  *
- * Every unit of work is a child coroutine of the executor's own supervisor job, started on
- * [kotlinx.coroutines.Dispatchers.Default]; blocking calls run on an elastic view of
- * [kotlinx.coroutines.Dispatchers.IO] and are interrupted on cancellation. The executor creates no
- * threads of its own. Create one with [CoroutineAsyncExecutor], [withAsyncExecutor] or
- * [AsyncExecutor.create]. This class is thread-safe.
+ * Async work runs on [kotlinx.coroutines.Dispatchers.Default]; blocking calls run on the executor's own
+ * elastic pool of blocking threads (named `<executor name>-blocking-<n>`, shut down when the executor
+ * terminates) and are interrupted on cancellation. Tasks without options start in submission order.
+ * Create an executor with [CoroutineAsyncExecutor], [withAsyncExecutor] or [AsyncExecutor.create].
+ * This class is thread-safe.
  */
 public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig) : AsyncExecutor {
   private val engine = Engine(config, this)
@@ -117,10 +119,17 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
-    return submitBatch(Checks.notNull(items, "items").toList(), options) { item -> engine.callBlocking { fn.apply(item) } }
+    return submitBatch(Checks.notNull(items, "items").toList(), options, engine.blockingContext) { item ->
+      engine.callBlockingHere { fn.apply(item) }
+    }
   }
 
-  private fun <A, R> submitBatch(input: List<A>, options: MapOptions, call: suspend (A) -> Any?): CompletableFuture<List<R>> {
+  private fun <A, R> submitBatch(
+    input: List<A>,
+    options: MapOptions,
+    workerContext: CoroutineContext = EmptyCoroutineContext,
+    call: suspend (A) -> Any?,
+  ): CompletableFuture<List<R>> {
     Checks.notNull(options, "options")
     val plan = engine.plan(options.task())
     engine.ensureRunning()
@@ -130,7 +139,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     val future = TaskFuture<List<R>>()
     future.running = engine.launchUnit {
       val outcome = try {
-        engine.runOrderedBatch(input, window, plan, timeout, call)
+        engine.runOrderedBatch(input, window, plan, timeout, workerContext, call)
       } catch (e: CancellationException) {
         Failed(e)
       }

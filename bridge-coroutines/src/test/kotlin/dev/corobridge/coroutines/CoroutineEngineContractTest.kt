@@ -8,7 +8,7 @@ import dev.corobridge.tck.AsyncExecutorContract
 class CoroutineEngineContractTest : AsyncExecutorContract() {
   override fun provider(): AsyncExecutorProvider = CoroutineExecutorProvider()
 
-  /** kotlinx.coroutines' shared pools: the engine uses them and creates no thread of its own. */
+  /** kotlinx.coroutines' shared pools; the executor's own blocking threads are not in them and must end. */
   override fun isSharedRuntimeThread(thread: Thread): Boolean =
     super.isSharedRuntimeThread(thread) ||
       thread.name.startsWith("DefaultDispatcher-worker") ||

@@ -13,6 +13,9 @@ import java.util.concurrent.CompletionStage
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.TimeoutException
+import java.util.concurrent.SynchronousQueue
+import java.util.concurrent.ThreadPoolExecutor
+import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
@@ -24,6 +27,7 @@ import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.GlobalScope
@@ -46,10 +50,16 @@ import kotlinx.coroutines.yield
  * is both a contention point and a few hundred bytes per task. Instead `lifecycle` counts the units in
  * flight next to a SHUTDOWN bit, in one AtomicLong: a unit enters with one increment (refused if the bit
  * is set) and exits with one decrement; the executor terminates when the count reaches zero with the
- * bit set. Coroutines run on Dispatchers.Default; blocking calls hop to an elastic view of
- * Dispatchers.IO with runInterruptible, so cancelling them interrupts the thread and the coroutine
- * resumes only once the call has really returned. A single task takes its permits on the submitting
- * thread before its first dispatch, which makes start order follow submission order.
+ * bit set. Coroutines run on Dispatchers.Default; blocking calls run with runInterruptible on the
+ * executor's own elastic pool of blocking threads (shut down at termination), so cancelling them
+ * interrupts the thread and the coroutine resumes only once the call has really returned. Measured on
+ * 2 cores, kotlinx's shared IO scheduler took 4x longer than a plain cached pool to run 10,000 sleeps
+ * 1,000 at a time, hence the own pool (benchmarks/RESULTS.md, scenario 2b).
+ *
+ * Tasks without options go through `queue` (FIFO): worker coroutines, each holding one worker slot,
+ * drain it, so a queued task has no coroutine of its own and costs no dispatch. Tasks with options
+ * (lane, semaphore, retry, timeout) are coroutines of their own that take their permits before a
+ * worker slot, on the submitting thread (UNDISPATCHED), in submission order.
  *
  * Limits are coroutine semaphores: `workers` (maxWorkers permits) and one per lane. An attempt takes,
  * in this order, the task's shared AsyncSemaphore permit, its lane permit, then a worker slot, and gives
@@ -57,7 +67,8 @@ import kotlinx.coroutines.yield
  * fast path (tryAcquire succeeds) neither suspends nor allocates. Retries repeat the attempt after a
  * `delay` holding nothing; a timeout wraps all attempts in withTimeoutOrNull.
  *
- * shutdown(cancelFutures): tasks that have not started yet are cancelled. A task that has to wait for a
+ * shutdown(cancelFutures): tasks that have not started yet are cancelled. The queue is drained; a queue
+ * worker checks `cancelQueued` before starting each task. A task with options that has to wait for a
  * permit on its first attempt registers the job to cancel in `waiting` for as long as it waits; after
  * taking its worker slot it checks `cancelQueued` once more before starting. Setting the flag before
  * walking `waiting` means every not-yet-started task either is found there or sees the flag.
@@ -81,8 +92,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   /** For timers that must not keep the executor from terminating (waitFor timeouts). */
   val timerScope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("$name-timers"))
 
-  /** Elastic: the number of blocking calls is bounded by the worker slots, not by this view. */
-  private val blockingDispatcher = Dispatchers.IO.limitedParallelism(Int.MAX_VALUE, "$name-blocking")
+  /**
+   * The executor's own blocking threads: created on demand, reused, idle ones retired after a minute,
+   * all shut down when the executor terminates. Elastic: the number of blocking calls is bounded by the
+   * worker slots (plus slots lent by runBlocking), not by the pool.
+   */
+  private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(), BlockingThreadFactory(name))
+  private val blockingDispatcher = blockingThreads.asCoroutineDispatcher()
 
   val workers = Semaphore(maxWorkers)
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
@@ -132,7 +148,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   /** Counts a unit of work out; the last one out after shutdown terminates the executor. */
   fun exit() {
-    if (lifecycle.decrementAndGet() == SHUTDOWN) termination.complete(null)
+    if (lifecycle.decrementAndGet() == SHUTDOWN) terminate()
+  }
+
+  private fun terminate() {
+    blockingThreads.shutdown()
+    termination.complete(null)
   }
 
   /**
@@ -297,7 +318,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
       }
     }
     if (cancelFutures) cancelQueued = true
-    if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) termination.complete(null)
+    if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) terminate()
     if (cancelFutures) {
       val reason = notStarted()
       for (job in waiting.values) job.cancel(reason)
@@ -436,6 +457,15 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
   suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) { callMarkedBlocking(call) }
+
+  /** Where batch workers that only make blocking calls run: on the blocking threads themselves. */
+  val blockingContext: CoroutineContext get() = blockingDispatcher
+
+  /**
+   * Runs a blocking call on the current thread, which must be one of the blocking threads (a batch
+   * worker in [blockingContext]): no dispatch per call, and still interrupted if the caller is cancelled.
+   */
+  suspend fun callBlockingHere(call: Callable<*>): Any? = runInterruptible { callMarkedBlocking(call) }
 
   /** Calls [call] on this (blocking) thread marked as a blocking worker; its value or a [Failed]. */
   private fun callMarkedBlocking(call: Callable<*>): Any? = WorkerMark.with(blockingMark) {

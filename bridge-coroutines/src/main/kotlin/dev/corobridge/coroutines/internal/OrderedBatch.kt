@@ -4,6 +4,8 @@ import java.util.Collections
 import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Job
@@ -15,7 +17,8 @@ import kotlinx.coroutines.withTimeoutOrNull
 /**
  * Runs [call] over [input] with at most [window] items in flight and returns the results in input order
  * as an unmodifiable list, or the first failure in time as a [Failed] (the other items are then
- * cancelled). [timeoutNanos] (0 = none) bounds the whole batch.
+ * cancelled). [timeoutNanos] (0 = none) bounds the whole batch. The workers run in [workerContext]:
+ * the blocking threads for a batch of blocking calls, so that each call needs no dispatch.
  *
  * Worker-pool model: `min(window, n)` worker coroutines each claim the next index with one atomic
  * increment and run that item as a task under [plan]; no coroutine, future or lock per item. Results
@@ -26,15 +29,22 @@ internal suspend fun <A> Engine.runOrderedBatch(
   window: Int,
   plan: TaskPlan,
   timeoutNanos: Long,
+  workerContext: CoroutineContext = EmptyCoroutineContext,
   call: suspend (A) -> Any?,
 ): Any? {
-  if (timeoutNanos == 0L) return orderedBatch(input, window, plan, call)
+  if (timeoutNanos == 0L) return orderedBatch(input, window, plan, workerContext, call)
   var outcome: Any? = null
-  val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) { outcome = orderedBatch(input, window, plan, call) }
+  val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) { outcome = orderedBatch(input, window, plan, workerContext, call) }
   return if (finished != null) outcome else Failed(TimeoutException("batch timed out after ${timeoutNanos.nanoseconds}"))
 }
 
-private suspend fun <A> Engine.orderedBatch(input: List<A>, window: Int, plan: TaskPlan, call: suspend (A) -> Any?): Any? {
+private suspend fun <A> Engine.orderedBatch(
+  input: List<A>,
+  window: Int,
+  plan: TaskPlan,
+  workerContext: CoroutineContext,
+  call: suspend (A) -> Any?,
+): Any? {
   val n = input.size
   val results = arrayOfNulls<Any?>(n)
   val next = AtomicInteger()
@@ -43,7 +53,7 @@ private suspend fun <A> Engine.orderedBatch(input: List<A>, window: Int, plan: T
     coroutineScope {
       val batch: Job = coroutineContext.job
       repeat(minOf(window, n)) {
-        launch {
+        launch(workerContext) {
           while (firstFailure.get() == null) {
             val i = next.getAndIncrement()
             if (i >= n) break
