@@ -13,6 +13,7 @@ import dev.corobridge.WaitStrategy
 import dev.corobridge.coroutines.internal.ClosingStream
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.Failed
+import dev.corobridge.coroutines.internal.ItemCall
 import dev.corobridge.coroutines.internal.OrderedStream
 import dev.corobridge.coroutines.internal.QueuedTask
 import dev.corobridge.coroutines.internal.TaskFuture
@@ -105,13 +106,13 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
-    return submitBatch(Checks.notNull(items, "items").toList(), options) { item -> engine.callAsync { fn.apply(item) } }
+    return submitBatch(Checks.notNull(items, "items").toList(), options, call = ItemCall.Stage { item: A -> fn.apply(item) })
   }
 
   override fun <A, B, R> map(fn: AsyncBiFunction<in A, in B, out R>, first: Iterable<A>, second: Iterable<B>): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
     val pairs = Checks.notNull(first, "first").zip(Checks.notNull(second, "second"))
-    return submitBatch(pairs, MapOptions.defaults()) { (a, b) -> engine.callAsync { fn.apply(a, b) } }
+    return submitBatch(pairs, MapOptions.defaults(), call = ItemCall.Stage { (a, b): Pair<A, B> -> fn.apply(a, b) })
   }
 
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
@@ -119,16 +120,16 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
 
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
-    return submitBatch(Checks.notNull(items, "items").toList(), options, engine.blockingContext) { item ->
+    return submitBatch(Checks.notNull(items, "items").toList(), options, engine.blockingContext, ItemCall.Suspending { item: A ->
       engine.callBlockingHere { fn.apply(item) }
-    }
+    })
   }
 
   private fun <A, R> submitBatch(
     input: List<A>,
     options: MapOptions,
     workerContext: CoroutineContext = EmptyCoroutineContext,
-    call: suspend (A) -> Any?,
+    call: ItemCall<A>,
   ): CompletableFuture<List<R>> {
     Checks.notNull(options, "options")
     val plan = engine.plan(options.task())
@@ -154,9 +155,8 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     Checks.notNull(fn, "fn")
     Checks.notNull(items, "items")
     Checks.notNull(options, "options")
-    val stream = OrderedStream(engine, items.iterator(), windowOf(options), engine.plan(options.task()), timeoutNanosOf(options)) { item: A ->
-      engine.callAsync { fn.apply(item) }
-    }
+    val stream = OrderedStream(engine, items.iterator(), windowOf(options), engine.plan(options.task()), timeoutNanosOf(options),
+      ItemCall.Stage { item: A -> fn.apply(item) })
     val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
       @Suppress("UNCHECKED_CAST")
       override fun tryAdvance(action: Consumer<in R>): Boolean {
@@ -311,7 +311,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     engine.ensureRunning()
     if (input.isEmpty()) return emptyList()
     val batch = engine.asyncUnit {
-      engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options)) { item -> callSuspending { transform(item) } }
+      engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform))
     }
     val outcome = try {
       batch.await()
@@ -332,9 +332,8 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   public fun <A, R> mapIter(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): Flow<R> {
     val plan = engine.plan(options.task())
     return flow {
-      val stream = OrderedStream(engine, items.iterator(), windowOf(options), plan, timeoutNanosOf(options)) { item: A ->
-        callSuspending { transform(item) }
-      }
+      val stream = OrderedStream(engine, items.iterator(), windowOf(options), plan, timeoutNanosOf(options),
+        ItemCall.Transform(transform))
       try {
         while (true) {
           val outcome = stream.next()
@@ -419,14 +418,6 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     }
     @Suppress("UNCHECKED_CAST")
     if (outcome is Failed) throw outcome.error else return outcome as T
-  }
-
-  private suspend fun callSuspending(block: suspend () -> Any?): Any? = try {
-    block()
-  } catch (e: CancellationException) {
-    throw e
-  } catch (e: Throwable) {
-    Failed(e)
   }
 
   private fun windowOf(options: MapOptions): Int = options.window().orElse(engine.maxWorkers)

@@ -249,7 +249,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   }
 
   /** Gives a worker slot back; if tasks wait in the queue, a worker takes them up. */
-  private fun releaseWorker() {
+  fun releaseWorker() {
     workers.release()
     if (!queue.isEmpty()) trySpawnWorker()
   }
@@ -346,6 +346,38 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   // ------------------------------------------------------------------------------------------ running tasks
 
   /**
+   * Like [runTask], written out in the caller when the plan asks for nothing but a worker slot and one
+   * is free: no suspend frame and no lambda between taking the slot and running [body].
+   */
+  suspend inline fun runTaskFast(plan: TaskPlan, owner: Job, crossinline body: suspend () -> Any?): Any? {
+    if (plan.plain && workers.tryAcquire()) {
+      try {
+        ensureStartAllowed(coroutineContext.job)
+        return body()
+      } finally {
+        releaseWorker()
+      }
+    }
+    return runTask(plan, owner) { body() }
+  }
+
+  /** Calls one item of a batch: its value or a [Failed]. */
+  suspend inline fun <A> callItem(call: ItemCall<A>, item: A): Any? = when (call) {
+    is ItemCall.Stage -> {
+      val stage = startStage { call.fn(item) }
+      if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
+    }
+    is ItemCall.Suspending -> call.fn(item)
+    is ItemCall.Transform -> try {
+      call.fn(item)
+    } catch (e: CancellationException) {
+      throw e
+    } catch (e: Throwable) {
+      Failed(e)
+    }
+  }
+
+  /**
    * Runs a task under its plan and returns its value or a [Failed]. [owner] is the job to cancel if the
    * executor is shut down with cancelFutures before the task starts. Throws CancellationException only
    * when the calling coroutine is cancelled.
@@ -402,7 +434,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   }
 
   /** Refuses to start a task whose coroutine is cancelled or that shutdown(cancelFutures) caught queued. */
-  private fun ensureStartAllowed(job: Job) {
+  fun ensureStartAllowed(job: Job) {
     job.ensureActive()
     if (cancelQueued) throw notStarted()
   }
@@ -448,7 +480,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   }
 
   /** Calls [start]: returns the stage it returned, or a [Failed] if it threw or returned null. */
-  private fun startStage(start: () -> CompletionStage<*>?): Any =
+  inline fun startStage(start: () -> CompletionStage<*>?): Any =
     try {
       start() ?: Failed(NullPointerException("the task returned null instead of a CompletionStage"))
     } catch (e: Throwable) {

@@ -33,7 +33,7 @@ internal class OrderedStream<A>(
   window: Int,
   private val plan: TaskPlan,
   private val timeoutNanos: Long,
-  private val call: suspend (A) -> Any?,
+  private val call: ItemCall<A>,
 ) {
   private val permits = Semaphore(window)
   private val holders = Channel<CompletableFuture<Any?>>(Channel.UNLIMITED)
@@ -75,7 +75,7 @@ internal class OrderedStream<A>(
       holders.trySend(holder)
       launch(start = CoroutineStart.ATOMIC) {
         val outcome = try {
-          engine.runTask(plan, batch) { call(item) }
+          engine.runTaskFast(plan, batch) { engine.callItem(call, item) }
         } catch (e: CancellationException) {
           Failed(e)
         }
