@@ -99,8 +99,11 @@ public final class BenchmarkRun {
       scenario("5. Footprint", "100,000 tasks parked on unfinished stages: heap bytes per parked task (and the time to start them).", "Footprint", "", null);
       scenario("6. Contention", "8 threads submitting batches of 100 trivial tasks to one executor (64 in flight); tasks per second.", "Contention", "", null);
       targets();
-      md.append("## How to reproduce\n\n```bash\nbenchmarks/run.sh            # full run, writes benchmarks/RESULTS.md\nbenchmarks/run.sh --quick    # smoke check in a few minutes\n")
-          .append("java -jar benchmarks/target/benchmarks.jar -h   # not supported: use JMH's own Main for ad-hoc runs:\n")
+      analysis();
+      md.append("## How to reproduce\n\n```bash\nbenchmarks/run.sh            # full run (under 20 min on 2 cores), writes benchmarks/RESULTS.md\n")
+          .append("benchmarks/run.sh --quick    # smoke check, under 3 min\n")
+          .append("JAVA_HOME=/path/to/jdk21+ benchmarks/run.sh   # adds the virtual-thread contender\n")
+          .append("# one scenario, ad hoc, with JMH's own options:\n")
           .append("java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main OverheadBenchmark -prof gc\n```\n");
       return md.toString();
     }
@@ -208,6 +211,17 @@ public final class BenchmarkRun {
       double throughput = score("Contention", "", BASELINE) / score("Contention", "", "jdkPool");
       verdict("6. contention: at least the JDK pool's throughput", format(throughput) + "x the JDK pool", throughput >= 1);
       md.append('\n');
+    }
+
+    /** Appends benchmarks/ANALYSIS.md, the hand-kept account of what was profiled and what limits Corobridge. */
+    private void analysis() {
+      Path notes = Path.of("benchmarks", "ANALYSIS.md");
+      if (!Files.isReadable(notes)) return;
+      try {
+        md.append(Files.readString(notes).strip()).append("\n\n");
+      } catch (IOException e) {
+        md.append("_benchmarks/ANALYSIS.md could not be read: ").append(e.getMessage()).append("_\n\n");
+      }
     }
 
     private void verdict(String target, String measured, boolean met) {

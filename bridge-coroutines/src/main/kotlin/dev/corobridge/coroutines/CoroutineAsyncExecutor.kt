@@ -27,8 +27,6 @@ import dev.corobridge.coroutines.internal.waitForFutures
 import dev.corobridge.internal.Checks
 import dev.corobridge.spi.ExecutorConfig
 import java.time.Duration
-import kotlin.coroutines.CoroutineContext
-import kotlin.coroutines.EmptyCoroutineContext
 import java.util.Spliterator
 import java.util.Spliterators
 import java.util.concurrent.Callable
@@ -38,18 +36,17 @@ import java.util.concurrent.CompletionStage
 import java.util.function.Consumer
 import java.util.stream.Stream
 import java.util.stream.StreamSupport
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.Job
-import kotlinx.coroutines.async
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.job
-import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 
 /**

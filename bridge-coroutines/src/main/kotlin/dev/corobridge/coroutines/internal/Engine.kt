@@ -4,7 +4,6 @@ import dev.corobridge.AsyncSemaphore
 import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
-import dev.corobridge.RetryPolicy
 import dev.corobridge.TaskOptions
 import dev.corobridge.spi.ExecutorConfig
 import java.util.concurrent.Callable
