@@ -1,13 +1,16 @@
 package dev.corobridge.benchmarks;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -51,6 +54,33 @@ final class Contenders {
 
   static <T> List<T> joinAll(List<CompletableFuture<T>> futures) {
     return futures.stream().map(CompletableFuture::join).collect(Collectors.toList());
+  }
+
+  /** The JDK way: one {@code supplyAsync} per item on {@code pool}, then join them all in order. */
+  static <R> List<R> jdkMap(ThreadPoolExecutor pool, List<Integer> items, Function<Integer, R> fn) {
+    List<CompletableFuture<R>> futures = new ArrayList<>(items.size());
+    for (Integer i : items) futures.add(CompletableFuture.supplyAsync(() -> fn.apply(i), pool));
+    return joinAll(futures);
+  }
+
+  /** Virtual threads: one per item, at most {@code permits} inside {@code fn} at once, results in order. */
+  static <R> List<R> virtualThreadsMap(ExecutorService virtual, int permits, List<Integer> items, Function<Integer, R> fn) {
+    ExecutorService vt = requireVirtualThreads(virtual);
+    Semaphore gate = new Semaphore(permits);
+    List<Future<R>> futures = new ArrayList<>(items.size());
+    for (Integer i : items) {
+      futures.add(vt.submit(() -> {
+        gate.acquire();
+        try {
+          return fn.apply(i);
+        } finally {
+          gate.release();
+        }
+      }));
+    }
+    List<R> results = new ArrayList<>(futures.size());
+    for (Future<R> f : futures) results.add(get(f));
+    return results;
   }
 
   static void shutdown(ExecutorService executor) {

@@ -2,14 +2,11 @@ package dev.corobridge.benchmarks;
 
 import dev.corobridge.AsyncExecutor;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -120,9 +117,7 @@ public class LatencyBenchmark {
 
   @Benchmark
   public List<Integer> blockingJdkPool() {
-    List<CompletableFuture<Integer>> futures = new ArrayList<>(items.size());
-    for (Integer i : items) futures.add(CompletableFuture.supplyAsync(() -> sleep(i), pool));
-    return Contenders.joinAll(futures);
+    return Contenders.jdkMap(pool, items, LatencyBenchmark::sleep);
   }
 
   @Benchmark
@@ -135,21 +130,6 @@ public class LatencyBenchmark {
 
   @Benchmark
   public List<Integer> blockingVirtualThreads() {
-    ExecutorService vt = Contenders.requireVirtualThreads(virtual);
-    Semaphore permits = new Semaphore(IN_FLIGHT);
-    List<Future<Integer>> futures = new ArrayList<>(items.size());
-    for (Integer i : items) {
-      futures.add(vt.submit(() -> {
-        permits.acquire();
-        try {
-          return sleep(i);
-        } finally {
-          permits.release();
-        }
-      }));
-    }
-    List<Integer> results = new ArrayList<>(futures.size());
-    for (Future<Integer> f : futures) results.add(Contenders.get(f));
-    return results;
+    return Contenders.virtualThreadsMap(virtual, IN_FLIGHT, items, LatencyBenchmark::sleep);
   }
 }

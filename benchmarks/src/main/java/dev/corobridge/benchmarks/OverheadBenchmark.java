@@ -1,12 +1,9 @@
 package dev.corobridge.benchmarks;
 
 import dev.corobridge.AsyncExecutor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,9 +69,7 @@ public class OverheadBenchmark {
 
   @Benchmark
   public List<Integer> jdkPool() {
-    List<CompletableFuture<Integer>> futures = new ArrayList<>(items.size());
-    for (Integer i : items) futures.add(CompletableFuture.supplyAsync(() -> i + 1, pool));
-    return Contenders.joinAll(futures);
+    return Contenders.jdkMap(pool, items, i -> i + 1);
   }
 
   @Benchmark
@@ -87,21 +82,6 @@ public class OverheadBenchmark {
 
   @Benchmark
   public List<Integer> virtualThreads() {
-    ExecutorService vt = Contenders.requireVirtualThreads(virtual);
-    Semaphore permits = new Semaphore(IN_FLIGHT);
-    List<Future<Integer>> futures = new ArrayList<>(items.size());
-    for (Integer i : items) {
-      futures.add(vt.submit(() -> {
-        permits.acquire();
-        try {
-          return i + 1;
-        } finally {
-          permits.release();
-        }
-      }));
-    }
-    List<Integer> results = new ArrayList<>(futures.size());
-    for (Future<Integer> f : futures) results.add(Contenders.get(f));
-    return results;
+    return Contenders.virtualThreadsMap(virtual, IN_FLIGHT, items, i -> i + 1);
   }
 }

@@ -138,7 +138,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
     future.running = engine.launchUnit {
       val outcome = try {
         engine.runOrderedBatch(input, window, plan, timeout, workerContext, call)
-      } catch (e: CancellationException) {
+      } catch (e: Throwable) {
         Failed(e)
       }
       future.completeWith(outcome)

@@ -13,11 +13,14 @@ import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.AsyncTask;
 import dev.corobridge.TaskOptions;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,6 +62,34 @@ public abstract class SubmitContract extends ContractSupport {
     CompletableFuture<String> future = executor.submit(() -> stage.thenApply(s -> s + "!"));
     stage.completeExceptionally(checked);
     assertFailsWith(checked, future);
+  }
+
+  @Test
+  void aStageThatCannotBecomeACompletableFutureStillCompletesItsTask() {
+    AsyncExecutor executor = newExecutor(2);
+    CompletableFuture<String> behind = new CompletableFuture<>();
+    CompletableFuture<String> future = executor.submit(() -> foreign(behind));
+    behind.complete("foreign");
+    assertEquals("foreign", Await.value(future));
+    IOException io = new IOException("foreign failure");
+    assertFailsWith(io, executor.submit(() -> foreign(CompletableFuture.failedFuture(io))));
+    assertFailsWith(io, executor.submit(() -> foreign(CompletableFuture.failedFuture(io)), TaskOptions.builder().name("with options").build()));
+    assertEquals(List.of("a", "b"), Await.value(executor.map(s -> foreign(CompletableFuture.completedFuture(s)), List.of("a", "b"))));
+    assertBalanced(executor);
+  }
+
+  /** A CompletionStage from another library: everything works but {@code toCompletableFuture()}. */
+  @SuppressWarnings("unchecked")
+  static <T> CompletionStage<T> foreign(CompletableFuture<T> behind) {
+    return (CompletionStage<T>) Proxy.newProxyInstance(CompletionStage.class.getClassLoader(), new Class<?>[] {CompletionStage.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("toCompletableFuture")) throw new UnsupportedOperationException("not a CompletableFuture");
+          try {
+            return method.invoke(behind, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @Test

@@ -223,8 +223,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
             if (hop && Thread.currentThread() === submitter) yield()
             body()
           }
-        } catch (e: CancellationException) {
-          Failed(e)
+        } catch (e: Throwable) {
+          Failed(e) // cancelled, or anything a stage did that the body did not catch: never lost
         }
         finishTask(future, outcome, spawned)
       }
@@ -277,7 +277,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
           if (task.isDone) {
             counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
           } else {
-            finishTask(task, runQueued(task), task.spawned)
+            val outcome = try {
+              runQueued(task)
+            } catch (e: Throwable) {
+              Failed(e) // never lost, whatever the task or a stage it returned did
+            }
+            finishTask(task, outcome, task.spawned)
           }
         } finally {
           exit()
@@ -303,7 +308,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
       }
     }
     if (result !is CompletionStage<*> || task.kind == QueuedTask.BLOCKING) return result
-    val stage = result.toCompletableFuture()
+    val stage = result.asFuture()
     task.runningOn(stage)
     return stage.awaitOutcomeUncancellable()
   }

@@ -76,7 +76,7 @@ internal class OrderedStream<A>(
       launch(start = CoroutineStart.ATOMIC) {
         val outcome = try {
           engine.runTaskFast(plan, batch) { engine.callItem(call, item) }
-        } catch (e: CancellationException) {
+        } catch (e: Throwable) {
           Failed(e)
         }
         engine.counters.finished(cancelled = outcome is Failed && outcome.error is CancellationException, failed = outcome is Failed)

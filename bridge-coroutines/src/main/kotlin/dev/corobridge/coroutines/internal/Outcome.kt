@@ -37,9 +37,25 @@ internal fun unwrapFailure(error: Throwable): Throwable {
  */
 @Suppress("NOTHING_TO_INLINE")
 internal suspend inline fun CompletionStage<*>.awaitOutcome(): Any? {
-  val future = this as? CompletableFuture<*> ?: toCompletableFuture()
+  val future = asFuture()
   if (future.isDone) return outcomeOfDone(future)
   return suspendCancellableCoroutine { cont -> OutcomeHandler(future, cont).register() }
+}
+
+/**
+ * This stage as a future: itself, its own `toCompletableFuture()`, or, for a stage that does not
+ * support that (it may throw `UnsupportedOperationException`), a future that follows it (cancelling
+ * that copy then cannot reach the original stage).
+ */
+internal fun CompletionStage<*>.asFuture(): CompletableFuture<*> {
+  if (this is CompletableFuture<*>) return this
+  return try {
+    toCompletableFuture()
+  } catch (e: UnsupportedOperationException) {
+    val copy = CompletableFuture<Any?>()
+    whenComplete { value, error -> if (error == null) copy.complete(value) else copy.completeExceptionally(error) }
+    copy
+  }
 }
 
 /**
