@@ -245,7 +245,7 @@ public abstract class PolicyContract extends ContractSupport {
   void mapAppliesTaskOptionsToEveryItem() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("image", 2));
     Probe probe = new Probe();
-    AtomicInteger attempts = new AtomicInteger();
+    java.util.Map<Integer, AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
     List<Integer> input = IntStream.range(0, 30).boxed().collect(Collectors.toList());
     MapOptions options = MapOptions.builder()
         .task(TaskOptions.builder().lane("image").retry(RetryPolicy.exponential(1, Duration.ZERO)).build())
@@ -253,7 +253,8 @@ public abstract class PolicyContract extends ContractSupport {
     List<Integer> result = Await.value(executor.map(i -> {
       probe.enter();
       try {
-        if (attempts.incrementAndGet() % 3 == 0) throw new IOException("retry me");
+        int attempt = attempts.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet();
+        if (i % 3 == 0 && attempt == 1) throw new IOException("item " + i + " fails its first attempt");
         return CompletableFuture.completedFuture(i);
       } finally {
         probe.exit();
@@ -261,7 +262,7 @@ public abstract class PolicyContract extends ContractSupport {
     }, input, options));
     assertEquals(input, result);
     assertTrue(probe.max() <= 2, "the lane applies to every item");
-    assertTrue(executor.stats().retried() > 0);
+    assertEquals(10, executor.stats().retried(), "the retry policy applies to every item");
   }
 
   @Test
