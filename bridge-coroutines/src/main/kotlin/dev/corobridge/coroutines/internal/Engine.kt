@@ -255,9 +255,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   /**
    * Starts a queue worker if tasks wait and a worker slot is free. A worker holds that slot and runs
-   * queued tasks one after another. After each task it gives the slot back and tries to take it again,
-   * so that a task with options waiting for a slot gets it first (and, when it gives the slot back in
-   * turn, restarts the queue). An empty queue is checked again after the slot is given back, so a task
+   * queued tasks one after another. After a task, if no slot is free (only then can a task with options
+   * be waiting for one), it gives its slot back and tries to take it again, so that the waiting task
+   * gets it first (and, when it gives the slot back in turn, restarts the queue). An empty queue is checked again after the slot is given back, so a task
    * enqueued meanwhile is never stranded. The loop is written out in the coroutine's own body, and waits
    * without cancellation support (a worker is never cancelled; a queued task is stopped by cancelling
    * its stage or its blocking call): a parked task costs one coroutine and one callback, nothing more.
@@ -287,8 +287,10 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
         } finally {
           exit()
         }
-        workers.release()
-        if (!workers.tryAcquire()) return@launch
+        if (workers.availablePermits == 0) {
+          workers.release()
+          if (!workers.tryAcquire()) return@launch
+        }
       }
     }
   }
