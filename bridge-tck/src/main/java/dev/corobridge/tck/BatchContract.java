@@ -199,6 +199,22 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void mapIterWindowDefaultsToMaxWorkers() {
+    AsyncExecutor executor = newExecutor(3);
+    Probe probe = new Probe();
+    AtomicInteger pulled = new AtomicInteger();
+    try (Stream<Integer> stream = executor.mapIter(i -> probe.completeLater(i, 2), endless(pulled))) {
+      Iterator<Integer> it = stream.iterator();
+      for (int consumed = 1; consumed <= 40; consumed++) {
+        assertEquals(consumed - 1, it.next());
+        assertTrue(pulled.get() <= consumed + 3 + 1, "pulled " + pulled.get() + " after consuming " + consumed + ": window 3");
+      }
+    }
+    assertTrue(probe.max() <= 3, "at most maxWorkers = 3 in flight, saw " + probe.max());
+    assertTrue(probe.max() >= 2, "items do run concurrently");
+  }
+
+  @Test
   void closingTheMapIterStreamCancelsWhatIsInFlight() {
     AsyncExecutor executor = newExecutor(4);
     Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
