@@ -59,6 +59,27 @@ class OptionsTest {
   }
 
   @Test
+  void theDefaultUncaughtErrorHandlerLogsTheFailure() {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.corobridge");
+    java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override public void publish(java.util.logging.LogRecord record) { records.add(record); }
+      @Override public void flush() { }
+      @Override public void close() { }
+    };
+    logger.addHandler(capture);
+    try {
+      RuntimeException failure = new RuntimeException("lost in the background");
+      AsyncExecutor.builder().toConfig().uncaughtErrorHandler().accept(failure);
+      assertEquals(1, records.size());
+      assertSame(failure, records.get(0).getThrown());
+      assertEquals(java.util.logging.Level.SEVERE, records.get(0).getLevel());
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+
+  @Test
   void withoutAnEngineOnTheClassPathCreateSaysWhatToAdd() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncExecutor.create(1));
     assertTrue(e.getMessage().contains("bridge-coroutines"), e.getMessage());
