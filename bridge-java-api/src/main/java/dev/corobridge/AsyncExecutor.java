@@ -2,6 +2,7 @@ package dev.corobridge;
 
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Providers;
+import dev.corobridge.spi.AsyncExecutorProvider;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
 import java.util.Collection;
@@ -45,7 +46,8 @@ import java.util.stream.Stream;
  * outside) cancels the task: an async task's stage is cancelled, a blocking task's thread is
  * interrupted. The task's worker slot and permits are released only when it has really stopped.
  *
- * <p><b>Exceptions.</b> Futures fail with the task's own exception, so {@code join()} throws
+ * <p><b>Exceptions.</b> Futures fail with the task's own exception (a task that dies of an
+ * {@link Error} fails with {@link TaskPanicException}, the error as its cause), so {@code join()} throws
  * {@link java.util.concurrent.CompletionException} and {@code get()}
  * {@link java.util.concurrent.ExecutionException} with it as the cause. Methods that accept work
  * throw {@link ExecutorShutdownException} once the executor is shut down, {@link NullPointerException}
@@ -64,14 +66,20 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * the class path.
    *
    * @param maxWorkers the most tasks in flight at once, {@code >= 1}
-   * @throws IllegalArgumentException if {@code maxWorkers < 1}
-   * @throws IllegalStateException    if no engine is on the class path
+   * <p>With {@code bridge-coroutines} on the class path this is the coroutine engine; with no engine
+   * it is the zero-dependency {@linkplain dev.corobridge.runtime.FallbackRuntime fallback runtime}, which
+   * runs at most {@value dev.corobridge.runtime.FallbackRuntime#MAX_WORKERS} tasks at once.
+   *
+   * @throws IllegalArgumentException if {@code maxWorkers < 1}, or above the bound of the runtime found
    */
   static AsyncExecutor create(int maxWorkers) {
     return builder().maxWorkers(maxWorkers).build();
   }
 
-  /** Returns a builder for an executor: {@code maxWorkers} 64, no lanes, failures of fire-and-forget work logged. */
+  /**
+   * Returns a builder for an executor: {@code maxWorkers} 64 (or the runtime's bound, if lower), no
+   * lanes, failures of fire-and-forget work logged, blocking work on platform threads.
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -83,6 +91,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    *
    * @return a future that completes with the stage's outcome
    * @throws ExecutorShutdownException if the executor is shut down
+   * @throws OutOfResourcesException   if the runtime is bounded and its queue is full
    * @throws NullPointerException      if {@code task} is null
    */
   <T> CompletableFuture<T> submit(AsyncTask<T> task);
@@ -214,10 +223,13 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    *
    * <p>From a blocking task of this executor it runs safely: the calling task lends its worker slot
    * to the work it waits for. From a non-blocking worker of this executor (an async task's
-   * {@code call()}, a Kotlin coroutine on it) it throws {@link IllegalStateException}, because blocking
-   * that thread could stall every task; compose the future from {@link #submit} instead.
+   * {@code call()}, a Kotlin coroutine on it) it throws {@link NotSupportedException} (an
+   * {@link IllegalStateException}), because blocking that thread could stall every task; compose the
+   * future from {@link #submit} instead. Runtimes that cannot lend a slot (the fallback) refuse it from
+   * any of their workers.
    *
    * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NotSupportedException     if called where blocking could deadlock the executor
    */
   <T> T runBlocking(AsyncTask<T> task);
 
@@ -297,8 +309,11 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     private static final Consumer<Throwable> LOG_UNCAUGHT = error ->
         System.getLogger("dev.corobridge").log(System.Logger.Level.ERROR, "Uncaught failure in fire-and-forget task", error);
 
-    private int maxWorkers = 64;
+    private static final int DEFAULT_MAX_WORKERS = 64;
+
+    private int maxWorkers;
     private String name;
+    private boolean preferVirtualThreads;
     private final Map<String, Integer> lanes = new LinkedHashMap<>();
     private Consumer<Throwable> onUncaughtError = LOG_UNCAUGHT;
 
@@ -330,6 +345,18 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
       return this;
     }
 
+    /**
+     * Runs blocking work ({@code submitBlocking}, {@code mapBlocking}, {@code callAppropriately},
+     * {@code execute}) on virtual threads where the JDK has them (21 and later, found at run time); on
+     * JDK 17 it keeps running on the executor's platform threads. Virtual threads suit many blocking
+     * calls that mostly wait (sleeps, sockets); code that pins its carrier (long {@code synchronized}
+     * sections on JDKs before 24, native calls) is better left on platform threads.
+     */
+    public Builder preferVirtualThreads(boolean preferVirtualThreads) {
+      this.preferVirtualThreads = preferVirtualThreads;
+      return this;
+    }
+
     /** Names the executor for thread names and diagnostics. @throws NullPointerException if {@code name} is null */
     public Builder name(String name) {
       this.name = Checks.notNull(name, "name");
@@ -350,17 +377,23 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
 
     /** Returns the settings collected so far, for an {@link dev.corobridge.spi.AsyncExecutorProvider}. */
     public ExecutorConfig toConfig() {
+      return config(DEFAULT_MAX_WORKERS);
+    }
+
+    private ExecutorConfig config(int defaultMaxWorkers) {
       String n = name != null ? name : "corobridge-" + COUNTER.incrementAndGet();
-      return new ExecutorConfig(maxWorkers, n, lanes, onUncaughtError);
+      return new ExecutorConfig(maxWorkers > 0 ? maxWorkers : defaultMaxWorkers, n, lanes, onUncaughtError, preferVirtualThreads);
     }
 
     /**
-     * Builds a running executor with the engine found on the class path.
+     * Builds a running executor with the engine found on the class path, else the
+     * {@linkplain dev.corobridge.runtime.FallbackRuntime fallback runtime}.
      *
-     * @throws IllegalStateException if no engine is on the class path
+     * @throws IllegalArgumentException if {@code maxWorkers} is above the bound of the runtime found
      */
     public AsyncExecutor build() {
-      return Providers.get().create(toConfig());
+      AsyncExecutorProvider provider = Providers.get();
+      return provider.create(config(Math.min(DEFAULT_MAX_WORKERS, provider.maxWorkersLimit())));
     }
   }
 }

@@ -78,10 +78,4 @@ class OptionsTest {
       logger.removeHandler(capture);
     }
   }
-
-  @Test
-  void withoutAnEngineOnTheClassPathCreateSaysWhatToAdd() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> AsyncExecutor.create(1));
-    assertTrue(e.getMessage().contains("bridge-coroutines"), e.getMessage());
-  }
 }

@@ -10,7 +10,6 @@ import dev.corobridge.MapOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitResult
 import dev.corobridge.WaitStrategy
-import dev.corobridge.coroutines.internal.ClosingStream
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.Failed
 import dev.corobridge.coroutines.internal.ItemCall
@@ -25,6 +24,7 @@ import dev.corobridge.coroutines.internal.isMet
 import dev.corobridge.coroutines.internal.runOrderedBatch
 import dev.corobridge.coroutines.internal.waitForFutures
 import dev.corobridge.internal.Checks
+import dev.corobridge.internal.ClosingStream
 import dev.corobridge.spi.ExecutorConfig
 import java.time.Duration
 import java.util.Spliterator
@@ -38,6 +38,8 @@ import java.util.stream.Stream
 import java.util.stream.StreamSupport
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Deferred
@@ -63,14 +65,18 @@ import kotlinx.coroutines.withTimeoutOrNull
  * }
  * ```
  *
- * Async work runs on [kotlinx.coroutines.Dispatchers.Default]; blocking calls run on the executor's own
+ * Async work runs on [kotlinx.coroutines.Dispatchers.Default] (or the dispatcher given to the
+ * [CoroutineAsyncExecutor] factory, such as a test dispatcher); blocking calls run on the executor's own
  * elastic pool of blocking threads (named `<executor name>-blocking-<n>`, shut down when the executor
  * terminates) and are interrupted on cancellation. Tasks without options start in submission order.
  * Create an executor with [CoroutineAsyncExecutor], [withAsyncExecutor] or [AsyncExecutor.create].
  * This class is thread-safe.
  */
-public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig) : AsyncExecutor {
-  private val engine = Engine(config, this)
+public class CoroutineAsyncExecutor internal constructor(
+  config: ExecutorConfig,
+  dispatcher: CoroutineDispatcher = Dispatchers.Default,
+) : AsyncExecutor {
+  private val engine = Engine(config, this, dispatcher)
 
   /** The executor's name, from [AsyncExecutor.Builder.name]. */
   public val name: String get() = engine.name
@@ -237,7 +243,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
       engine.isRunning -> "running"
       else -> "shutting down"
     }
-    return "CoroutineAsyncExecutor[$name, $state, maxWorkers=$maxWorkers, running=${s.running()}, queued=${s.queued()}]"
+    return "AsyncExecutor[$name, runtime=coroutines, $state, workers in use=${s.running()}/$maxWorkers, queued=${s.queued()}]"
   }
 
   // =========================================================================================== Kotlin API
@@ -422,6 +428,7 @@ public class CoroutineAsyncExecutor internal constructor(config: ExecutorConfig)
   private fun timeoutNanosOf(options: MapOptions): Long = options.timeout().map { it.toNanos() }.orElse(0L)
 
   internal companion object {
-    internal fun create(config: ExecutorConfig): CoroutineAsyncExecutor = CoroutineAsyncExecutor(config)
+    internal fun create(config: ExecutorConfig, dispatcher: CoroutineDispatcher = Dispatchers.Default): CoroutineAsyncExecutor =
+      CoroutineAsyncExecutor(config, dispatcher)
   }
 }

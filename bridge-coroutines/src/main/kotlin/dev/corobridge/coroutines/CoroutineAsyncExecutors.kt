@@ -3,6 +3,7 @@
 package dev.corobridge.coroutines
 
 import dev.corobridge.AsyncExecutor
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.future.await
@@ -25,6 +26,36 @@ public fun CoroutineAsyncExecutor(maxWorkers: Int, configure: AsyncExecutor.Buil
   val builder = AsyncExecutor.builder().maxWorkers(maxWorkers)
   builder.configure()
   return CoroutineAsyncExecutor.create(builder.toConfig())
+}
+
+/**
+ * Creates a running [CoroutineAsyncExecutor] whose async work runs on [dispatcher] instead of
+ * [Dispatchers.Default][kotlinx.coroutines.Dispatchers.Default].
+ *
+ * Its main use is testing in virtual time: with a `StandardTestDispatcher` of `runTest`'s scheduler,
+ * retries' back-off, timeouts and `waitFor` deadlines are timed by the test scheduler, so they take no
+ * real time and `advanceTimeBy` / `runCurrent` drive them. Blocking calls still run on the executor's
+ * own blocking threads, in real time.
+ *
+ * ```kotlin
+ * @Test fun retriesBackOff() = runTest {
+ *     val executor = CoroutineAsyncExecutor(4, StandardTestDispatcher(testScheduler))
+ *     val result = executor.async(TaskOptions.builder().retry(RetryPolicy.exponential(3, Duration.ofMinutes(1))).build()) { flaky() }
+ *     advanceTimeBy(3.minutes)
+ *     ...
+ * }
+ * ```
+ *
+ * @throws IllegalArgumentException if [maxWorkers] or a lane limit is below 1
+ */
+public fun CoroutineAsyncExecutor(
+  maxWorkers: Int,
+  dispatcher: CoroutineDispatcher,
+  configure: AsyncExecutor.Builder.() -> Unit = {},
+): CoroutineAsyncExecutor {
+  val builder = AsyncExecutor.builder().maxWorkers(maxWorkers)
+  builder.configure()
+  return CoroutineAsyncExecutor.create(builder.toConfig(), dispatcher)
 }
 
 /**

@@ -3,6 +3,10 @@ package dev.corobridge.coroutines
 import dev.corobridge.coroutines.internal.CoroutineExecutorProvider
 import dev.corobridge.spi.AsyncExecutorProvider
 import dev.corobridge.tck.AsyncExecutorContract
+import dev.corobridge.tck.Await
+import java.util.concurrent.CompletableFuture
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Test
 
 /** The coroutine engine against the whole TCK. */
 class CoroutineEngineContractTest : AsyncExecutorContract() {
@@ -13,4 +17,19 @@ class CoroutineEngineContractTest : AsyncExecutorContract() {
     super.isSharedRuntimeThread(thread) ||
       thread.name.startsWith("DefaultDispatcher-worker") ||
       thread.name.startsWith("kotlinx.coroutines.DefaultExecutor")
+
+  @Test
+  fun toStringReadsNameRuntimeStateWorkersInUseAndQueue() {
+    val executor = CoroutineAsyncExecutor(1) { name("status") }
+    val gate = CompletableFuture<Void?>()
+    val running = executor.submit { gate }
+    val queued = executor.submit { gate }
+    Await.until({ executor.stats().running() == 1L }, { "the first task runs" })
+    assertEquals("AsyncExecutor[status, runtime=coroutines, running, workers in use=1/1, queued=1]", executor.toString())
+    gate.complete(null)
+    executor.close()
+    running.join()
+    queued.join()
+    assertEquals("AsyncExecutor[status, runtime=coroutines, terminated, workers in use=0/1, queued=0]", executor.toString())
+  }
 }

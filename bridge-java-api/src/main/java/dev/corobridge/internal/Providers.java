@@ -1,5 +1,6 @@
 package dev.corobridge.internal;
 
+import dev.corobridge.runtime.FallbackRuntime;
 import dev.corobridge.spi.AsyncExecutorProvider;
 import java.util.Comparator;
 import java.util.ServiceLoader;
@@ -13,20 +14,16 @@ public final class Providers {
         .stream()
         .map(ServiceLoader.Provider::get)
         .max(Comparator.comparingInt(AsyncExecutorProvider::priority))
-        .orElse(null);
+        .orElseGet(FallbackRuntime::new);
   }
 
-  /**
-   * Returns the provider with the highest priority.
-   *
-   * @throws IllegalStateException if no engine is on the class path
-   */
+  /** Returns the provider with the highest priority, or the fallback runtime when no engine is on the class path. */
   public static AsyncExecutorProvider get() {
-    AsyncExecutorProvider provider = Holder.PROVIDER;
-    if (provider == null) {
-      throw new IllegalStateException("No Corobridge engine found on the class path: add the dependency "
-          + "dev.corobridge:bridge-coroutines (it registers dev.corobridge.spi.AsyncExecutorProvider)");
-    }
-    return provider;
+    return Holder.PROVIDER;
+  }
+
+  /** Whether no engine is on the class path, so that {@link #get()} is the fallback runtime. */
+  public static boolean isFallback() {
+    return Holder.PROVIDER instanceof FallbackRuntime;
   }
 }

@@ -14,8 +14,17 @@ public interface AsyncExecutorProvider {
    *
    * @param config the validated settings
    * @return a new executor, already accepting work
+   * @throws IllegalArgumentException if the configuration asks for more than this runtime offers
    */
   AsyncExecutor create(ExecutorConfig config);
+
+  /**
+   * The most {@code maxWorkers} this runtime accepts; {@link #create} refuses more with an
+   * {@link IllegalArgumentException} naming this bound. Unbounded by default.
+   */
+  default int maxWorkersLimit() {
+    return Integer.MAX_VALUE;
+  }
 
   /** Higher wins when several providers are on the class path. The coroutine engine uses 100. */
   default int priority() {

@@ -15,6 +15,7 @@ public final class ExecutorConfig {
   private final String name;
   private final Map<String, Integer> lanes;
   private final Consumer<Throwable> uncaughtErrorHandler;
+  private final boolean preferVirtualThreads;
 
   /**
    * Creates a configuration.
@@ -28,6 +29,22 @@ public final class ExecutorConfig {
    */
   public ExecutorConfig(int maxWorkers, String name, Map<String, Integer> lanes,
                         Consumer<Throwable> uncaughtErrorHandler) {
+    this(maxWorkers, name, lanes, uncaughtErrorHandler, false);
+  }
+
+  /**
+   * Creates a configuration.
+   *
+   * @param maxWorkers            the most tasks in flight, {@code >= 1}
+   * @param name                  the executor's name, used in thread names and diagnostics
+   * @param lanes                 lane name to its concurrency limit ({@code >= 1} each), in declaration order
+   * @param uncaughtErrorHandler  receives failures of fire-and-forget work
+   * @param preferVirtualThreads  whether blocking work runs on virtual threads where the JDK has them
+   * @throws NullPointerException     if an argument is null
+   * @throws IllegalArgumentException if a limit is below 1
+   */
+  public ExecutorConfig(int maxWorkers, String name, Map<String, Integer> lanes,
+                        Consumer<Throwable> uncaughtErrorHandler, boolean preferVirtualThreads) {
     this.maxWorkers = Checks.atLeast(maxWorkers, 1, "maxWorkers");
     this.name = Checks.notNull(name, "name");
     Map<String, Integer> copy = new LinkedHashMap<>();
@@ -37,6 +54,17 @@ public final class ExecutorConfig {
     });
     this.lanes = Collections.unmodifiableMap(copy);
     this.uncaughtErrorHandler = Checks.notNull(uncaughtErrorHandler, "uncaughtErrorHandler");
+    this.preferVirtualThreads = preferVirtualThreads;
+  }
+
+  /** Returns a copy with another bound on tasks in flight. @throws IllegalArgumentException if {@code maxWorkers < 1} */
+  public ExecutorConfig withMaxWorkers(int maxWorkers) {
+    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads);
+  }
+
+  /** Returns a copy that prefers, or does not prefer, virtual threads for blocking work. */
+  public ExecutorConfig withPreferVirtualThreads(boolean preferVirtualThreads) {
+    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads);
   }
 
   /** The most tasks in flight at once. */
@@ -59,8 +87,17 @@ public final class ExecutorConfig {
     return uncaughtErrorHandler;
   }
 
+  /**
+   * Whether blocking work should run on virtual threads. Honoured where the JDK has them (21+); on
+   * older JDKs blocking work runs on the executor's platform threads.
+   */
+  public boolean preferVirtualThreads() {
+    return preferVirtualThreads;
+  }
+
   @Override
   public String toString() {
-    return "ExecutorConfig[name=" + name + ", maxWorkers=" + maxWorkers + ", lanes=" + lanes + "]";
+    return "ExecutorConfig[name=" + name + ", maxWorkers=" + maxWorkers + ", lanes=" + lanes
+        + (preferVirtualThreads ? ", preferVirtualThreads" : "") + "]";
   }
 }

@@ -36,6 +36,11 @@ public abstract class ContractSupport {
     return newExecutor(b -> b.maxWorkers(maxWorkers));
   }
 
+  /** {@code wanted}, or the most workers the runtime offers if that is fewer. */
+  protected int workersUpTo(int wanted) {
+    return Math.min(wanted, runtime().provider().maxWorkersLimit());
+  }
+
   /** A new running executor configured by {@code config}, shut down after the test. */
   protected AsyncExecutor newExecutor(Consumer<AsyncExecutor.Builder> config) {
     AsyncExecutor.Builder builder = AsyncExecutor.builder().name("tck-" + getClass().getSimpleName());

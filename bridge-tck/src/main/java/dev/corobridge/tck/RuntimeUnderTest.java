@@ -4,7 +4,10 @@ import dev.corobridge.spi.AsyncExecutorProvider;
 
 /** What the contract needs to know about the runtime it tests. */
 public interface RuntimeUnderTest {
-  /** Creates the executors under test. */
+  /**
+   * Creates the executors under test. Its {@link AsyncExecutorProvider#maxWorkersLimit()} is the
+   * runtime's declared bound: tests that want more workers ask for that many instead.
+   */
   AsyncExecutorProvider provider();
 
   /**

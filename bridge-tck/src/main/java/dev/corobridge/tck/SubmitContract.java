@@ -12,6 +12,7 @@ import dev.corobridge.AsyncExecutor;
 import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.AsyncTask;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.TaskPanicException;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -90,6 +91,25 @@ public abstract class SubmitContract extends ContractSupport {
             throw e.getCause();
           }
         });
+  }
+
+  @Test
+  void aTaskThatDiesOfAnErrorFailsWithTaskPanicExceptionAndTheExecutorCarriesOn() {
+    AsyncExecutor executor = newExecutor(1);
+    AssertionError error = new AssertionError("broken invariant");
+    TaskPanicException async = assertInstanceOf(TaskPanicException.class, Await.failure(executor.submit(() -> {
+      throw error;
+    })));
+    assertSame(error, async.getCause());
+    TaskPanicException blocking = assertInstanceOf(TaskPanicException.class, Await.failure(executor.submitBlocking(() -> {
+      throw new StackOverflowError("deep");
+    })));
+    assertInstanceOf(StackOverflowError.class, blocking.getCause());
+    TaskPanicException later = assertInstanceOf(TaskPanicException.class,
+        Await.failure(executor.submit(() -> CompletableFuture.failedFuture(error))));
+    assertSame(error, later.getCause());
+    assertEquals("still running", Await.value(executor.submit(() -> CompletableFuture.completedFuture("still running"))));
+    assertEquals(3, assertBalanced(executor).failed());
   }
 
   @Test
@@ -191,7 +211,7 @@ public abstract class SubmitContract extends ContractSupport {
 
   @Test
   void asyncTasksWaitingOnIoHoldASlotButNoThread() {
-    int tasks = 300; // far more than this machine has threads for the engine to dedicate
+    int tasks = workersUpTo(300); // far more than this machine has threads for the engine to dedicate
     AsyncExecutor executor = newExecutor(tasks);
     CompletableFuture<Void> gate = new CompletableFuture<>();
     CountDownLatch started = new CountDownLatch(tasks);

@@ -4,7 +4,10 @@ import dev.corobridge.AsyncSemaphore
 import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
+import dev.corobridge.NotSupportedException
+import dev.corobridge.TaskPanicException
 import dev.corobridge.TaskOptions
+import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.spi.ExecutorConfig
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
@@ -21,6 +24,7 @@ import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
@@ -74,7 +78,7 @@ import kotlinx.coroutines.yield
  *
  * Outcomes travel as values (see Outcome.kt), never as exceptions across suspension points.
  */
-internal class Engine(config: ExecutorConfig, private val owner: Any) {
+internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher: CoroutineDispatcher) {
   val name: String = config.name()
   val maxWorkers: Int = config.maxWorkers()
   private val uncaughtErrorHandler = config.uncaughtErrorHandler()
@@ -84,19 +88,20 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
 
   /** The scope every unit of work of this executor is launched in: no Job, so each unit is a root. */
   val scope: CoroutineScope = object : CoroutineScope {
-    override val coroutineContext: CoroutineContext = Dispatchers.Default + CoroutineName(name) +
+    override val coroutineContext: CoroutineContext = dispatcher + CoroutineName(name) +
       WorkerMarkElement(nonBlockingMark) + CoroutineExceptionHandler { _, error -> reportUncaught(error) }
   }
 
   /** For timers that must not keep the executor from terminating (waitFor timeouts). */
-  val timerScope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("$name-timers"))
+  val timerScope = CoroutineScope(SupervisorJob() + dispatcher + CoroutineName("$name-timers"))
 
   /**
    * The executor's own blocking threads: created on demand, reused, idle ones retired after a minute,
    * all shut down when the executor terminates. Elastic: the number of blocking calls is bounded by the
    * worker slots (plus slots lent by runBlocking), not by the pool.
    */
-  private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(), BlockingThreadFactory(name))
+  private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(),
+    WorkerThreads.factory(name, "blocking", config.preferVirtualThreads()))
   private val blockingDispatcher = blockingThreads.asCoroutineDispatcher()
 
   val workers = Semaphore(maxWorkers)
@@ -404,7 +409,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
       val outcome = attempt(plan, if (retry == 0) owner else null, body)
       if (outcome !is Failed) return outcome
       val error = outcome.error
-      if (retry >= policy.maxRetries() || !policy.shouldRetry(error)) {
+      if (retry >= policy.maxRetries() || error is TaskPanicException || !policy.shouldRetry(error)) {
         history?.forEach { earlier -> if (earlier !== error) error.addSuppressed(earlier) }
         return outcome
       }
@@ -524,10 +529,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any) {
   fun <T> awaitFromThread(submit: () -> CompletableFuture<T>): T {
     val mark = WorkerMark.current()
     if (mark == null || mark.owner !== owner) return awaitBlocking(submit())
-    check(mark.blocking) {
-      "runBlocking called on a non-blocking worker thread of executor $name: blocking it could stall every " +
-        "task of the executor. Compose the future from submit(...) instead (in Kotlin, call the suspend API), " +
-        "or call runBlocking from a blocking task (submitBlocking)."
+    if (!mark.blocking) {
+      throw NotSupportedException(
+        "runBlocking called on a non-blocking worker thread of executor $name: blocking it could stall every " +
+          "task of the executor. Compose the future from submit(...) instead (in Kotlin, call the suspend API), " +
+          "or call runBlocking from a blocking task (submitBlocking)."
+      )
     }
     val future = submit()
     releaseWorker()

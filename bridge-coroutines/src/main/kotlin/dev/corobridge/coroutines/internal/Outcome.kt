@@ -1,5 +1,6 @@
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.TaskPanicException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
@@ -19,8 +20,13 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * exception instance, so the engine catches where the task runs and throws nowhere in between.
  */
 
-/** A failed outcome. Never a user value: the class is internal. */
-internal class Failed(@JvmField val error: Throwable)
+/**
+ * A failed outcome. Never a user value: the class is internal. A task that died of an [Error] fails
+ * with [TaskPanicException] (the error as its cause), so callers can tell it from a failure of its own.
+ */
+internal class Failed(error: Throwable) {
+  @JvmField val error: Throwable = if (error is Error) TaskPanicException(error) else error
+}
 
 /** Unwraps the [CompletionException] / [ExecutionException] layers that futures add around a cause. */
 internal fun unwrapFailure(error: Throwable): Throwable {

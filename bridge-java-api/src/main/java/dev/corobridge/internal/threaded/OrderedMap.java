@@ -1,0 +1,139 @@
+package dev.corobridge.internal.threaded;
+
+import dev.corobridge.MapOptions;
+import dev.corobridge.TaskOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One {@code map} or {@code mapBlocking} batch: items are pulled from the input as earlier ones
+ * finish, at most {@code window} in flight, each an item task of the executor; results are kept in
+ * input order. The first failure completes the batch with that exception and cancels the items in
+ * flight, as does completing the batch from outside (cancel, timeout). The batch is one unit in flight
+ * of the executor from the call until its last item has stopped.
+ */
+final class OrderedMap<A, R> {
+  /** A map function of either kind, as the item task's body calls it. */
+  interface ItemFunction<A> {
+    Object apply(A item) throws Exception;
+  }
+
+  private final ThreadedExecutor executor;
+  private final ThreadedTask.Kind kind;
+  private final ItemFunction<A> fn;
+  private final TaskOptions itemOptions;
+  private final int window;
+  private final CompletableFuture<List<R>> result = new CompletableFuture<>();
+
+  // Guarded by this.
+  private final Iterator<? extends A> items;
+  private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
+  private int active; // items pulled and not yet finished, including one being accepted
+  private Object[] results = new Object[16];
+  private int pulled;
+  private boolean exhausted;
+  private boolean exited;
+
+  private OrderedMap(ThreadedExecutor executor, ThreadedTask.Kind kind, ItemFunction<A> fn, Iterator<? extends A> items, MapOptions options) {
+    this.executor = executor;
+    this.kind = kind;
+    this.fn = fn;
+    this.items = items;
+    this.itemOptions = options.task();
+    this.window = options.window().orElse(executor.maxWorkers());
+  }
+
+  static <A, R> CompletableFuture<List<R>> start(ThreadedExecutor executor, ThreadedTask.Kind kind, ItemFunction<? super A> fn,
+                                                 Iterator<? extends A> items, MapOptions options) {
+    @SuppressWarnings("unchecked")
+    OrderedMap<A, R> batch = new OrderedMap<>(executor, kind, (ItemFunction<A>) fn, items, options);
+    executor.permitsFor(batch.itemOptions); // an unknown lane is refused at the call
+    executor.enter(true);
+    batch.result.whenComplete((v, e) -> batch.stop());
+    options.timeout().ifPresent(timeout -> {
+      Host.Timed timed = executor.host.schedule(
+          () -> batch.result.completeExceptionally(new TimeoutException("map did not finish within " + timeout)), timeout.toNanos());
+      batch.result.whenComplete((v, e) -> timed.cancel());
+    });
+    batch.pump();
+    return batch.result;
+  }
+
+  /** Starts items until the window is full or the input ends; completes the batch when all are done. */
+  private void pump() {
+    Throwable inputFailed = null;
+    while (true) {
+      A item;
+      int index;
+      synchronized (this) {
+        if (result.isDone() || exhausted) break;
+        if (active >= window) return;
+        try {
+          if (!items.hasNext()) {
+            exhausted = true;
+            break;
+          }
+          item = items.next();
+        } catch (RuntimeException | Error inputFailure) {
+          exhausted = true;
+          inputFailed = inputFailure;
+          break;
+        }
+        index = pulled++;
+        active++;
+        if (index == results.length) results = Arrays.copyOf(results, index * 2);
+      }
+      CompletableFuture<Object> itemFuture = executor.accept(kind, () -> fn.apply(item), itemOptions, true);
+      synchronized (this) {
+        inFlight.add(itemFuture);
+      }
+      if (result.isDone()) itemFuture.cancel(true); // the batch ended while this item was being accepted
+      itemFuture.whenComplete((value, failure) -> itemDone(itemFuture, index, value, failure));
+    }
+    if (inputFailed != null) result.completeExceptionally(inputFailed);
+    completeIfDone();
+  }
+
+  private void itemDone(CompletableFuture<?> itemFuture, int index, Object value, Throwable failure) {
+    synchronized (this) {
+      inFlight.remove(itemFuture);
+      active--;
+      if (failure == null) results[index] = value;
+    }
+    if (failure != null) result.completeExceptionally(ThreadedTask.unwrap(failure));
+    pump();
+  }
+
+  private void completeIfDone() {
+    List<R> values = null;
+    boolean exit = false;
+    synchronized (this) {
+      if (active > 0 || exited) return;
+      if (result.isDone() || exhausted) {
+        exited = exit = true;
+        if (!result.isDone()) {
+          @SuppressWarnings("unchecked") List<R> list = (List<R>) Arrays.asList(Arrays.copyOf(results, pulled));
+          values = new ArrayList<>(list);
+        }
+      }
+    }
+    if (values != null) result.complete(values);
+    if (exit) executor.exit();
+  }
+
+  /** The batch is complete (by its items, a failure, a timeout or from outside): cancel what still runs. */
+  private void stop() {
+    List<CompletableFuture<?>> running;
+    synchronized (this) {
+      running = new ArrayList<>(inFlight);
+    }
+    for (CompletableFuture<?> item : running) {
+      item.cancel(true);
+    }
+    completeIfDone();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.corobridge.internal.threaded;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An action on a clock that runs at most once and can be called off until it starts: whoever wins
+ * {@link #claim()}, the clock or {@link #cancel()}, decides.
+ */
+class Scheduled extends AtomicBoolean implements Runnable, Host.Timed {
+  private static final long serialVersionUID = 1L;
+  private final Runnable action;
+
+  Scheduled(Runnable action) {
+    this.action = action;
+  }
+
+  private boolean claim() {
+    return compareAndSet(false, true);
+  }
+
+  @Override
+  public void run() {
+    if (claim()) action.run();
+  }
+
+  @Override
+  public boolean cancel() {
+    boolean won = claim();
+    if (won) onCancelled();
+    return won;
+  }
+
+  /** Lets the clock forget the action. */
+  void onCancelled() {}
+}

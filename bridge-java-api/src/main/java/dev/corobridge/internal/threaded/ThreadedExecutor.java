@@ -1,0 +1,427 @@
+package dev.corobridge.internal.threaded;
+
+import dev.corobridge.AsyncBiFunction;
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.AsyncFunction;
+import dev.corobridge.AsyncSemaphore;
+import dev.corobridge.AsyncTask;
+import dev.corobridge.BlockingFunction;
+import dev.corobridge.ExecutorShutdownException;
+import dev.corobridge.ExecutorStats;
+import dev.corobridge.MapOptions;
+import dev.corobridge.NotSupportedException;
+import dev.corobridge.OutOfResourcesException;
+import dev.corobridge.TaskOptions;
+import dev.corobridge.WaitResult;
+import dev.corobridge.WaitStrategy;
+import dev.corobridge.internal.Checks;
+import dev.corobridge.internal.ClosingStream;
+import dev.corobridge.internal.QueuedAsyncSemaphore;
+import dev.corobridge.spi.ExecutorConfig;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The pure-Java engine behind the fallback runtime, the {@code Executor} adapter and the manual test
+ * runtime: the whole {@link AsyncExecutor} contract on {@link CompletableFuture}s and FIFO
+ * {@link AsyncSemaphore}s, on whatever {@link Host} it is given. Every wait is a wake-up: a permit
+ * grant, a stage's completion, a timer; nothing polls.
+ *
+ * <p>Overview: each accepted task is a {@link ThreadedTask}, which takes its permits (semaphore, lane,
+ * worker slot), runs its body on the host and completes its future once. {@code lifecycle} holds a
+ * shutdown bit and the number of units in flight (tasks, batches and open streams); the executor
+ * terminates when the bit is set and the count drops to zero. {@code queued} and {@code running} are
+ * exact, because the bound on the queue is checked against {@code queued}.
+ */
+public final class ThreadedExecutor implements AsyncExecutor {
+  private static final long SHUTDOWN = 1L << 62;
+  private static final ThreadLocal<ThreadedExecutor> WORKER = new ThreadLocal<>();
+
+  final Host host;
+  private final ExecutorConfig config;
+  private final int queueCapacity;
+  private final AsyncSemaphore slots;
+  private final Map<String, AsyncSemaphore> lanes = new HashMap<>();
+  private final AtomicLong lifecycle = new AtomicLong();
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private final Set<ThreadedTask<?>> accepted = ConcurrentHashMap.newKeySet();
+
+  final AtomicInteger queued = new AtomicInteger();
+  final AtomicInteger running = new AtomicInteger();
+  final LongAdder retried = new LongAdder();
+  private final LongAdder submitted = new LongAdder();
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
+
+  /**
+   * Creates a running executor.
+   *
+   * @param queueCapacity how many tasks may wait for a worker before {@code submit} throws
+   *                      {@link OutOfResourcesException}; {@code Integer.MAX_VALUE} for no bound
+   */
+  ThreadedExecutor(ExecutorConfig config, Host host, int queueCapacity) {
+    this.config = config;
+    this.host = host;
+    this.queueCapacity = queueCapacity;
+    this.slots = new QueuedAsyncSemaphore(config.maxWorkers());
+    config.lanes().forEach((lane, limit) -> lanes.put(lane, new QueuedAsyncSemaphore(limit)));
+  }
+
+  String name() {
+    return config.name();
+  }
+
+  // ------------------------------------------------------------------------------------------ accepting
+
+  /**
+   * Accepts a task and starts it.
+   *
+   * @param batchItem an item of an accepted batch: not refused after shutdown (the batch was accepted)
+   *                  and not bounded by the queue (its window bounds it)
+   */
+  <T> CompletableFuture<T> accept(ThreadedTask.Kind kind, Callable<?> body, TaskOptions options, boolean batchItem) {
+    AsyncSemaphore[] permits = permitsFor(options);
+    enter(!batchItem);
+    if (queued.incrementAndGet() > queueCapacity && !batchItem) {
+      queued.decrementAndGet();
+      exit();
+      throw new OutOfResourcesException(name() + " refused a task: its queue of " + queueCapacity
+          + " tasks waiting for a worker is full (" + config.maxWorkers() + " workers busy)");
+    }
+    submitted.increment();
+    ThreadedTask<T> task = new ThreadedTask<>(this, kind, body, permits, options.retry());
+    accepted.add(task);
+    task.start(options.timeout().map(Duration::toNanos).orElse(-1L));
+    return task.future;
+  }
+
+  AsyncSemaphore[] permitsFor(TaskOptions options) {
+    AsyncSemaphore lane = null;
+    if (options.lane().isPresent()) {
+      lane = lanes.get(options.lane().get());
+      if (lane == null) {
+        throw new IllegalArgumentException("unknown lane \"" + options.lane().get() + "\": " + name() + " has lanes " + lanes.keySet());
+      }
+    }
+    AsyncSemaphore semaphore = options.semaphore().orElse(null);
+    if (semaphore == null && lane == null) return new AsyncSemaphore[] {slots};
+    if (semaphore == null) return new AsyncSemaphore[] {lane, slots};
+    if (lane == null) return new AsyncSemaphore[] {semaphore, slots};
+    return new AsyncSemaphore[] {semaphore, lane, slots};
+  }
+
+  /** Counts a unit in flight; refuses it after shutdown when {@code checkShutdown}. */
+  void enter(boolean checkShutdown) {
+    while (true) {
+      long state = lifecycle.get();
+      if (checkShutdown && (state & SHUTDOWN) != 0) {
+        throw new ExecutorShutdownException(name() + " is shut down and accepts no new work");
+      }
+      if (lifecycle.compareAndSet(state, state + 1)) return;
+    }
+  }
+
+  /** A unit in flight ended; the last one after shutdown terminates the executor. */
+  void exit() {
+    if (lifecycle.decrementAndGet() == SHUTDOWN) terminate();
+  }
+
+  void taskFinished(ThreadedTask<?> task) {
+    accepted.remove(task);
+    CompletableFuture<?> future = task.future;
+    if (future.isCancelled()) {
+      cancelled.increment();
+    } else if (future.isCompletedExceptionally()) {
+      failed.increment();
+    } else {
+      succeeded.increment();
+    }
+    exit();
+  }
+
+  private void terminate() {
+    try {
+      host.terminated();
+    } finally {
+      termination.complete(null);
+    }
+  }
+
+  static ThreadedExecutor enterWorker(ThreadedExecutor executor) {
+    ThreadedExecutor previous = WORKER.get();
+    WORKER.set(executor);
+    return previous;
+  }
+
+  static void leaveWorker(ThreadedExecutor previous) {
+    if (previous == null) {
+      WORKER.remove();
+    } else {
+      WORKER.set(previous);
+    }
+  }
+
+  private boolean onOwnWorker() {
+    return WORKER.get() == this;
+  }
+
+  // ------------------------------------------------------------------------------------------ single tasks
+
+  @Override
+  public <T> CompletableFuture<T> submit(AsyncTask<T> task) {
+    return submit(task, TaskOptions.defaults());
+  }
+
+  @Override
+  public <T> CompletableFuture<T> submit(AsyncTask<T> task, TaskOptions options) {
+    Checks.notNull(task, "task");
+    return accept(ThreadedTask.Kind.ASYNC, task::call, Checks.notNull(options, "options"), false);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> submitBlocking(Callable<T> task) {
+    return submitBlocking(task, TaskOptions.defaults());
+  }
+
+  @Override
+  public <T> CompletableFuture<T> submitBlocking(Callable<T> task, TaskOptions options) {
+    Checks.notNull(task, "task");
+    return accept(ThreadedTask.Kind.BLOCKING, task, Checks.notNull(options, "options"), false);
+  }
+
+  // ------------------------------------------------------------------------------------------ batches
+
+  @Override
+  public <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+    return map(fn, items, MapOptions.defaults());
+  }
+
+  @Override
+  public <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
+    Checks.notNull(fn, "fn");
+    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, fn::apply, Checks.notNull(items, "items").iterator(), Checks.notNull(options, "options"));
+  }
+
+  @Override
+  public <A, B, R> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
+                                                  Iterable<? extends A> first, Iterable<? extends B> second) {
+    Checks.notNull(fn, "fn");
+    Iterator<? extends A> a = Checks.notNull(first, "first").iterator();
+    Iterator<? extends B> b = Checks.notNull(second, "second").iterator();
+    Iterator<Object[]> pairs = new Iterator<>() {
+      @Override public boolean hasNext() {
+        return a.hasNext() && b.hasNext();
+      }
+
+      @Override public Object[] next() {
+        return new Object[] {a.next(), b.next()};
+      }
+    };
+    @SuppressWarnings("unchecked")
+    OrderedMap.ItemFunction<Object[]> zipped = pair -> fn.apply((A) pair[0], (B) pair[1]);
+    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, zipped, pairs, MapOptions.defaults());
+  }
+
+  @Override
+  public <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+    return mapBlocking(fn, items, MapOptions.defaults());
+  }
+
+  @Override
+  public <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
+    Checks.notNull(fn, "fn");
+    return OrderedMap.start(this, ThreadedTask.Kind.BLOCKING, fn::apply, Checks.notNull(items, "items").iterator(), Checks.notNull(options, "options"));
+  }
+
+  @Override
+  public <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+    return mapIter(fn, items, MapOptions.defaults());
+  }
+
+  @Override
+  public <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
+    Checks.notNull(fn, "fn");
+    Checks.notNull(items, "items");
+    Checks.notNull(options, "options");
+    WindowedIterator<A, R> results = new WindowedIterator<>(this, fn, items.iterator(), options);
+    Stream<R> stream = StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    return new ClosingStream<>(stream.onClose(results::close));
+  }
+
+  int maxWorkers() {
+    return config.maxWorkers();
+  }
+
+  // ------------------------------------------------------------------------------------------ waiting
+
+  @Override
+  public <T> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures) {
+    return Completions.inCompletionOrder(futures);
+  }
+
+  @Override
+  public <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy) {
+    return Completions.waitFor(futures, strategy, null, host);
+  }
+
+  @Override
+  public <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout) {
+    return Completions.waitFor(futures, strategy, Checks.nonNegative(timeout, "timeout"), host);
+  }
+
+  // ------------------------------------------------------------------------------------------ bridging
+
+  @Override
+  public <T> T runBlocking(AsyncTask<T> task) {
+    if (onOwnWorker()) {
+      throw new NotSupportedException("runBlocking called on a worker of " + name() + ": waiting here could take the worker the "
+          + "task needs; return the future of submit(...) and compose it instead");
+    }
+    CompletableFuture<T> future = submit(task);
+    try {
+      host.awaitDone(future);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      CancellationException cancelled = new CancellationException("interrupted while waiting for the task");
+      cancelled.initCause(e);
+      throw cancelled;
+    }
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) throw r;
+      if (cause instanceof Error err) throw err;
+      throw e;
+    }
+  }
+
+  @Override
+  public <T> CompletableFuture<T> spawn(AsyncTask<T> task) {
+    return reportFailure(submit(task));
+  }
+
+  @Override
+  public <T> CompletableFuture<T> spawn(String lane, AsyncTask<T> task) {
+    Checks.notNull(lane, "lane");
+    return reportFailure(submit(task, TaskOptions.builder().lane(lane).build()));
+  }
+
+  @Override
+  public <T> CompletableFuture<T> callAppropriately(Callable<?> fn) {
+    Checks.notNull(fn, "fn");
+    return accept(ThreadedTask.Kind.APPROPRIATE, fn, TaskOptions.defaults(), false);
+  }
+
+  @Override
+  public void execute(Runnable command) {
+    Checks.notNull(command, "command");
+    reportFailure(submitBlocking(() -> {
+      command.run();
+      return null;
+    }));
+  }
+
+  private <T> CompletableFuture<T> reportFailure(CompletableFuture<T> future) {
+    future.whenComplete((v, e) -> {
+      if (e != null && !(e instanceof CancellationException)) report(ThreadedTask.unwrap(e));
+    });
+    return future;
+  }
+
+  private void report(Throwable error) {
+    Consumer<Throwable> handler = config.uncaughtErrorHandler();
+    try {
+      handler.accept(error);
+    } catch (Throwable handlerFailure) {
+      handlerFailure.addSuppressed(error);
+      System.getLogger("dev.corobridge").log(System.Logger.Level.ERROR, "The onUncaughtError handler of " + name() + " failed", handlerFailure);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  @Override
+  public void shutdown(boolean wait, boolean cancelFutures) {
+    if (wait && onOwnWorker()) {
+      throw new IllegalStateException("shutdown(wait = true) or close() called from a task of " + name()
+          + ", which would wait for itself; call shutdown(false, ...) and compose termination() instead");
+    }
+    long previous = lifecycle.getAndUpdate(state -> state | SHUTDOWN);
+    if (previous == 0) terminate();
+    if (cancelFutures) {
+      for (ThreadedTask<?> task : accepted) {
+        task.cancelIfNotStarted();
+      }
+    }
+    if (wait) awaitTermination();
+  }
+
+  private void awaitTermination() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        host.awaitDone(termination);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  @Override
+  public CompletableFuture<Void> termination() {
+    return termination.copy();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return (lifecycle.get() & SHUTDOWN) == 0;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return termination.isDone();
+  }
+
+  @Override
+  public ExecutorStats stats() {
+    return new ExecutorStats(submitted.sum(), Math.max(0, running.get()), Math.max(0, queued.get()), succeeded.sum(),
+        failed.sum(), cancelled.sum(), retried.sum());
+  }
+
+  @Override
+  public void close() {
+    shutdown(true, false);
+  }
+
+  @Override
+  public String toString() {
+    String state = isTerminated() ? "terminated" : isRunning() ? "running" : "shutting down";
+    String bound = queueCapacity == Integer.MAX_VALUE ? "" : "/" + queueCapacity;
+    return "AsyncExecutor[" + name() + ", runtime=" + host.runtimeName() + ", " + state + ", workers in use="
+        + Math.max(0, running.get()) + "/" + config.maxWorkers() + ", queued=" + Math.max(0, queued.get()) + bound + "]";
+  }
+}

@@ -1,0 +1,326 @@
+package dev.corobridge.internal.threaded;
+
+import dev.corobridge.AsyncSemaphore;
+import dev.corobridge.OutOfResourcesException;
+import dev.corobridge.RetryPolicy;
+import dev.corobridge.TaskPanicException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One accepted task of a {@link ThreadedExecutor}, from acceptance to its one completion.
+ *
+ * <p>Overview: an attempt takes its permits in order (the options' semaphore, the lane, a worker
+ * slot), each a FIFO {@link AsyncSemaphore} that wakes the task when its turn comes; then the body
+ * runs on a worker of the host. When the body's outcome is known the permits go back, in reverse
+ * order, and the task either completes its future or, under a retry policy, waits for the back-off
+ * and starts the next attempt. Whatever completes the future first wins (the outcome, the timeout,
+ * a caller's {@code cancel}); completing it from outside stops the task: a permit being waited for is
+ * withdrawn, a back-off is called off, a running body's stage is cancelled or its thread interrupted.
+ * The task leaves the executor's count of units in flight exactly once, when it holds no permit and
+ * no body of it runs.
+ *
+ * <p>The state is guarded by the task's monitor, held only for bookkeeping: futures are completed and
+ * permits released after leaving it, so no user code and no other task runs under it.
+ */
+final class ThreadedTask<T> implements Runnable {
+  enum Kind {
+    /** The body returns a stage; it runs on a worker and must not block. */
+    ASYNC,
+    /** The body returns the value; it runs on a worker and is interrupted when stopped. */
+    BLOCKING,
+    /** The body returns a value, or a stage to follow; it runs on a worker that may block. */
+    APPROPRIATE
+  }
+
+  private static final CancellationException WITHDRAWN = new CancellationException("permit request withdrawn");
+
+  private enum Phase { WAITING, RUNNING, FINISHED }
+
+  final CompletableFuture<T> future = new CompletableFuture<>();
+  private final ThreadedExecutor executor;
+  private final Kind kind;
+  private final Callable<?> body;
+  private final AsyncSemaphore[] permits;
+  private final RetryPolicy retry;
+  private Host.Timed timeout;
+
+  // Guarded by this.
+  private Phase phase = Phase.WAITING;
+  private int held;
+  private CompletableFuture<Void> grant;
+  private Host.Timed backOff;
+  private Thread thread;
+  private CompletionStage<?> stage;
+  private int retries;
+  private List<Throwable> earlierFailures;
+  private boolean refused;
+  private TimeoutException timedOut;
+
+  ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry) {
+    this.executor = executor;
+    this.kind = kind;
+    this.body = body;
+    this.permits = permits;
+    this.retry = retry;
+  }
+
+  /** Starts the first attempt; {@code timeoutNanos < 0} for none. Called once, after acceptance. */
+  void start(long timeoutNanos) {
+    future.whenComplete((v, e) -> stop());
+    if (timeoutNanos >= 0) {
+      timeout = executor.host.schedule(() -> timeOut(timeoutNanos), timeoutNanos);
+    }
+    acquireNext();
+  }
+
+  /** Takes the permits still missing, then runs the body; returns early while a permit is awaited. */
+  private void acquireNext() {
+    CompletableFuture<Void> awaited = null;
+    boolean run = false;
+    synchronized (this) {
+      while (!stopRequested() && !refused) {
+        if (held == permits.length) {
+          phase = Phase.RUNNING;
+          executor.queued.decrementAndGet();
+          executor.running.incrementAndGet();
+          run = true;
+          break;
+        }
+        CompletableFuture<Void> next = permits[held].acquire();
+        if (!next.isDone()) {
+          grant = awaited = next;
+          break;
+        }
+        held++;
+      }
+    }
+    if (awaited != null) {
+      awaited.whenComplete(this::granted);
+    } else if (run) {
+      dispatch();
+    } else {
+      finish(false);
+    }
+  }
+
+  /**
+   * The timeout expired: stop the work like a cancellation, but complete the future with
+   * {@link TimeoutException} only once the work has stopped and its permits are back.
+   */
+  private void timeOut(long timeoutNanos) {
+    synchronized (this) {
+      if (phase == Phase.FINISHED) return;
+      timedOut = new TimeoutException("the task did not finish within its timeout of " + java.time.Duration.ofNanos(timeoutNanos));
+    }
+    stop();
+  }
+
+  /** Whether the future is done or the timeout expired, so the work must stop. Called holding the monitor. */
+  private boolean stopRequested() {
+    return future.isDone() || timedOut != null;
+  }
+
+  /** Cancels the task if no attempt of it has started yet (shutdown with {@code cancelFutures}). */
+  void cancelIfNotStarted() {
+    synchronized (this) {
+      if (phase != Phase.WAITING || retries > 0) return;
+      refused = true;
+    }
+    future.cancel(false);
+  }
+
+  private void granted(Void ignored, Throwable withdrawn) {
+    if (withdrawn != null) return; // stop() withdrew the request and finished the task
+    synchronized (this) {
+      grant = null;
+      held++;
+    }
+    acquireNext();
+  }
+
+  private void dispatch() {
+    try {
+      executor.host.execute(this);
+    } catch (RejectedExecutionException refused) {
+      attemptEnded(null, new OutOfResourcesException("the executor that runs " + executor.name() + "'s work refused a task", refused));
+    }
+  }
+
+  /** Runs the body on a worker. */
+  @Override
+  public void run() {
+    ThreadedExecutor previous = ThreadedExecutor.enterWorker(executor);
+    Object out;
+    try {
+      synchronized (this) {
+        if (stopRequested()) {
+          out = null;
+          throw new CancellationException("stopped before it started");
+        }
+        thread = Thread.currentThread();
+      }
+      try {
+        out = body.call();
+      } finally {
+        synchronized (this) {
+          thread = null;
+        }
+        if (kind != Kind.ASYNC) Thread.interrupted(); // a late interrupt must not reach the next task on this thread
+      }
+    } catch (Throwable failure) {
+      attemptEnded(null, failure);
+      return;
+    } finally {
+      ThreadedExecutor.leaveWorker(previous);
+    }
+    if (kind == Kind.ASYNC && out == null) {
+      attemptEnded(null, new NullPointerException("the task returned null instead of a CompletionStage"));
+    } else if (kind != Kind.BLOCKING && out instanceof CompletionStage<?> s) {
+      boolean stopped;
+      synchronized (this) {
+        stage = s;
+        stopped = stopRequested();
+      }
+      if (stopped) cancel(s);
+      s.whenComplete(this::attemptEnded);
+    } else {
+      attemptEnded(out, null);
+    }
+  }
+
+  /** The attempt's outcome is known: give the permits back, then retry or complete. */
+  private void attemptEnded(Object value, Throwable failure) {
+    Throwable error = unwrap(failure);
+    long backOffNanos = -1;
+    int release;
+    synchronized (this) {
+      release = held;
+      held = 0;
+      stage = null;
+      executor.running.decrementAndGet();
+      if (timedOut != null) error = timedOut;
+      if (error != null && !future.isDone() && timedOut == null && retries < retry.maxRetries() && !(error instanceof Error) && retry.shouldRetry(error)) {
+        if (earlierFailures == null) earlierFailures = new ArrayList<>(retry.maxRetries());
+        earlierFailures.add(error);
+        retries++;
+        backOffNanos = retry.delayNanosBeforeRetry(retries);
+        phase = Phase.WAITING;
+        executor.queued.incrementAndGet();
+      } else {
+        phase = Phase.FINISHED;
+      }
+    }
+    releasePermits(release);
+    if (backOffNanos >= 0) {
+      executor.retried.increment();
+      if (backOffNanos == 0) {
+        acquireNext();
+      } else {
+        Host.Timed timed = executor.host.schedule(this::acquireNext, backOffNanos);
+        synchronized (this) {
+          backOff = timed;
+        }
+      }
+      return;
+    }
+    if (error == null) {
+      @SuppressWarnings("unchecked") T result = (T) value;
+      future.complete(result);
+    } else {
+      if (error instanceof Error e) error = new TaskPanicException(e);
+      if (earlierFailures != null) {
+        for (Throwable earlier : earlierFailures) {
+          if (earlier != error) error.addSuppressed(earlier);
+        }
+      }
+      future.completeExceptionally(error);
+    }
+    finish(true);
+  }
+
+  /** The future was completed (by the task or from outside): stop whatever part of the task still runs. */
+  private void stop() {
+    Thread interrupt = null;
+    CompletionStage<?> cancel = null;
+    boolean finishNow = false;
+    synchronized (this) {
+      switch (phase) {
+        case WAITING -> {
+          if (grant != null) {
+            if (grant.completeExceptionally(WITHDRAWN)) {
+              grant = null;
+              finishNow = true;
+            } // else the permit was granted: granted() will see the future done and finish
+          } else if (backOff != null) {
+            finishNow = backOff.cancel(); // else the back-off is over: acquireNext() will finish
+          }
+          if (finishNow) phase = Phase.FINISHED;
+        }
+        case RUNNING -> {
+          interrupt = kind == Kind.ASYNC ? null : thread;
+          cancel = stage;
+        }
+        case FINISHED -> { }
+      }
+    }
+    if (interrupt != null) interrupt.interrupt();
+    if (cancel != null) cancel(cancel);
+    if (finishNow) finish(false);
+  }
+
+  /** Leaves the executor: permits held so far go back, counters and the unit in flight are settled. */
+  private void finish(boolean ran) {
+    int release;
+    synchronized (this) {
+      phase = Phase.FINISHED;
+      release = held;
+      held = 0;
+    }
+    releasePermits(release);
+    if (!ran) executor.queued.decrementAndGet();
+    if (timeout != null) timeout.cancel();
+    TimeoutException expired;
+    synchronized (this) {
+      expired = timedOut;
+    }
+    if (expired != null) {
+      future.completeExceptionally(expired);
+    } else if (!ran) {
+      future.cancel(false); // refused by shutdown; no-op if the future was completed from outside
+    }
+    executor.taskFinished(this);
+  }
+
+  private void releasePermits(int count) {
+    for (int i = count - 1; i >= 0; i--) {
+      permits[i].release();
+    }
+  }
+
+  /** Cancels a body's stage; a stage that cannot become a CompletableFuture runs on until it completes. */
+  private static void cancel(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException cannot) {
+      // Not ours to stop: its completion ends the attempt.
+    }
+  }
+
+  /** The exception a dependent stage wrapped in CompletionException, else the failure itself. */
+  static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  @Override
+  public String toString() {
+    return "ThreadedTask[" + kind + ", " + future + "]";
+  }
+}

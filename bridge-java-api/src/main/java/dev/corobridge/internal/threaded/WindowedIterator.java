@@ -1,0 +1,117 @@
+package dev.corobridge.internal.threaded;
+
+import dev.corobridge.AsyncFunction;
+import dev.corobridge.MapOptions;
+import dev.corobridge.TaskOptions;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The results of one {@code mapIter}, in input order: a sliding window of item tasks that is
+ * topped up from the input each time the consumer asks for the next result, so at most
+ * {@code window} items are in flight or waiting to be consumed and the input is pulled no faster
+ * than results are taken. Closing it (or reaching the end, or a failed item) cancels what is in
+ * flight. From the call until it is closed or exhausted it is one unit in flight of the executor.
+ */
+final class WindowedIterator<A, R> implements Iterator<R> {
+  private final ThreadedExecutor executor;
+  private final AsyncFunction<? super A, ? extends R> fn;
+  private final Iterator<? extends A> items;
+  private final TaskOptions itemOptions;
+  private final int window;
+  private final ArrayDeque<CompletableFuture<R>> inFlight = new ArrayDeque<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean exhausted;
+
+  WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterator<? extends A> items, MapOptions options) {
+    this.executor = executor;
+    this.fn = fn;
+    this.items = items;
+    this.itemOptions = options.task();
+    this.window = options.window().orElse(executor.maxWorkers());
+    executor.permitsFor(itemOptions); // an unknown lane is refused at the call
+    executor.enter(true);
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (closed.get()) return false;
+    fill();
+    if (inFlight.isEmpty()) {
+      close();
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public R next() {
+    if (!hasNext()) throw new NoSuchElementException();
+    CompletableFuture<R> head;
+    synchronized (inFlight) {
+      head = inFlight.poll();
+    }
+    try {
+      executor.host.awaitDone(head);
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for the next result");
+    }
+    try {
+      return head.join();
+    } catch (CompletionException | CancellationException e) {
+      close();
+      Throwable cause = e instanceof CompletionException ? ThreadedTask.unwrap(e) : e;
+      if (cause instanceof RuntimeException r) throw r;
+      if (cause instanceof Error err) throw err;
+      throw new CompletionException(cause);
+    }
+  }
+
+  private void fill() {
+    while (!exhausted && size() < window) {
+      A item;
+      try {
+        if (!items.hasNext()) {
+          exhausted = true;
+          return;
+        }
+        item = items.next();
+      } catch (RuntimeException | Error inputFailure) {
+        close();
+        throw inputFailure;
+      }
+      CompletableFuture<R> result = executor.accept(ThreadedTask.Kind.ASYNC, () -> fn.apply(item), itemOptions, true);
+      synchronized (inFlight) {
+        inFlight.add(result);
+      }
+    }
+  }
+
+  private int size() {
+    synchronized (inFlight) {
+      return inFlight.size();
+    }
+  }
+
+  /** Stops pulling and cancels the items in flight. Idempotent; may be called from any thread. */
+  void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    exhausted = true;
+    CompletableFuture<?>[] cancel;
+    synchronized (inFlight) {
+      cancel = inFlight.toArray(new CompletableFuture<?>[0]);
+      inFlight.clear();
+    }
+    for (CompletableFuture<?> item : cancel) {
+      item.cancel(true);
+    }
+    executor.exit();
+  }
+}

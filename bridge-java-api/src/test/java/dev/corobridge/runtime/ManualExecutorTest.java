@@ -1,0 +1,154 @@
+package dev.corobridge.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.NotSupportedException;
+import dev.corobridge.RetryPolicy;
+import dev.corobridge.TaskOptions;
+import dev.corobridge.WaitResult;
+import dev.corobridge.WaitStrategy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ManualExecutorTest {
+  private final ManualExecutor executor = ManualExecutor.create(2);
+
+  @Test
+  void nothingRunsUntilTheTestPolls() {
+    List<String> ran = new ArrayList<>();
+    CompletableFuture<String> future = executor.submit(() -> {
+      ran.add("async");
+      return CompletableFuture.completedFuture("a");
+    });
+    executor.submitBlocking(() -> ran.add("blocking"));
+    assertEquals(List.of(), ran);
+    assertFalse(future.isDone());
+    assertTrue(executor.pollOnce());
+    assertEquals(List.of("async", "blocking"), ran);
+    assertEquals("a", future.join());
+    assertFalse(executor.pollOnce(), "nothing left to run");
+  }
+
+  @Test
+  void tasksRunOnTheThreadThatDrivesTheExecutor() {
+    CompletableFuture<Thread> ran = executor.submitBlocking(Thread::currentThread);
+    executor.runUntilIdle();
+    assertSame(Thread.currentThread(), ran.join());
+  }
+
+  @Test
+  void maxWorkersHoldsBackTasksUntilAPlaceIsFree() {
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    List<Integer> started = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      executor.submit(() -> {
+        started.add(n);
+        return gate;
+      });
+    }
+    executor.runUntilIdle();
+    assertEquals(List.of(0, 1), started);
+    gate.complete("open");
+    executor.runUntilIdle();
+    assertEquals(List.of(0, 1, 2), started);
+  }
+
+  @Test
+  void aRetryWithBackOffRunsInVirtualTime() {
+    List<Duration> attempts = new ArrayList<>();
+    CompletableFuture<String> future = executor.submit(() -> {
+      attempts.add(executor.currentTime());
+      return attempts.size() < 4 ? CompletableFuture.failedFuture(new IOException("flaky")) : CompletableFuture.completedFuture("ok");
+    }, TaskOptions.builder().retry(RetryPolicy.exponential(5, Duration.ofMinutes(1))).build());
+    executor.runUntilIdle();
+    assertEquals(1, attempts.size());
+    executor.advanceTimeBy(Duration.ofSeconds(59));
+    assertEquals(1, attempts.size(), "the first back-off is a minute");
+    executor.advanceTimeBy(Duration.ofSeconds(1));
+    assertEquals(2, attempts.size());
+    executor.advanceTimeBy(Duration.ofMinutes(10));
+    assertEquals(List.of(Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(3), Duration.ofMinutes(7)), attempts);
+    assertEquals("ok", future.join());
+    assertEquals(3, executor.stats().retried());
+  }
+
+  @Test
+  void aTimeoutExpiresInVirtualTime() {
+    CompletableFuture<Object> future = executor.submit(CompletableFuture::new, TaskOptions.builder().timeout(Duration.ofHours(1)).build());
+    executor.advanceTimeBy(Duration.ofMinutes(59));
+    assertFalse(future.isDone());
+    executor.advanceTimeBy(Duration.ofMinutes(1));
+    assertInstanceOf(TimeoutException.class, assertThrows(CompletionException.class, future::join).getCause());
+  }
+
+  @Test
+  void delayIsAStageThatCompletesInVirtualTime() {
+    CompletableFuture<String> future = executor.submit(() -> executor.delay(Duration.ofSeconds(30)).thenApply(v -> "slept"));
+    executor.advanceTimeBy(Duration.ofSeconds(29));
+    assertFalse(future.isDone());
+    executor.advanceTimeBy(Duration.ofSeconds(1));
+    assertEquals("slept", future.join());
+  }
+
+  @Test
+  void waitForTimesOutInVirtualTime() {
+    CompletableFuture<Integer> never = new CompletableFuture<>();
+    CompletableFuture<WaitResult<Integer>> waited = executor.waitFor(List.of(never), WaitStrategy.ALL_COMPLETED, Duration.ofSeconds(5));
+    executor.advanceTimeBy(Duration.ofSeconds(5));
+    assertEquals(List.of(never), List.copyOf(waited.join().pending()));
+  }
+
+  @Test
+  void runBlockingDrivesTheLoopAndMovesTheClockToTheNextTimer() {
+    String value = executor.runBlocking(() -> executor.delay(Duration.ofDays(1)).thenApply(v -> "a day later"));
+    assertEquals("a day later", value);
+    assertEquals(Duration.ofDays(1), executor.currentTime());
+  }
+
+  @Test
+  void runBlockingFromATaskIsNotSupported() {
+    AtomicReference<Throwable> refused = new AtomicReference<>();
+    executor.submit(() -> {
+      try {
+        executor.runBlocking(() -> CompletableFuture.completedFuture(1));
+      } catch (NotSupportedException e) {
+        refused.set(e);
+      }
+      return CompletableFuture.completedFuture(null);
+    });
+    executor.runUntilIdle();
+    assertInstanceOf(IllegalStateException.class, refused.get(), "runBlocking's contract: IllegalStateException");
+    assertTrue(refused.get().getMessage().contains("submit"), refused.get().getMessage());
+  }
+
+  @Test
+  void closeRunsTheAcceptedWorkToTheEnd() {
+    CompletableFuture<String> future = executor.submit(() -> executor.delay(Duration.ofSeconds(3)).thenApply(v -> "finished"));
+    executor.close();
+    assertEquals("finished", future.join());
+    assertTrue(executor.isTerminated());
+    assertTrue(executor.toString().contains("runtime=manual"), executor.toString());
+  }
+
+  @Test
+  void aNegativeDurationIsRefusedNamingTheParameter() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> executor.advanceTimeBy(Duration.ofSeconds(-1)));
+    assertTrue(e.getMessage().contains("duration"));
+    assertThrows(IllegalArgumentException.class, () -> ManualExecutor.create(0));
+    assertInstanceOf(AsyncExecutor.class, executor);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.corobridge.tck.runtimes;
+
+import dev.corobridge.runtime.FallbackRuntime;
+import dev.corobridge.spi.AsyncExecutorProvider;
+import dev.corobridge.tck.AsyncExecutorContract;
+
+/** The zero-dependency fallback runtime, with its default queue, against the whole TCK. */
+class FallbackRuntimeContractTest extends AsyncExecutorContract {
+  @Override
+  public AsyncExecutorProvider provider() {
+    return new FallbackRuntime();
+  }
+
+  @Override
+  public boolean isSharedRuntimeThread(Thread thread) {
+    return super.isSharedRuntimeThread(thread) || thread.getName().equals("corobridge-timer");
+  }
+}
