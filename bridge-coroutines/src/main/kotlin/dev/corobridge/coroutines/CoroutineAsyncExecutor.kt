@@ -12,6 +12,8 @@ import dev.corobridge.WaitResult
 import dev.corobridge.WaitStrategy
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.Failed
+import dev.corobridge.coroutines.internal.capturedContext
+import dev.corobridge.coroutines.internal.carryingContext
 import dev.corobridge.coroutines.internal.ItemCall
 import dev.corobridge.coroutines.internal.OrderedStream
 import dev.corobridge.coroutines.internal.QueuedTask
@@ -91,8 +93,9 @@ public class CoroutineAsyncExecutor internal constructor(
   override fun <T> submit(task: AsyncTask<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
-    if (plan.plain) return engine.submitQueued(task, QueuedTask.ASYNC, spawned = false)
-    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(task::call) }
+    val work = task.carryingContext()
+    if (plan.plain) return engine.submitQueued(work, QueuedTask.ASYNC, spawned = false)
+    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(work::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -100,8 +103,9 @@ public class CoroutineAsyncExecutor internal constructor(
   override fun <T> submitBlocking(task: Callable<T>, options: TaskOptions): CompletableFuture<T> {
     Checks.notNull(task, "task")
     val plan = engine.plan(Checks.notNull(options, "options"))
-    if (plan.plain) return engine.submitQueued(task, QueuedTask.BLOCKING, spawned = false)
-    return engine.submitTask(plan, spawned = false, hop = false) { engine.callBlocking(task) }
+    val work = task.carryingContext()
+    if (plan.plain) return engine.submitQueued(work, QueuedTask.BLOCKING, spawned = false)
+    return engine.submitTask(plan, spawned = false, hop = false) { engine.callBlocking(work) }
   }
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
@@ -109,13 +113,15 @@ public class CoroutineAsyncExecutor internal constructor(
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
-    return submitBatch(Checks.notNull(items, "items").toList(), options, call = ItemCall.Stage { item: A -> fn.apply(item) })
+    val work = fn.carryingContext()
+    return submitBatch(Checks.notNull(items, "items").toList(), options, call = ItemCall.Stage { item: A -> work.apply(item) })
   }
 
   override fun <A, B, R> map(fn: AsyncBiFunction<in A, in B, out R>, first: Iterable<A>, second: Iterable<B>): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
     val pairs = Checks.notNull(first, "first").zip(Checks.notNull(second, "second"))
-    return submitBatch(pairs, MapOptions.defaults(), call = ItemCall.Stage { (a, b): Pair<A, B> -> fn.apply(a, b) })
+    val work = fn.carryingContext()
+    return submitBatch(pairs, MapOptions.defaults(), call = ItemCall.Stage { (a, b): Pair<A, B> -> work.apply(a, b) })
   }
 
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
@@ -123,8 +129,9 @@ public class CoroutineAsyncExecutor internal constructor(
 
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
     Checks.notNull(fn, "fn")
+    val work = fn.carryingContext()
     return submitBatch(Checks.notNull(items, "items").toList(), options, engine.blockingContext, ItemCall.Suspending { item: A ->
-      engine.callBlockingHere { fn.apply(item) }
+      engine.callBlockingHere { work.apply(item) }
     })
   }
 
@@ -158,8 +165,9 @@ public class CoroutineAsyncExecutor internal constructor(
     Checks.notNull(fn, "fn")
     Checks.notNull(items, "items")
     Checks.notNull(options, "options")
+    val work = fn.carryingContext()
     val stream = OrderedStream(engine, items.iterator(), windowOf(options), engine.plan(options.task()), timeoutNanosOf(options),
-      ItemCall.Stage { item: A -> fn.apply(item) })
+      ItemCall.Stage { item: A -> work.apply(item) })
     val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
       @Suppress("UNCHECKED_CAST")
       override fun tryAdvance(action: Consumer<in R>): Boolean {
@@ -202,23 +210,24 @@ public class CoroutineAsyncExecutor internal constructor(
 
   override fun <T> spawn(task: AsyncTask<T>): CompletableFuture<T> {
     Checks.notNull(task, "task")
-    return engine.submitQueued(task, QueuedTask.ASYNC, spawned = true)
+    return engine.submitQueued(task.carryingContext(), QueuedTask.ASYNC, spawned = true)
   }
 
   override fun <T> spawn(lane: String, task: AsyncTask<T>): CompletableFuture<T> {
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
-    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(task::call) }
+    val work = task.carryingContext()
+    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(work::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
     Checks.notNull(fn, "fn")
-    return engine.submitQueued(fn, QueuedTask.APPROPRIATE, spawned = false)
+    return engine.submitQueued(fn.carryingContext(), QueuedTask.APPROPRIATE, spawned = false)
   }
 
   override fun execute(command: Runnable) {
     Checks.notNull(command, "command")
-    engine.submitQueued<Any?>(Callable { command.run() }, QueuedTask.BLOCKING, spawned = true)
+    engine.submitQueued<Any?>(Callable { command.run() }.carryingContext(), QueuedTask.BLOCKING, spawned = true)
   }
 
   override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)
@@ -258,7 +267,7 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.asyncUnit(plan.context) {
+      engine.asyncUnit(plan.context + capturedContext()) {
         val outcome = runCounted(plan) { block() }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
@@ -276,7 +285,7 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.launchUnit(plan.context) {
+      engine.launchUnit(plan.context + capturedContext()) {
         val outcome = runCounted(plan) { block() }
         if (outcome is Failed) throw outcome.error
       }
@@ -313,7 +322,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(options.task())
     engine.ensureRunning()
     if (input.isEmpty()) return emptyList()
-    val batch = engine.asyncUnit {
+    val batch = engine.asyncUnit(capturedContext()) {
       engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform))
     }
     val outcome = try {
@@ -336,7 +345,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(options.task())
     return flow {
       val stream = OrderedStream(engine, items.iterator(), windowOf(options), plan, timeoutNanosOf(options),
-        ItemCall.Transform(transform))
+        ItemCall.Transform(transform), capturedContext())
       try {
         while (true) {
           val outcome = stream.next()

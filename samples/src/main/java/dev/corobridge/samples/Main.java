@@ -6,7 +6,7 @@ import dev.corobridge.ExecutorStats;
 /**
  * Runs the whole guide: a local gallery server on 127.0.0.1, one executor with lanes {@code gallery}
  * and {@code image}, the Java examples, then the Kotlin examples on the same executor, and last the
- * cooperative test runtime with its virtual clock.
+ * deferred side effects of a request handler, and the cooperative test runtime with its virtual clock.
  */
 public final class Main {
   private Main() {}
@@ -30,6 +30,7 @@ public final class Main {
       Progress.line("setup", "server", "local gallery at " + server.uri("/"));
       new JavaGuide(executor, server).run();
       new KotlinGuide(executor, server).run();
+      new SignupGuide(executor).run();
       VirtualTimeGuide.run();
       executor.close();
       return executor.stats();

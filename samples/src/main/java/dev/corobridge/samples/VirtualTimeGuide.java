@@ -30,7 +30,7 @@ public final class VirtualTimeGuide {
     double price = quote.join();
 
     long realMicros = (System.nanoTime() - realStart) / 1_000;
-    Progress.line("virtual time", "retry back-off", "quote " + price + " after attempts at " + attempts
+    Progress.line("java", "virtual time", "quote " + price + " after attempts at " + attempts
         + " of virtual time, in " + realMicros + " µs of real time; retried " + executor.stats().retried() + "x");
     executor.close();
     return attempts;

@@ -3,6 +3,8 @@ package dev.corobridge.coroutines.internal
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeoutException
 import kotlin.time.Duration.Companion.nanoseconds
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
@@ -34,11 +36,12 @@ internal class OrderedStream<A>(
   private val plan: TaskPlan,
   private val timeoutNanos: Long,
   private val call: ItemCall<A>,
+  context: CoroutineContext = EmptyCoroutineContext,
 ) {
   private val permits = Semaphore(window)
   private val holders = Channel<CompletableFuture<Any?>>(Channel.UNLIMITED)
   @Volatile private var batchFailure: Throwable? = null
-  private val producer: Job = engine.launchUnit { produce() }
+  private val producer: Job = engine.launchUnit(context) { produce() }
 
   private suspend fun produce() {
     try {

@@ -2,6 +2,7 @@ package dev.corobridge.internal.threaded;
 
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -27,6 +28,7 @@ final class OrderedMap<A, R> {
   private final ItemFunction<A> fn;
   private final TaskOptions itemOptions;
   private final int window;
+  private final ContextPropagation.Snapshot context = ContextPropagation.capture();
   private final CompletableFuture<List<R>> result = new CompletableFuture<>();
 
   // Guarded by this.
@@ -87,7 +89,7 @@ final class OrderedMap<A, R> {
         active++;
         if (index == results.length) results = Arrays.copyOf(results, index * 2);
       }
-      CompletableFuture<Object> itemFuture = executor.accept(kind, () -> fn.apply(item), itemOptions, true);
+      CompletableFuture<Object> itemFuture = executor.accept(kind, context.wrap(() -> fn.apply(item)), itemOptions, true);
       synchronized (this) {
         inFlight.add(itemFuture);
       }

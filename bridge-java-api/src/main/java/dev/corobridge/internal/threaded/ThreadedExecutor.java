@@ -17,6 +17,7 @@ import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.ClosingStream;
 import dev.corobridge.internal.QueuedAsyncSemaphore;
+import dev.corobridge.spi.ContextPropagation;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
 import java.util.Collection;
@@ -109,7 +110,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
           + " tasks waiting for a worker is full (" + config.maxWorkers() + " workers busy)");
     }
     submitted.increment();
-    ThreadedTask<T> task = new ThreadedTask<>(this, kind, body, permits, options.retry());
+    Callable<?> work = batchItem ? body : ContextPropagation.capture().wrap(body); // a batch captured at its call
+    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry());
     accepted.add(task);
     task.start(options.timeout().map(Duration::toNanos).orElse(-1L));
     return task.future;

@@ -3,6 +3,7 @@ package dev.corobridge.internal.threaded;
 import dev.corobridge.AsyncFunction;
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -24,6 +25,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   private final Iterator<? extends A> items;
   private final TaskOptions itemOptions;
   private final int window;
+  private final ContextPropagation.Snapshot context = ContextPropagation.capture();
   private final ArrayDeque<CompletableFuture<R>> inFlight = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean exhausted;
@@ -87,7 +89,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
         close();
         throw inputFailure;
       }
-      CompletableFuture<R> result = executor.accept(ThreadedTask.Kind.ASYNC, () -> fn.apply(item), itemOptions, true);
+      CompletableFuture<R> result = executor.accept(ThreadedTask.Kind.ASYNC, context.wrap(() -> fn.apply(item)), itemOptions, true);
       synchronized (inFlight) {
         inFlight.add(result);
       }

@@ -1,0 +1,20 @@
+package dev.corobridge.spi;
+
+/**
+ * Carries one piece of thread-bound context (a scope, a trace, a tenant) from the code that submits
+ * work to the worker that runs it, so that context follows the work and not the thread. Register it
+ * once with {@link ContextPropagation#register}; every engine then captures it when a task is accepted
+ * and installs it around each run of the task's code.
+ *
+ * @param <T> the captured value
+ */
+public interface ContextPropagator<T> {
+  /** Captures the current thread's context on the submitting thread; {@code null} when there is none. */
+  T capture();
+
+  /** Installs {@code captured} on the worker thread and returns what was there, for {@link #uninstall}. */
+  T install(T captured);
+
+  /** Puts back what {@link #install} returned, when the task's code returns or suspends. */
+  void uninstall(T previous);
+}
