@@ -58,6 +58,7 @@ class ExecutorRuntimeTest {
       OutOfResourcesException failure = assertInstanceOf(OutOfResourcesException.class, assertThrows(CompletionException.class, refused::join).getCause());
       assertSame(refusal, failure.getCause());
       assertEquals(7, executor.submit(() -> CompletableFuture.completedFuture(7)).join(), "the only worker slot came back");
+      executor.close();
       assertEquals(1, executor.stats().failed());
     }
   }
