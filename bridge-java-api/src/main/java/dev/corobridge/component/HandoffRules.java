@@ -1,0 +1,148 @@
+package dev.corobridge.component;
+
+import dev.corobridge.internal.Checks;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * How values are prepared before they cross to another thread. Immutable: {@link #with} and
+ * {@link #unsafe} return new rules.
+ *
+ * <p>For a value, in this order: a {@link ThreadHandoff} value gives its own copy; else the most
+ * recently added rule whose type matches copies it; else a {@code List}, {@code Set} or {@code Map} is
+ * copied into an unmodifiable snapshot and an {@code Object[]} is cloned; else a value of a type known
+ * to be unsafe is refused with {@link UnsafeHandoffException}; else it is shared as it is (immutable
+ * values, thread-safe services). Known unsafe by default:
+ * {@code java.sql.Connection}, {@code java.sql.Statement}, {@code java.sql.ResultSet},
+ * {@code java.util.Iterator}, {@code java.util.Scanner}, {@code java.util.regex.Matcher},
+ * {@code java.io.InputStream}, {@code java.io.OutputStream}, {@code java.io.Reader},
+ * {@code java.io.Writer}, {@code java.text.Format} (date and number formats),
+ * {@code java.lang.StringBuilder}, {@code java.nio.Buffer}.
+ *
+ * <pre>{@code
+ * HandoffRules rules = HandoffRules.defaults()
+ *     .with(DuckDBConnection.class, connection -> duplicate(connection));  // each thread its own connection
+ * }</pre>
+ */
+public final class HandoffRules {
+  private static final List<String> UNSAFE_BY_DEFAULT = List.of(
+      "java.sql.Connection", "java.sql.Statement", "java.sql.ResultSet", "java.util.Iterator", "java.util.Scanner",
+      "java.util.regex.Matcher", "java.io.InputStream", "java.io.OutputStream", "java.io.Reader", "java.io.Writer",
+      "java.text.Format", "java.lang.StringBuilder", "java.nio.Buffer");
+
+  private static final HandoffRules DEFAULTS = new HandoffRules(List.of(), defaultUnsafeTypes());
+
+  private record Rule(Class<?> type, Function<Object, Object> copier) {}
+
+  private final List<Rule> rules; // most recent first
+  private final List<Class<?>> unsafe;
+
+  private HandoffRules(List<Rule> rules, List<Class<?>> unsafe) {
+    this.rules = rules;
+    this.unsafe = unsafe;
+  }
+
+  /** The default rules: collection snapshots and the documented list of unsafe types. */
+  public static HandoffRules defaults() {
+    return DEFAULTS;
+  }
+
+  private static List<Class<?>> defaultUnsafeTypes() {
+    List<Class<?>> types = new ArrayList<>();
+    for (String name : UNSAFE_BY_DEFAULT) {
+      try {
+        types.add(Class.forName(name, false, HandoffRules.class.getClassLoader()));
+      } catch (ClassNotFoundException | LinkageError absent) {
+        // java.sql is optional in a trimmed runtime: then nothing of it can be handed off either
+      }
+    }
+    return List.copyOf(types);
+  }
+
+  /** These rules plus one: values of {@code type} (and its subtypes) are copied by {@code copier}. */
+  @SuppressWarnings("unchecked")
+  public <T> HandoffRules with(Class<T> type, Function<? super T, ? extends T> copier) {
+    Checks.notNull(type, "type");
+    Checks.notNull(copier, "copier");
+    List<Rule> more = new ArrayList<>(rules.size() + 1);
+    more.add(new Rule(type, value -> copier.apply((T) value)));
+    more.addAll(rules);
+    return new HandoffRules(List.copyOf(more), unsafe);
+  }
+
+  /** These rules, with values of {@code type} (and its subtypes) refused unless a rule copies them. */
+  public HandoffRules unsafe(Class<?> type) {
+    Checks.notNull(type, "type");
+    List<Class<?>> more = new ArrayList<>(unsafe);
+    more.add(type);
+    return new HandoffRules(rules, List.copyOf(more));
+  }
+
+  /**
+   * Prepares {@code value} for another thread; close the result when the work on that thread ends
+   * (it closes an {@code AutoCloseable} copy, never the original).
+   *
+   * @throws UnsafeHandoffException if the value is of a type known to be unsafe and no rule copies it
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Handed<T> handOff(T value) {
+    if (value == null) return new Handed<>(null, false);
+    if (value instanceof ThreadHandoff<?> own) return copied(value, (T) own.copyForThread());
+    for (Rule rule : rules) {
+      if (rule.type().isInstance(value)) return copied(value, (T) rule.copier().apply(value));
+    }
+    if (value instanceof List<?> list) return copied(value, (T) Collections.unmodifiableList(new ArrayList<>(list)));
+    if (value instanceof Set<?> set) return copied(value, (T) Collections.unmodifiableSet(new LinkedHashSet<>(set)));
+    if (value instanceof Map<?, ?> map) return copied(value, (T) Collections.unmodifiableMap(new LinkedHashMap<>(map)));
+    if (value instanceof Object[] array) return copied(value, (T) array.clone());
+    for (Class<?> type : unsafe) {
+      if (type.isInstance(value)) {
+        throw new UnsafeHandoffException("a " + value.getClass().getName() + " is not safe to share with another thread (it is a "
+            + type.getName() + "); register a copy rule with HandoffRules.with(" + type.getSimpleName() + ".class, ...) "
+            + "or implement ThreadHandoff");
+      }
+    }
+    return new Handed<>(value, false);
+  }
+
+  private static <T> Handed<T> copied(T original, T copy) {
+    return new Handed<>(copy, copy != original);
+  }
+
+  /**
+   * A value prepared for another thread: a copy, or the value itself when it is safe to share.
+   *
+   * @param <T> the value's type
+   */
+  public static final class Handed<T> implements AutoCloseable {
+    private final T value;
+    private final boolean copy;
+
+    Handed(T value, boolean copy) {
+      this.value = value;
+      this.copy = copy;
+    }
+
+    /** The value to use on the other thread. */
+    public T value() {
+      return value;
+    }
+
+    /** Whether it is a copy made for the hand-off. */
+    public boolean isCopy() {
+      return copy;
+    }
+
+    /** Closes the copy if it is {@code AutoCloseable}; never the original. */
+    @Override
+    public void close() throws Exception {
+      if (copy && value instanceof AutoCloseable closeable) closeable.close();
+    }
+  }
+}
