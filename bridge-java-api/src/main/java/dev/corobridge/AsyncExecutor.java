@@ -314,6 +314,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     private int maxWorkers;
     private String name;
     private boolean preferVirtualThreads;
+    private Duration stallThreshold;
     private final Map<String, Integer> lanes = new LinkedHashMap<>();
     private Consumer<Throwable> onUncaughtError = LOG_UNCAUGHT;
 
@@ -357,6 +358,27 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
       return this;
     }
 
+    /**
+     * Turns on the stall watchdog with the default threshold of 100 ms: see {@link #detectStalls(Duration)}.
+     */
+    public Builder detectStalls() {
+      return detectStalls(Duration.ofMillis(100));
+    }
+
+    /**
+     * Turns on the stall watchdog: a task that keeps a non-blocking worker thread busy for longer than
+     * {@code threshold} without yielding (an async task's {@code call()} that blocks or computes for
+     * long, a Kotlin coroutine that does not suspend) is reported once to the {@code onUncaughtError}
+     * handler as a {@link StalledTaskException} carrying the task's name and the thread's stack. Off by
+     * default; blocking tasks are never reported.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is zero or negative
+     */
+    public Builder detectStalls(Duration threshold) {
+      this.stallThreshold = Checks.positive(threshold, "threshold");
+      return this;
+    }
+
     /** Names the executor for thread names and diagnostics. @throws NullPointerException if {@code name} is null */
     public Builder name(String name) {
       this.name = Checks.notNull(name, "name");
@@ -382,7 +404,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
 
     private ExecutorConfig config(int defaultMaxWorkers) {
       String n = name != null ? name : "corobridge-" + COUNTER.incrementAndGet();
-      return new ExecutorConfig(maxWorkers > 0 ? maxWorkers : defaultMaxWorkers, n, lanes, onUncaughtError, preferVirtualThreads);
+      return new ExecutorConfig(maxWorkers > 0 ? maxWorkers : defaultMaxWorkers, n, lanes, onUncaughtError, preferVirtualThreads)
+          .withStallThreshold(stallThreshold);
     }
 
     /**

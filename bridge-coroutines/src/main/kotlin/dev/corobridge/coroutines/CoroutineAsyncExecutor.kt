@@ -95,7 +95,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(Checks.notNull(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(work, QueuedTask.ASYNC, spawned = false)
-    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(work::call) }
+    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -217,7 +217,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
     val work = task.carryingContext()
-    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(work::call) }
+    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
@@ -267,7 +267,7 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.asyncUnit(plan.context + capturedContext()) {
+      engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking) {
         val outcome = runCounted(plan) { block() }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
@@ -285,7 +285,7 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.launchUnit(plan.context + capturedContext()) {
+      engine.launchUnit(plan.context + capturedContext() + engine.stallTracking) {
         val outcome = runCounted(plan) { block() }
         if (outcome is Failed) throw outcome.error
       }
@@ -322,7 +322,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(options.task())
     engine.ensureRunning()
     if (input.isEmpty()) return emptyList()
-    val batch = engine.asyncUnit(capturedContext()) {
+    val batch = engine.asyncUnit(capturedContext() + engine.stallTracking) {
       engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform))
     }
     val outcome = try {
@@ -345,7 +345,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(options.task())
     return flow {
       val stream = OrderedStream(engine, items.iterator(), windowOf(options), plan, timeoutNanosOf(options),
-        ItemCall.Transform(transform), capturedContext())
+        ItemCall.Transform(transform), capturedContext() + engine.stallTracking)
       try {
         while (true) {
           val outcome = stream.next()

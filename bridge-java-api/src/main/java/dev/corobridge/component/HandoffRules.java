@@ -1,6 +1,9 @@
 package dev.corobridge.component;
 
 import dev.corobridge.internal.Checks;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,8 +19,9 @@ import java.util.function.Function;
  *
  * <p>For a value, in this order: a {@link ThreadHandoff} value gives its own copy; else the most
  * recently added rule whose type matches copies it; else a {@code List}, {@code Set} or {@code Map} is
- * copied into an unmodifiable snapshot and an {@code Object[]} is cloned; else a value of a type known
- * to be unsafe is refused with {@link UnsafeHandoffException}; else it is shared as it is (immutable
+ * copied into an unmodifiable snapshot and an {@code Object[]} is cloned; else a record is handed off
+ * component by component (and rebuilt if any component was copied); else a value of a type known to
+ * be unsafe is refused with {@link UnsafeHandoffException}; else it is shared as it is (immutable
  * values, thread-safe services). Known unsafe by default:
  * {@code java.sql.Connection}, {@code java.sql.Statement}, {@code java.sql.ResultSet},
  * {@code java.util.Iterator}, {@code java.util.Scanner}, {@code java.util.regex.Matcher},
@@ -92,15 +96,27 @@ public final class HandoffRules {
    */
   @SuppressWarnings("unchecked")
   public <T> Handed<T> handOff(T value) {
-    if (value == null) return new Handed<>(null, false);
-    if (value instanceof ThreadHandoff<?> own) return copied(value, (T) own.copyForThread());
-    for (Rule rule : rules) {
-      if (rule.type().isInstance(value)) return copied(value, (T) rule.copier().apply(value));
+    List<AutoCloseable> copies = new ArrayList<>();
+    try {
+      T prepared = (T) prepare(value, copies);
+      return new Handed<>(prepared, prepared != value, copies);
+    } catch (RuntimeException | Error refused) {
+      Handed.closeAll(copies, refused);
+      throw refused;
     }
-    if (value instanceof List<?> list) return copied(value, (T) Collections.unmodifiableList(new ArrayList<>(list)));
-    if (value instanceof Set<?> set) return copied(value, (T) Collections.unmodifiableSet(new LinkedHashSet<>(set)));
-    if (value instanceof Map<?, ?> map) return copied(value, (T) Collections.unmodifiableMap(new LinkedHashMap<>(map)));
-    if (value instanceof Object[] array) return copied(value, (T) array.clone());
+  }
+
+  private Object prepare(Object value, List<AutoCloseable> copies) {
+    if (value == null) return null;
+    if (value instanceof ThreadHandoff<?> own) return copied(value, own.copyForThread(), copies);
+    for (Rule rule : rules) {
+      if (rule.type().isInstance(value)) return copied(value, rule.copier().apply(value), copies);
+    }
+    if (value instanceof List<?> list) return Collections.unmodifiableList(new ArrayList<>(list));
+    if (value instanceof Set<?> set) return Collections.unmodifiableSet(new LinkedHashSet<>(set));
+    if (value instanceof Map<?, ?> map) return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    if (value instanceof Object[] array) return array.clone();
+    if (value instanceof Record record) return prepareRecord(record, copies);
     for (Class<?> type : unsafe) {
       if (type.isInstance(value)) {
         throw new UnsafeHandoffException("a " + value.getClass().getName() + " is not safe to share with another thread (it is a "
@@ -108,11 +124,38 @@ public final class HandoffRules {
             + "or implement ThreadHandoff");
       }
     }
-    return new Handed<>(value, false);
+    return value;
   }
 
-  private static <T> Handed<T> copied(T original, T copy) {
-    return new Handed<>(copy, copy != original);
+  private static Object copied(Object original, Object copy, List<AutoCloseable> copies) {
+    if (copy != original && copy instanceof AutoCloseable closeable) copies.add(closeable);
+    return copy;
+  }
+
+  /** Hands off each component of a record; rebuilds it with its canonical constructor if any was copied. */
+  private Object prepareRecord(Record record, List<AutoCloseable> copies) {
+    RecordComponent[] components = record.getClass().getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    boolean changed = false;
+    try {
+      for (int i = 0; i < components.length; i++) {
+        Method accessor = components[i].getAccessor();
+        accessor.setAccessible(true);
+        Object original = accessor.invoke(record);
+        values[i] = prepare(original, copies);
+        types[i] = components[i].getType();
+        changed |= values[i] != original;
+      }
+      if (!changed) return record;
+      Constructor<?> canonical = record.getClass().getDeclaredConstructor(types);
+      canonical.setAccessible(true);
+      return canonical.newInstance(values);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      if (e instanceof UnsafeHandoffException unsafeComponent) throw unsafeComponent;
+      throw new UnsafeHandoffException("cannot hand off record " + record.getClass().getName() + " component by component: " + e
+          + "; implement ThreadHandoff or register a rule for it");
+    }
   }
 
   /**
@@ -123,10 +166,12 @@ public final class HandoffRules {
   public static final class Handed<T> implements AutoCloseable {
     private final T value;
     private final boolean copy;
+    private final List<AutoCloseable> copies;
 
-    Handed(T value, boolean copy) {
+    Handed(T value, boolean copy, List<AutoCloseable> copies) {
       this.value = value;
       this.copy = copy;
+      this.copies = copies;
     }
 
     /** The value to use on the other thread. */
@@ -134,15 +179,35 @@ public final class HandoffRules {
       return value;
     }
 
-    /** Whether it is a copy made for the hand-off. */
+    /** Whether it is (or contains) a copy made for the hand-off. */
     public boolean isCopy() {
       return copy;
     }
 
-    /** Closes the copy if it is {@code AutoCloseable}; never the original. */
+    /** Closes the copies made for the hand-off that are {@code AutoCloseable}, last made first; never an original. */
     @Override
     public void close() throws Exception {
-      if (copy && value instanceof AutoCloseable closeable) closeable.close();
+      Exception failure = closeAll(copies, null);
+      if (failure != null) throw failure;
+    }
+
+    static <E extends Throwable> Exception closeAll(List<AutoCloseable> copies, E alreadyFailing) {
+      Exception first = null;
+      for (int i = copies.size() - 1; i >= 0; i--) {
+        try {
+          copies.get(i).close();
+        } catch (Exception e) {
+          if (alreadyFailing != null) {
+            alreadyFailing.addSuppressed(e);
+          } else if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      copies.clear();
+      return first;
     }
   }
 }

@@ -4,6 +4,8 @@ import dev.corobridge.internal.Checks;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +18,7 @@ public final class ExecutorConfig {
   private final Map<String, Integer> lanes;
   private final Consumer<Throwable> uncaughtErrorHandler;
   private final boolean preferVirtualThreads;
+  private final Duration stallThreshold;
 
   /**
    * Creates a configuration.
@@ -55,16 +58,41 @@ public final class ExecutorConfig {
     this.lanes = Collections.unmodifiableMap(copy);
     this.uncaughtErrorHandler = Checks.notNull(uncaughtErrorHandler, "uncaughtErrorHandler");
     this.preferVirtualThreads = preferVirtualThreads;
+    this.stallThreshold = null;
+  }
+
+  private ExecutorConfig(ExecutorConfig base, Duration stallThreshold) {
+    this.maxWorkers = base.maxWorkers;
+    this.name = base.name;
+    this.lanes = base.lanes;
+    this.uncaughtErrorHandler = base.uncaughtErrorHandler;
+    this.preferVirtualThreads = base.preferVirtualThreads;
+    this.stallThreshold = stallThreshold;
+  }
+
+  /**
+   * Returns a copy whose executors watch for stalls longer than {@code threshold}, or do not watch
+   * ({@code null}).
+   *
+   * @throws IllegalArgumentException if {@code threshold} is zero or negative
+   */
+  public ExecutorConfig withStallThreshold(Duration threshold) {
+    return new ExecutorConfig(this, threshold == null ? null : Checks.positive(threshold, "threshold"));
+  }
+
+  /** How long a task may keep a non-blocking worker busy before it is reported, if stalls are watched for. */
+  public Optional<Duration> stallThreshold() {
+    return Optional.ofNullable(stallThreshold);
   }
 
   /** Returns a copy with another bound on tasks in flight. @throws IllegalArgumentException if {@code maxWorkers < 1} */
   public ExecutorConfig withMaxWorkers(int maxWorkers) {
-    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads);
+    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads).withStallThreshold(stallThreshold);
   }
 
   /** Returns a copy that prefers, or does not prefer, virtual threads for blocking work. */
   public ExecutorConfig withPreferVirtualThreads(boolean preferVirtualThreads) {
-    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads);
+    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads).withStallThreshold(stallThreshold);
   }
 
   /** The most tasks in flight at once. */
@@ -98,6 +126,6 @@ public final class ExecutorConfig {
   @Override
   public String toString() {
     return "ExecutorConfig[name=" + name + ", maxWorkers=" + maxWorkers + ", lanes=" + lanes
-        + (preferVirtualThreads ? ", preferVirtualThreads" : "") + "]";
+        + (preferVirtualThreads ? ", preferVirtualThreads" : "") + (stallThreshold != null ? ", stallThreshold=" + stallThreshold : "") + "]";
   }
 }

@@ -70,8 +70,12 @@ class ComponentRunnerTest {
   void failFastFailsAtTheFirstFailureAndCancelsTheRest() {
     IllegalStateException boom = new IllegalStateException("boom");
     CompletableFuture<Integer> never = new CompletableFuture<>();
-    AsyncComponent<Integer, Integer> hanging = input -> never;
-    AsyncComponent<Integer, Integer> failing = input -> CompletableFuture.failedFuture(boom);
+    CompletableFuture<Void> hangingStarted = new CompletableFuture<>();
+    AsyncComponent<Integer, Integer> hanging = input -> {
+      hangingStarted.complete(null);
+      return never;
+    };
+    AsyncComponent<Integer, Integer> failing = input -> hangingStarted.thenCompose(v -> CompletableFuture.failedFuture(boom));
     CompletableFuture<List<ComponentResult<Integer>>> run = runner.failFast().<Integer, Integer>runAll(List.of(hanging, failing), 1);
     assertSame(boom, assertThrows(CompletionException.class, run::join).getCause());
     assertTrue(waitUntil(never::isCancelled), "the hanging component was cancelled");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.StalledTaskException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -165,5 +166,49 @@ public abstract class BridgingContract extends ContractSupport {
     assertShutdownRejects(() -> executor.submit(() -> null));
     assertShutdownRejects(() -> executor.submitBlocking(() -> null));
     assertInstanceOf(RuntimeException.class, assertThrows(RuntimeException.class, () -> executor.spawn("any", () -> null)));
+  }
+
+  @Test
+  void theStallWatchdogReportsAnAsyncTaskThatHoldsItsWorkerThreadOnceWithItsNameAndStack() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(2).detectStalls(java.time.Duration.ofMillis(50)).onUncaughtError(reported::add));
+    Await.value(executor.submit(() -> {
+      keepThisThreadBusy(java.time.Duration.ofMillis(400));
+      return CompletableFuture.completedFuture(1);
+    }, dev.corobridge.TaskOptions.builder().name("hog").build()));
+    Await.until(() -> !reported.isEmpty(), () -> "the stall was reported");
+    StalledTaskException stall = assertInstanceOf(StalledTaskException.class, reported.get(0));
+    assertEquals("hog", stall.task());
+    assertTrue(stall.getMessage().contains("hog") && stall.getMessage().contains("50 ms"), stall.getMessage());
+    assertTrue(java.util.Arrays.stream(stall.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("keepThisThreadBusy")),
+        "the stack shows where the task was busy");
+    assertEquals(1, reported.size(), "reported once");
+  }
+
+  @Test
+  void theStallWatchdogStaysSilentForTasksThatYieldOrBlockWhereBlockingBelongs() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).detectStalls(java.time.Duration.ofMillis(50)).onUncaughtError(reported::add));
+    List<CompletableFuture<?>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      futures.add(executor.submit(() -> CompletableFuture.completedFuture(1)));
+    }
+    for (int i = 0; i < 4; i++) {
+      futures.add(executor.submit(() -> CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))));
+      futures.add(executor.submitBlocking(() -> {
+        Thread.sleep(200);
+        return null;
+      }));
+    }
+    futures.forEach(Await::done); // 200 ms each: four times the threshold, many watchdog rounds
+    assertEquals(List.of(), reported);
+  }
+
+  /** Computes without yielding for {@code duration}: what a misbehaving async task does. */
+  static void keepThisThreadBusy(java.time.Duration duration) {
+    long until = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
   }
 }

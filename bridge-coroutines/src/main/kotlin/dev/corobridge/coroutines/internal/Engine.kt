@@ -7,6 +7,7 @@ import dev.corobridge.ExecutorStats
 import dev.corobridge.NotSupportedException
 import dev.corobridge.TaskPanicException
 import dev.corobridge.TaskOptions
+import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.spi.ExecutorConfig
 import java.util.concurrent.Callable
@@ -78,7 +79,7 @@ import kotlinx.coroutines.yield
  *
  * Outcomes travel as values (see Outcome.kt), never as exceptions across suspension points.
  */
-internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher: CoroutineDispatcher) {
+internal class Engine(config: ExecutorConfig, private val owner: Any, private val dispatcher: CoroutineDispatcher) {
   val name: String = config.name()
   val maxWorkers: Int = config.maxWorkers()
   private val uncaughtErrorHandler = config.uncaughtErrorHandler()
@@ -103,6 +104,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher
   private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(),
     WorkerThreads.factory(name, "blocking", config.preferVirtualThreads()))
   private val blockingDispatcher = blockingThreads.asCoroutineDispatcher()
+
+  /** Watches async calls and Kotlin coroutines for stalls, if the builder asked for it. */
+  val stallWatchdog: StallWatchdog? = config.stallThreshold().map { StallWatchdog(name, it, ::reportUncaught) }.orElse(null)
+
+  /**
+   * Context for the Kotlin API's coroutines: each stretch they run on a non-blocking thread is watched
+   * (stretches on the blocking threads are not); nothing if the watchdog is off.
+   */
+  val stallTracking: CoroutineContext =
+    if (stallWatchdog == null) EmptyCoroutineContext else StallTracking(stallWatchdog, dispatcher, name)
 
   val workers = Semaphore(maxWorkers)
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
@@ -156,6 +167,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher
   }
 
   private fun terminate() {
+    stallWatchdog?.stop()
     blockingThreads.shutdown()
     termination.complete(null)
   }
@@ -303,7 +315,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher
   @Suppress("NOTHING_TO_INLINE")
   private suspend inline fun runQueued(task: QueuedTask<*>): Any? {
     val result = if (task.kind == QueuedTask.ASYNC) {
-      startStage((task.call as AsyncTask<*>)::call)
+      startStage(null, (task.call as AsyncTask<*>)::call)
     } else {
       val call = task.call as Callable<*>
       val blocking = scope.async(blockingDispatcher) { runInterruptible { callMarkedBlocking(call) } }
@@ -375,7 +387,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher
   /** Calls one item of a batch: its value or a [Failed]. */
   suspend inline fun <A> callItem(call: ItemCall<A>, item: A): Any? = when (call) {
     is ItemCall.Stage -> {
-      val stage = startStage { call.fn(item) }
+      val stage = startStage(null) { call.fn(item) }
       if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
     }
     is ItemCall.Suspending -> call.fn(item)
@@ -485,18 +497,25 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, dispatcher
   // ------------------------------------------------------------------------------------------ task bodies
 
   /** Calls an async task on the current (non-blocking) worker and awaits its stage. */
-  suspend fun callAsync(start: () -> CompletionStage<*>?): Any? {
-    val stage = startStage(start)
+  suspend fun callAsync(taskName: String?, start: () -> CompletionStage<*>?): Any? {
+    val stage = startStage(taskName, start)
     return if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
   }
 
-  /** Calls [start]: returns the stage it returned, or a [Failed] if it threw or returned null. */
-  inline fun startStage(start: () -> CompletionStage<*>?): Any =
-    try {
+  /**
+   * Calls [start]: returns the stage it returned, or a [Failed] if it threw or returned null. The call
+   * is a stretch of non-blocking work that the stall watchdog, if on, watches.
+   */
+  inline fun startStage(taskName: String?, start: () -> CompletionStage<*>?): Any {
+    val busy = stallWatchdog?.enter(taskName ?: "a task of $name")
+    return try {
       start() ?: Failed(NullPointerException("the task returned null instead of a CompletionStage"))
     } catch (e: Throwable) {
       Failed(e)
+    } finally {
+      busy?.exit()
     }
+  }
 
   /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
   suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) { callMarkedBlocking(call) }

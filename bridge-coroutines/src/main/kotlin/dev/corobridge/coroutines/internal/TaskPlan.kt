@@ -26,8 +26,8 @@ internal class TaskPlan(
   @JvmField val timeoutNanos: Long,
   @JvmField val name: String?,
 ) {
-  /** Nothing but a worker slot: the fast path. */
-  @JvmField val plain: Boolean = lane == null && semaphore == null && retry === RetryPolicy.none() && timeoutNanos == 0L
+  /** Nothing but a worker slot, and no name to report it by: the fast path. */
+  @JvmField val plain: Boolean = lane == null && semaphore == null && retry === RetryPolicy.none() && timeoutNanos == 0L && name == null
 
   /** Extra context for the task's coroutine: its name, if it has one. */
   @JvmField val context: CoroutineContext = if (name == null) EmptyCoroutineContext else CoroutineName(name)

@@ -17,6 +17,7 @@ import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.ClosingStream;
 import dev.corobridge.internal.QueuedAsyncSemaphore;
+import dev.corobridge.internal.StallWatchdog;
 import dev.corobridge.spi.ContextPropagation;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
@@ -58,6 +59,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
   private static final ThreadLocal<ThreadedExecutor> WORKER = new ThreadLocal<>();
 
   final Host host;
+  /** Watches async calls for stalls, if the builder asked for it; else null. */
+  final StallWatchdog stallWatchdog;
   private final ExecutorConfig config;
   private final int queueCapacity;
   private final AsyncSemaphore slots;
@@ -86,6 +89,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
     this.queueCapacity = queueCapacity;
     this.slots = new QueuedAsyncSemaphore(config.maxWorkers());
     config.lanes().forEach((lane, limit) -> lanes.put(lane, new QueuedAsyncSemaphore(limit)));
+    this.stallWatchdog = config.stallThreshold().map(threshold -> new StallWatchdog(config.name(), threshold, this::report)).orElse(null);
   }
 
   String name() {
@@ -111,7 +115,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
     }
     submitted.increment();
     Callable<?> work = batchItem ? body : ContextPropagation.capture().wrap(body); // a batch captured at its call
-    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry());
+    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry(), options.name().orElse(null));
     accepted.add(task);
     task.start(options.timeout().map(Duration::toNanos).orElse(-1L));
     return task.future;
@@ -162,6 +166,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
   }
 
   private void terminate() {
+    if (stallWatchdog != null) stallWatchdog.stop();
     try {
       host.terminated();
     } finally {

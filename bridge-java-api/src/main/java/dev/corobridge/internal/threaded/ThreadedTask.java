@@ -4,6 +4,7 @@ import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskPanicException;
+import dev.corobridge.internal.StallWatchdog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,6 +51,7 @@ final class ThreadedTask<T> implements Runnable {
   private final Callable<?> body;
   private final AsyncSemaphore[] permits;
   private final RetryPolicy retry;
+  private final String name;
   private Host.Timed timeout;
 
   // Guarded by this.
@@ -64,8 +66,9 @@ final class ThreadedTask<T> implements Runnable {
   private boolean refused;
   private TimeoutException timedOut;
 
-  ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry) {
+  ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry, String name) {
     this.executor = executor;
+    this.name = name;
     this.kind = kind;
     this.body = body;
     this.permits = permits;
@@ -167,9 +170,12 @@ final class ThreadedTask<T> implements Runnable {
         }
         thread = Thread.currentThread();
       }
+      StallWatchdog.Busy busy = kind == Kind.ASYNC && executor.stallWatchdog != null
+          ? executor.stallWatchdog.enter(name != null ? name : "a task of " + executor.name()) : null;
       try {
         out = body.call();
       } finally {
+        if (busy != null) busy.exit();
         synchronized (this) {
           thread = null;
         }
