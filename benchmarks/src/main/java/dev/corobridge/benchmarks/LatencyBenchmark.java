@@ -43,6 +43,7 @@ public class LatencyBenchmark {
 
   private List<Integer> items;
   private AsyncExecutor executor;
+  private AsyncExecutor executorOnVirtualThreads;
   private ScheduledExecutorService timer;
   private ThreadPoolExecutor pool;
   private Scheduler reactorSleepers;
@@ -52,6 +53,7 @@ public class LatencyBenchmark {
   public void setUp() {
     items = Contenders.items(TASKS);
     executor = AsyncExecutor.create(IN_FLIGHT);
+    executorOnVirtualThreads = AsyncExecutor.builder().maxWorkers(IN_FLIGHT).preferVirtualThreads(true).build();
     timer = Executors.newSingleThreadScheduledExecutor();
     pool = Contenders.jdkPool(IN_FLIGHT);
     reactorSleepers = Schedulers.newBoundedElastic(IN_FLIGHT, Integer.MAX_VALUE, "sleepers");
@@ -61,6 +63,7 @@ public class LatencyBenchmark {
   @TearDown
   public void tearDown() {
     executor.close();
+    executorOnVirtualThreads.close();
     timer.shutdownNow();
     pool.shutdownNow();
     reactorSleepers.dispose();
@@ -108,6 +111,12 @@ public class LatencyBenchmark {
   @Benchmark
   public List<Integer> blockingCorobridgeJava() {
     return executor.mapBlocking(LatencyBenchmark::sleep, items).join();
+  }
+
+  /** Corobridge with its blocking lane on virtual threads ({@code preferVirtualThreads}); JDK 21+ runs only. */
+  @Benchmark
+  public List<Integer> blockingCorobridgeVirtualThreads() {
+    return executorOnVirtualThreads.mapBlocking(LatencyBenchmark::sleep, items).join();
   }
 
   @Benchmark
