@@ -205,6 +205,11 @@ public final class BenchmarkRun {
         double ofIdeal = score("Latency", variant, BASELINE) / 100.0;
         verdict("2. latency-bound (" + variant + "): within 1.1x of the ideal 100 ms", format(ofIdeal) + "x ideal", ofIdeal <= 1.1);
       }
+      if (feature >= 21) {
+        double ofIdeal = score("Latency", "blocking", "corobridgeVirtualThreads") / 100.0;
+        verdict("2. latency-bound (blocking), with `preferVirtualThreads(true)` (JDK 21+): within 1.1x of the ideal 100 ms",
+            format(ofIdeal) + "x ideal", ofIdeal <= 1.1);
+      }
       RunResult footprint = select("Footprint", "", null).get(BASELINE);
       double bytes = footprint == null ? Double.NaN : secondary(footprint, "bytesPerTask");
       verdict("5. footprint: at most 400 bytes per parked task", format(bytes) + " bytes", bytes <= 400);
