@@ -123,6 +123,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private val lifecycle = AtomicLong()
   @Volatile private var cancelQueued = false
 
+  /**
+   * Queue workers launched or between tasks, that is, about to poll the queue. A submission launches a
+   * worker only when none is searching, and a worker that takes a task while more wait wakes one
+   * helper: a burst of tasks wakes a few workers instead of one per task. Every path that stops
+   * searching re-checks the queue afterwards, so no task is stranded.
+   */
+  private val searching = java.util.concurrent.atomic.AtomicInteger()
+
   /** Tasks without options, in submission order, waiting for a queue worker. */
   private val queue = ConcurrentLinkedQueue<QueuedTask<*>>()
 
@@ -260,7 +268,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     counters.submitted.increment()
     val task = QueuedTask<T>(call, kind, spawned)
     queue.offer(task)
-    trySpawnWorker()
+    if (searching.get() == 0) trySpawnWorker()
     return task
   }
 
@@ -271,7 +279,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   }
 
   /**
-   * Starts a queue worker if tasks wait and a worker slot is free. A worker holds that slot and runs
+   * Starts a queue worker if tasks wait and a worker slot is free (see [searching] for when). A worker holds that slot and runs
    * queued tasks one after another. After a task, if no slot is free (only then can a task with options
    * be waiting for one), it gives its slot back and tries to take it again, so that the waiting task
    * gets it first (and, when it gives the slot back in turn, restarts the queue). An empty queue is checked again after the slot is given back, so a task
@@ -281,14 +289,18 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    */
   private fun trySpawnWorker() {
     if (queue.isEmpty() || !workers.tryAcquire()) return
+    searching.incrementAndGet()
     scope.launch {
-      while (true) {
+      while (true) { // this worker counts as searching here
         val task = queue.poll()
         if (task == null) {
+          searching.decrementAndGet()
           workers.release()
           if (queue.isEmpty() || !workers.tryAcquire()) return@launch
+          searching.incrementAndGet()
           continue
         }
+        if (searching.decrementAndGet() == 0 && !queue.isEmpty()) trySpawnWorker() // more waits: wake one helper
         try {
           if (!task.isDone && cancelQueued) task.cancel(false)
           if (task.isDone) {
@@ -304,9 +316,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         } finally {
           exit()
         }
+        searching.incrementAndGet()
         if (workers.availablePermits == 0) {
           workers.release()
-          if (!workers.tryAcquire()) return@launch
+          if (!workers.tryAcquire()) {
+            searching.decrementAndGet()
+            return@launch
+          }
         }
       }
     }
