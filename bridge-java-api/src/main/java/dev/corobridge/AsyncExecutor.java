@@ -321,7 +321,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     Builder() {}
 
     /**
-     * Sets the most tasks in flight at once (default 64).
+     * Sets the most tasks in flight at once (default 64, or the runtime's bound if lower: 32 on the fallback).
      *
      * @throws IllegalArgumentException if {@code maxWorkers < 1}
      */

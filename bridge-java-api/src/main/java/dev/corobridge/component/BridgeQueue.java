@@ -250,7 +250,17 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    */
   public List<T> takeBatch(int max) throws InterruptedException {
     Checks.atLeast(max, 1, "max");
-    T first = take();
+    return batchStartingWith(take(), max);
+  }
+
+  /** Like {@link #takeBatch(int)} for async code: a future of up to {@code max} items, empty at the end. */
+  public CompletableFuture<List<T>> takeBatchAsync(int max) {
+    Checks.atLeast(max, 1, "max");
+    return takeAsync().thenApply(first -> batchStartingWith(first, max));
+  }
+
+  /** {@code first} and the items queued now, up to {@code max}; empty if {@code first} is the end. */
+  private List<T> batchStartingWith(T first, int max) {
     if (first == null) return List.of();
     List<T> batch = new ArrayList<>(Math.min(max, capacity));
     batch.add(first);
@@ -259,21 +269,6 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
       batch.add(next);
     }
     return batch;
-  }
-
-  /** Like {@link #takeBatch(int)} for async code: a future of up to {@code max} items, empty at the end. */
-  public CompletableFuture<List<T>> takeBatchAsync(int max) {
-    Checks.atLeast(max, 1, "max");
-    return takeAsync().thenApply(first -> {
-      if (first == null) return List.of();
-      List<T> batch = new ArrayList<>(Math.min(max, capacity));
-      batch.add(first);
-      T next;
-      while (batch.size() < max && (next = poll()) != null) {
-        batch.add(next);
-      }
-      return batch;
-    });
   }
 
   /** Takes every item until the end, on a blocking thread. Iterating waits for items; the iterator's {@code next} rethrows a failure. */
