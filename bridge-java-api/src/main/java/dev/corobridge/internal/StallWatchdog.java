@@ -20,15 +20,7 @@ public final class StallWatchdog {
   /** The name of the thread that checks every watchdog. */
   public static final String THREAD_NAME = "corobridge-watchdog";
 
-  private static final ScheduledThreadPoolExecutor CHECKER = new ScheduledThreadPoolExecutor(1, task -> {
-    Thread thread = new Thread(task, THREAD_NAME);
-    thread.setDaemon(true);
-    return thread;
-  });
-
-  static {
-    CHECKER.setRemoveOnCancelPolicy(true);
-  }
+  private static final ScheduledThreadPoolExecutor CHECKER = WorkerThreads.sharedScheduler(THREAD_NAME);
 
   private final String executorName;
   private final long thresholdNanos;

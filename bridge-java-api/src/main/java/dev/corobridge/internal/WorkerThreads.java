@@ -3,6 +3,7 @@ package dev.corobridge.internal;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +36,20 @@ public final class WorkerThreads {
     OF_VIRTUAL = ofVirtual;
     NAME = name;
     FACTORY = factory;
+  }
+
+  /**
+   * A scheduler on one daemon thread named {@code threadName}, for timers shared by every executor of
+   * the JVM; cancelled actions are removed at once.
+   */
+  public static ScheduledThreadPoolExecutor sharedScheduler(String threadName) {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, threadName);
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
   }
 
   /** Whether this JVM can start virtual threads. */

@@ -1,5 +1,6 @@
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.internal.WorkerThreads;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,15 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class SharedTimer {
   static final String THREAD_NAME = "corobridge-timer";
 
-  private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, task -> {
-    Thread thread = new Thread(task, THREAD_NAME);
-    thread.setDaemon(true);
-    return thread;
-  });
-
-  static {
-    TIMER.setRemoveOnCancelPolicy(true);
-  }
+  private static final ScheduledThreadPoolExecutor TIMER = WorkerThreads.sharedScheduler(THREAD_NAME);
 
   private SharedTimer() {}
 

@@ -12,9 +12,6 @@ import java.util.concurrent.TimeUnit;
 public final class ThreadedRuntimes {
   private ThreadedRuntimes() {}
 
-  /** The name of the one timer thread the threaded runtimes share. */
-  public static final String TIMER_THREAD_NAME = SharedTimer.THREAD_NAME;
-
   /**
    * An executor on threads of its own: at most {@code maxWorkers} of them, started when needed, ended
    * when idle for a while and at termination.

@@ -164,10 +164,7 @@ final class ThreadedTask<T> implements Runnable {
     Object out;
     try {
       synchronized (this) {
-        if (stopRequested()) {
-          out = null;
-          throw new CancellationException("stopped before it started");
-        }
+        if (stopRequested()) throw new CancellationException("stopped before it started");
         thread = Thread.currentThread();
       }
       StallWatchdog.Busy busy = kind == Kind.ASYNC && executor.stallWatchdog != null
