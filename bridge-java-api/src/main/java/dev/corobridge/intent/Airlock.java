@@ -185,8 +185,8 @@ public final class Airlock {
       throw new NoScopeException("cannot enqueue " + intent + ": no intent scope is open for this unit of work; "
           + "wrap it in Airlock.scoped(...) or try (IntentScope scope = Airlock.scope()) { ... scope.complete(); }");
     }
-    List<IntentPolicy> locals = new ArrayList<>(LOCAL_POLICIES.get());
-    java.util.Collections.reverse(locals); // the deque holds the innermost first; keep outermost first
+    List<IntentPolicy> locals = new ArrayList<>();
+    LOCAL_POLICIES.get().descendingIterator().forEachRemaining(locals::add); // outermost first
     Intent recorded = locals.isEmpty() ? intent : intent.withPolicies(locals);
     onEnqueue(scope.policy(), recorded);
     for (IntentPolicy local : locals) {

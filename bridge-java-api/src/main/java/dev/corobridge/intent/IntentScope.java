@@ -47,7 +47,6 @@ public class IntentScope implements AutoCloseable {
 
   // Set by open(), guarded by this afterwards.
   private IntentScope parent;
-  private IntentScope previousCurrent;
   private Thread openedOn;
   private IntentExecutor executor;
   private IntentPolicy policy;
@@ -112,7 +111,6 @@ public class IntentScope implements AutoCloseable {
   final synchronized void open(IntentScope current) {
     if (state != State.NEW) throw new ScopeStateException("this scope was opened already: " + this);
     parent = current;
-    previousCurrent = current;
     openedOn = Thread.currentThread();
     executor = firstNonNull(chosenExecutor, defaultExecutor(), Airlock.configuredExecutor());
     policy = firstNonNull(chosenPolicy, defaultPolicy(), Airlock.configuredPolicy());
@@ -277,7 +275,7 @@ public class IntentScope implements AutoCloseable {
         }
       }
     } finally {
-      if (openedOn == Thread.currentThread()) Airlock.restoreCurrent(this, previousCurrent);
+      if (openedOn == Thread.currentThread()) Airlock.restoreCurrent(this, parent); // the scope that was current when this one opened
     }
   }
 

@@ -51,12 +51,19 @@ class IntentExecutorsTest {
     ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "intent-pool"));
     try {
       CompletableFuture<String> ranOn = new CompletableFuture<>();
+      long[] ranAt = new long[1];
+      long flushedAt;
       try (IntentScope scope = Airlock.scope(IntentExecutors.on(pool))) {
-        Airlock.enqueue(Intent.of("later", intent -> ranOn.complete(Thread.currentThread().getName()))
-            .option(Intent.DELAY, Duration.ofMillis(20)).build());
+        Airlock.enqueue(Intent.of("later", intent -> {
+          ranAt[0] = System.nanoTime();
+          ranOn.complete(Thread.currentThread().getName());
+        }).option(Intent.DELAY, Duration.ofMillis(20)).build());
         scope.complete();
+        flushedAt = System.nanoTime();
       }
       assertEquals("intent-pool", ranOn.get(20, TimeUnit.SECONDS));
+      assertTrue(ranAt[0] - flushedAt >= Duration.ofMillis(20).toNanos() - Duration.ofMillis(1).toNanos(),
+          "it ran no earlier than its delay after the flush");
     } finally {
       pool.shutdown();
     }
