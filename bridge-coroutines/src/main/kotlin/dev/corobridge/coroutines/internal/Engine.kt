@@ -145,7 +145,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (options === TaskOptions.defaults()) return TaskPlan.PLAIN
     val lane = options.lane().map { laneNamed(it) }.orElse(null)
     val timeout = options.timeout().map { it.toNanos() }.orElse(0L)
-    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null))
+    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null), stallWatchdog != null)
   }
 
   fun laneNamed(lane: String): Lane = lanes[lane]
