@@ -170,6 +170,41 @@ public abstract class PolicyContract extends ContractSupport {
   }
 
   @Test
+  void aSemaphoreNeverAdmitsMoreTasksThanItsPermitsWhateverTheMixOfOutcomes() {
+    AsyncExecutor executor = newExecutor(workersUpTo(16));
+    AsyncSemaphore api = AsyncSemaphore.create(3);
+    TaskOptions limited = TaskOptions.builder().semaphore(api).retry(RetryPolicy.exponential(1, Duration.ZERO)).build();
+    Probe probe = new Probe();
+    List<CompletableFuture<Integer>> futures = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) { // within a bounded runtime's queue
+      int n = i;
+      AtomicInteger attempts = new AtomicInteger();
+      futures.add(switch (i % 4) {
+        case 0 -> executor.submit(() -> probe.completeLater(n, 1), limited);
+        case 1 -> executor.submit(() -> {
+          probe.enter();
+          probe.exit();
+          return CompletableFuture.completedFuture(n);
+        }, limited);
+        case 2 -> executor.submit(() -> {
+          probe.enter();
+          probe.exit();
+          return attempts.getAndIncrement() == 0 ? CompletableFuture.failedFuture(new IOException("once")) : probe.completeLater(n, 1);
+        }, limited);
+        default -> executor.submitBlocking(() -> {
+          probe.enter();
+          Thread.yield();
+          probe.exit();
+          return n;
+        }, limited);
+      });
+    }
+    for (int i = 0; i < futures.size(); i++) assertEquals(i, Await.value(futures.get(i)));
+    assertTrue(probe.max() <= 3, "semaphore of 3, saw " + probe.max());
+    assertEquals(3, api.availablePermits());
+  }
+
+  @Test
   void aTaskWaitingForASemaphorePermitHoldsNoWorkerSlot() {
     AsyncExecutor executor = newExecutor(1);
     AsyncSemaphore semaphore = AsyncSemaphore.create(1);

@@ -86,19 +86,26 @@ public final class LocalGallery implements AutoCloseable {
   }
 
   private void api(HttpExchange exchange) throws IOException {
+    // The call counts as in flight until its answer is ready, not until the answer is sent: a client that has read
+    // the answer and starts its next call must never find this one still counted.
+    int status;
+    byte[] body;
     int now = apiInFlight.incrementAndGet();
     try {
       apiPeak.accumulateAndGet(now, Math::max);
       if (now > API_LIMIT) {
         apiRejected.incrementAndGet();
-        respond(exchange, 429, "too many requests".getBytes(StandardCharsets.UTF_8));
-        return;
+        status = 429;
+        body = "too many requests".getBytes(StandardCharsets.UTF_8);
+      } else {
+        pause(10);
+        status = 200;
+        body = ("answer:" + last(exchange)).getBytes(StandardCharsets.UTF_8);
       }
-      pause(10);
-      respond(exchange, 200, ("answer:" + last(exchange)).getBytes(StandardCharsets.UTF_8));
     } finally {
       apiInFlight.decrementAndGet();
     }
+    respond(exchange, status, body);
   }
 
   private void flaky(HttpExchange exchange) throws IOException {
