@@ -15,7 +15,7 @@ import dev.corobridge.coroutines.internal.Failed
 import dev.corobridge.coroutines.internal.capturedContext
 import dev.corobridge.coroutines.internal.carryingContext
 import dev.corobridge.coroutines.internal.ItemCall
-import dev.corobridge.coroutines.internal.OrderedStream
+import dev.corobridge.coroutines.internal.SlidingWindow
 import dev.corobridge.coroutines.internal.QueuedTask
 import dev.corobridge.coroutines.internal.TaskFuture
 import dev.corobridge.coroutines.internal.TaskPlan
@@ -166,13 +166,19 @@ public class CoroutineAsyncExecutor internal constructor(
     Checks.notNull(items, "items")
     Checks.notNull(options, "options")
     val work = fn.carryingContext()
-    val stream = OrderedStream(engine, items.iterator(), windowOf(options), engine.plan(options.task()), timeoutNanosOf(options),
-      ItemCall.Stage { item: A -> work.apply(item) })
+    val plan = engine.plan(options.task())
+    val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
+      if (plan.plain) {
+        engine.submitQueued<Any?>(AsyncTask { work.apply(item) }, QueuedTask.ASYNC, spawned = false, withinUnit = true)
+      } else {
+        engine.startItem(plan, plan.context) { engine.callAsync(plan.name) { work.apply(item) } }
+      }
+    }
     val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
       @Suppress("UNCHECKED_CAST")
       override fun tryAdvance(action: Consumer<in R>): Boolean {
         val outcome = stream.nextBlocking()
-        if (outcome === OrderedStream.END) return false
+        if (outcome === SlidingWindow.END) return false
         if (outcome is Failed) {
           stream.cancel()
           val e = outcome.error
@@ -343,13 +349,16 @@ public class CoroutineAsyncExecutor internal constructor(
   @JvmSynthetic
   public fun <A, R> mapIter(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): Flow<R> {
     val plan = engine.plan(options.task())
+    val call = ItemCall.Transform(transform)
     return flow {
-      val stream = OrderedStream(engine, items.iterator(), windowOf(options), plan, timeoutNanosOf(options),
-        ItemCall.Transform(transform), capturedContext() + engine.stallTracking)
+      val context = plan.context + capturedContext() + engine.stallTracking
+      val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
+        engine.startItem(plan, context) { engine.callItem(call, item) }
+      }
       try {
         while (true) {
           val outcome = stream.next()
-          if (outcome === OrderedStream.END) break
+          if (outcome === SlidingWindow.END) break
           if (outcome is Failed) throw outcome.error
           @Suppress("UNCHECKED_CAST")
           emit(outcome as R)

@@ -262,6 +262,79 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void anIteratorThatThrowsEndsTheStreamWithItsExceptionAfterTheItemsBeforeIt() {
+    AsyncExecutor executor = newExecutor(4);
+    IllegalStateException broken = new IllegalStateException("source broke after 5 items");
+    Iterable<Integer> fiveThenBroken = () -> new Iterator<>() {
+      int next;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        if (next == 5) throw broken;
+        return next++;
+      }
+    };
+    try (Stream<Integer> stream = executor.mapIter(i -> after(2, i), fiveThenBroken, MapOptions.builder().window(3).build())) {
+      Iterator<Integer> it = stream.iterator();
+      for (int expected = 0; expected < 5; expected++) assertEquals(expected, it.next());
+      assertSame(broken, assertThrows(IllegalStateException.class, it::next));
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aMapIterTimeoutFailsTheStreamWithTimeoutExceptionAndCancelsWhatIsInFlight() {
+    AsyncExecutor executor = newExecutor(4);
+    Set<CompletableFuture<Integer>> pending = ConcurrentHashMap.newKeySet();
+    try (Stream<Integer> stream = executor.mapIter(i -> {
+      if (i == 0) return CompletableFuture.completedFuture(0);
+      CompletableFuture<Integer> never = new CompletableFuture<>();
+      pending.add(never);
+      return never;
+    }, endless(new AtomicInteger()), MapOptions.builder().window(3).timeout(Duration.ofMillis(50)).build())) {
+      Iterator<Integer> it = stream.iterator();
+      assertEquals(0, it.next());
+      CompletionException e = assertThrows(CompletionException.class, it::next);
+      assertInstanceOf(TimeoutException.class, e.getCause());
+    }
+    assertFalse(pending.isEmpty());
+    Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "in-flight items cancelled");
+    assertBalanced(executor);
+  }
+
+  @Test
+  void mapIterItemsHonourTheTaskOptionsGivenForThem() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(8)).lane("narrow", 2));
+    Probe probe = new Probe();
+    MapOptions options = MapOptions.builder().window(8).task(dev.corobridge.TaskOptions.builder().lane("narrow").build()).build();
+    try (Stream<Integer> stream = executor.mapIter(i -> probe.completeLater(i, 2), range(60), options)) {
+      assertEquals(range(60), stream.collect(Collectors.toList()));
+    }
+    assertTrue(probe.max() <= 2, "lane of 2, saw " + probe.max());
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aStreamOpenedBeforeAGracefulShutdownRunsToItsEndAndThenTheExecutorTerminates() {
+    AsyncExecutor executor = newExecutor(4);
+    try (Stream<Integer> stream = executor.mapIter(i -> after(1, i), range(40), MapOptions.builder().window(3).build())) {
+      Iterator<Integer> it = stream.iterator();
+      assertEquals(0, it.next());
+      executor.shutdown(false, false);
+      assertFalse(executor.isTerminated(), "the stream is still in flight");
+      for (int expected = 1; expected < 40; expected++) assertEquals(expected, it.next());
+      assertFalse(it.hasNext());
+    }
+    Await.value(executor.termination());
+    assertBalanced(executor);
+  }
+
+  @Test
   void batchesAreRefusedAfterShutdown() {
     AsyncExecutor executor = newExecutor(2);
     executor.shutdown(false, false);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.MapOptions;
 import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskOptions;
@@ -13,10 +14,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +72,50 @@ public abstract class StressContract extends ContractSupport {
     assertEquals(n, stats.submitted());
     assertTrue(stats.retried() > 0);
     assertEquals(5, semaphore.availablePermits(), "every semaphore permit is back");
+    assertNoThreadLeft();
+  }
+
+  @Test
+  void streamsEndedEveryWayLeaveNothingBehind() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(8)));
+    SplittableRandom random = new SplittableRandom(7);
+    for (int s = 0; s < 300; s++) {
+      int n = random.nextInt(40);
+      int failAt = n > 0 && random.nextInt(4) == 0 ? random.nextInt(n) : -1;
+      int ending = random.nextInt(3); // 0: consume all; 1: stop early, close here; 2: close from another thread meanwhile
+      int stopAfter = ending == 1 ? random.nextInt(n + 1) : n;
+      int closeAfterMillis = random.nextInt(3);
+      List<Integer> seen = new ArrayList<>();
+      Throwable failure = null;
+      Stream<Integer> stream = executor.mapIter(i -> i == failAt
+              ? CompletableFuture.failedFuture(new IOException("item " + i))
+              : CompletableFuture.supplyAsync(() -> i, CompletableFuture.delayedExecutor(i % 3, TimeUnit.MILLISECONDS)),
+          IntStream.range(0, n).boxed().collect(Collectors.toList()),
+          MapOptions.builder().window(1 + random.nextInt(8)).build());
+      CompletableFuture<Void> closer = ending == 2
+          ? CompletableFuture.runAsync(stream::close, CompletableFuture.delayedExecutor(closeAfterMillis, TimeUnit.MILLISECONDS))
+          : CompletableFuture.completedFuture(null);
+      try {
+        Iterator<Integer> it = stream.iterator();
+        while (seen.size() < stopAfter && it.hasNext()) seen.add(it.next());
+      } catch (RuntimeException e) {
+        failure = e;
+      } finally {
+        Await.done(closer);
+        stream.close();
+      }
+      assertEquals(IntStream.range(0, seen.size()).boxed().collect(Collectors.toList()), seen, "a prefix of the input, in order");
+      if (ending == 0) {
+        if (failAt >= 0) {
+          assertTrue(failure instanceof CompletionException && failure.getCause() instanceof IOException, "the item's failure: " + failure);
+          assertEquals(failAt, seen.size());
+        } else {
+          assertEquals(n, seen.size(), "everything, when nothing failed and nobody closed the stream early: " + failure);
+        }
+      }
+    }
+    Await.finishes(executor::close, "close after 300 streams");
+    assertBalanced(executor);
     assertNoThreadLeft();
   }
 

@@ -169,6 +169,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
   }
 
+  /**
+   * Counts in a task started by a unit of work still in flight (an item of a `mapIter` stream): that unit
+   * keeps the executor from terminating, so the task is admitted even after a graceful shutdown.
+   */
+  private fun enterWithin() {
+    lifecycle.incrementAndGet()
+  }
+
   /** Counts a unit of work out; the last one out after shutdown terminates the executor. */
   fun exit() {
     if (lifecycle.decrementAndGet() == SHUTDOWN) terminate()
@@ -257,14 +265,39 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     return future
   }
 
+  /**
+   * Starts an item of a `mapIter` stream that needs a coroutine of its own (a Kotlin transform, or task
+   * options beyond a worker slot): it takes its permits under [plan] and runs [body] in [context]. The
+   * stream, a unit still in flight, admits it (see [enterWithin]).
+   */
+  fun startItem(plan: TaskPlan, context: CoroutineContext, body: suspend () -> Any?): TaskFuture<Any?> {
+    val future = TaskFuture<Any?>()
+    counters.submitted.increment()
+    enterWithin()
+    future.runningOn(scope.launch(context, CoroutineStart.ATOMIC) {
+      try {
+        val outcome = try {
+          runTaskFast(plan, coroutineContext.job) { body() }
+        } catch (e: Throwable) {
+          Failed(e)
+        }
+        finishTask(future, outcome, spawned = false)
+      } finally {
+        exit()
+      }
+    })
+    return future
+  }
+
   // ------------------------------------------------------------------------------------------ the queue
 
   /**
    * Submits a task without options through the queue: FIFO, and no coroutine of its own while it
    * waits. Workers are coroutines that each hold one worker slot and run queued tasks one after another.
+   * [withinUnit]: the task is part of a unit of work still in flight (see [enterWithin]).
    */
-  fun <T> submitQueued(call: Any, kind: Int, spawned: Boolean): TaskFuture<T> {
-    enter()
+  fun <T> submitQueued(call: Any, kind: Int, spawned: Boolean, withinUnit: Boolean = false): TaskFuture<T> {
+    if (withinUnit) enterWithin() else enter()
     counters.submitted.increment()
     val task = QueuedTask<T>(call, kind, spawned)
     queue.offer(task)
