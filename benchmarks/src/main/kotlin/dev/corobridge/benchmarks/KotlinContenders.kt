@@ -116,8 +116,9 @@ object KotlinContenders {
 
   // ------------------------------------------------------------------------------ streaming
 
+  /** Collected on Dispatchers.Default, like the raw kotlinx contender: the collector is one more coroutine of the pool. */
   @JvmStatic
-  fun corobridgeMapIter(executor: AsyncExecutor, n: Int, window: Int): Long = runBlocking {
+  fun corobridgeMapIter(executor: AsyncExecutor, n: Int, window: Int): Long = runBlocking(Dispatchers.Default) {
     executor.asCoroutineExecutor()
       .mapIter(Range(n), MapOptions.builder().window(window).build()) { it + 1L }
       .fold(0L) { sum, v -> sum + v }
