@@ -219,6 +219,47 @@ class KotlinApiSpec : FunSpec({
     }
   }
 
+  test("mapIter's batch timeout fails the flow with TimeoutException and cancels what is in flight") {
+    val executor = CoroutineAsyncExecutor(4)
+    val cancelled = AtomicInteger()
+    val options = MapOptions.builder().window(3).timeout(Duration.ofMillis(50)).build()
+    val seen = CopyOnWriteArrayList<Int>()
+    shouldThrow<java.util.concurrent.TimeoutException> {
+      executor.mapIter((0 until 100).toList(), options) { i ->
+        if (i == 0) return@mapIter 0
+        try {
+          awaitCancellation()
+        } finally {
+          cancelled.incrementAndGet()
+        }
+      }.collect { seen.add(it) }
+    }
+    seen shouldContainExactly listOf(0)
+    executor.close() // terminates: nothing of the stream is left running
+    cancelled.get() shouldBe 3
+  }
+
+  test("a collector that is cancelled cancels the items in flight") {
+    val executor = CoroutineAsyncExecutor(4)
+    val running = AtomicInteger()
+    val cancelled = AtomicInteger()
+    shouldThrow<kotlinx.coroutines.TimeoutCancellationException> {
+      withTimeout(50.milliseconds) {
+        executor.mapIter((0 until 100).toList(), MapOptions.builder().window(3).build()) { _ ->
+          running.incrementAndGet()
+          try {
+            awaitCancellation()
+          } finally {
+            cancelled.incrementAndGet()
+          }
+        }.toList()
+      }
+    }
+    executor.close()
+    running.get() shouldBe 3
+    cancelled.get() shouldBe 3
+  }
+
   test("asCompleted emits values in completion order") {
     withAsyncExecutor(8) {
       val gates = List(5) { CompletableDeferred<Int>() }
