@@ -162,7 +162,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Streams the results of {@code fn} over {@code items} in input order, as they become available.
    * Items are pulled lazily (an infinite {@code Iterable} is fine) and at most {@code maxWorkers}
-   * are in flight or waiting to be consumed. Closing the stream, or a short-circuiting terminal
+   * are in flight or waiting to be consumed. The input's iterator is called only by the thread
+   * consuming the stream, as it takes results, so it need not be thread-safe. Closing the stream, or a short-circuiting terminal
    * operation, cancels the items in flight and stops pulling. A failed item makes the stream throw
    * its exception (a checked one wrapped in {@link java.util.concurrent.CompletionException}) and
    * cancels the rest. Use the stream in try-with-resources unless it is consumed to the end.

@@ -343,8 +343,9 @@ public class CoroutineAsyncExecutor internal constructor(
 
   /**
    * Streams the results of [transform] over [items] in input order. Cold: each collection starts its
-   * own batch, pulls [items] lazily and keeps at most `window` items in flight or unconsumed; ending
-   * the collection early (`take`, `first`, an exception) cancels the items in flight.
+   * own batch, pulls [items] lazily, in the collector's coroutine, and keeps at most `window` items in
+   * flight or unconsumed; ending the collection early (`take`, `first`, an exception) cancels the items
+   * in flight.
    */
   @JvmSynthetic
   public fun <A, R> mapIter(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): Flow<R> {

@@ -199,6 +199,30 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void mapIterCallsItsInputOnlyOnTheConsumingThread() {
+    AsyncExecutor executor = newExecutor(4);
+    Set<Thread> pullers = ConcurrentHashMap.newKeySet();
+    Iterator<Integer> source = range(100).iterator();
+    Iterable<Integer> watched = () -> new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        pullers.add(Thread.currentThread());
+        return source.hasNext();
+      }
+
+      @Override
+      public Integer next() {
+        pullers.add(Thread.currentThread());
+        return source.next();
+      }
+    };
+    try (Stream<Integer> stream = executor.mapIter(i -> after(1, i), watched, MapOptions.builder().window(8).build())) {
+      assertEquals(range(100), stream.collect(Collectors.toList()));
+    }
+    assertEquals(Set.of(Thread.currentThread()), pullers);
+  }
+
+  @Test
   void mapIterWindowDefaultsToMaxWorkers() {
     AsyncExecutor executor = newExecutor(3);
     Probe probe = new Probe();
