@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code window} items are in flight or waiting to be consumed and the input is pulled no faster
  * than results are taken. Closing it (or reaching the end, or a failed item) cancels what is in
  * flight. From the call until it is closed or exhausted it is one unit in flight of the executor.
+ * An input that throws ends the results with its exception after the items pulled before it; the
+ * batch timeout cancels what is in flight and ends them with a {@link TimeoutException} at once.
  */
 final class WindowedIterator<A, R> implements Iterator<R> {
   private final ThreadedExecutor executor;
@@ -29,6 +32,9 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   private final ArrayDeque<CompletableFuture<R>> inFlight = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean exhausted;
+  private Throwable inputFailure; // unchecked: what the input's iterator threw
+  private volatile TimeoutException timedOut;
+  private final Host.Timed timer;
 
   WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterator<? extends A> items, MapOptions options) {
     this.executor = executor;
@@ -38,14 +44,22 @@ final class WindowedIterator<A, R> implements Iterator<R> {
     this.window = options.window().orElse(executor.maxWorkers());
     executor.permitsFor(itemOptions); // an unknown lane is refused at the call
     executor.enter(true);
+    timer = options.timeout().map(timeout -> executor.host.schedule(() -> {
+      timedOut = new TimeoutException("mapIter did not finish within " + timeout);
+      close();
+    }, timeout.toNanos())).orElse(null);
   }
 
   @Override
   public boolean hasNext() {
-    if (closed.get()) return false;
+    if (closed.get()) {
+      failIfTimedOut();
+      return false;
+    }
     fill();
-    if (inFlight.isEmpty()) {
+    if (size() == 0) {
       close();
+      if (inputFailure != null) throw unchecked(inputFailure);
       return false;
     }
     return true;
@@ -56,7 +70,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
     if (!hasNext()) throw new NoSuchElementException();
     CompletableFuture<R> head;
     synchronized (inFlight) {
-      head = inFlight.poll();
+      head = inFlight.peek(); // stays in the window while awaited, so that close() reaches it
     }
     try {
       executor.host.awaitDone(head);
@@ -65,15 +79,28 @@ final class WindowedIterator<A, R> implements Iterator<R> {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for the next result");
     }
+    synchronized (inFlight) {
+      inFlight.remove(head); // the head, unless close() emptied the window meanwhile
+    }
     try {
       return head.join();
     } catch (CompletionException | CancellationException e) {
       close();
-      Throwable cause = e instanceof CompletionException ? ThreadedTask.unwrap(e) : e;
-      if (cause instanceof RuntimeException r) throw r;
-      if (cause instanceof Error err) throw err;
-      throw new CompletionException(cause);
+      failIfTimedOut();
+      throw unchecked(e instanceof CompletionException ? ThreadedTask.unwrap(e) : e);
     }
+  }
+
+  private void failIfTimedOut() {
+    TimeoutException timeout = timedOut;
+    if (timeout != null) throw new CompletionException(timeout);
+  }
+
+  /** The failure to throw to the consumer: itself if unchecked, else wrapped in a CompletionException. */
+  private static RuntimeException unchecked(Throwable failure) {
+    if (failure instanceof RuntimeException r) return r;
+    if (failure instanceof Error err) throw err;
+    return new CompletionException(failure);
   }
 
   private void fill() {
@@ -85,9 +112,10 @@ final class WindowedIterator<A, R> implements Iterator<R> {
           return;
         }
         item = items.next();
-      } catch (RuntimeException | Error inputFailure) {
-        close();
-        throw inputFailure;
+      } catch (RuntimeException | Error e) {
+        inputFailure = e; // reported once the items before it are consumed
+        exhausted = true;
+        return;
       }
       CompletableFuture<R> result = executor.accept(ThreadedTask.Kind.ASYNC, context.wrap(() -> fn.apply(item)), itemOptions, true);
       synchronized (inFlight) {
@@ -105,6 +133,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   /** Stops pulling and cancels the items in flight. Idempotent; may be called from any thread. */
   void close() {
     if (!closed.compareAndSet(false, true)) return;
+    if (timer != null) timer.cancel();
     exhausted = true;
     CompletableFuture<?>[] cancel;
     synchronized (inFlight) {
