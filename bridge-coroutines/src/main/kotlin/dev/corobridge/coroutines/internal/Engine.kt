@@ -54,11 +54,12 @@ import kotlinx.coroutines.yield
  * thousands of children to one Job from many threads is both a contention point and a few hundred bytes
  * per task. Instead `lifecycle` counts the units in flight next to a SHUTDOWN bit, in one AtomicLong: a
  * unit enters with one increment (refused if the bit is set, unless a unit still in flight starts it)
- * and exits with one decrement; the executor terminates when the count reaches zero with the bit set. Coroutines run on Dispatchers.Default; blocking calls run with runInterruptible on the
- * executor's own elastic pool of blocking threads (shut down at termination), so cancelling them
- * interrupts the thread and the coroutine resumes only once the call has really returned. Measured on
- * 2 cores, kotlinx's shared IO scheduler took 4x longer than a plain cached pool to run 10,000 sleeps
- * 1,000 at a time, hence the own pool (benchmarks/RESULTS.md, scenario 2b).
+ * and exits with one decrement; the executor terminates when the count reaches zero with the bit set.
+ * Coroutines run on Dispatchers.Default; blocking calls run with runInterruptible on the executor's own
+ * elastic pool of blocking threads (shut down at termination), so cancelling them interrupts the thread
+ * and the coroutine resumes only once the call has really returned. Measured on 2 cores, kotlinx's
+ * shared IO scheduler took 4x longer than a plain cached pool to run 10,000 sleeps 1,000 at a time,
+ * hence the own pool (benchmarks/RESULTS.md, scenario 2b).
  *
  * Tasks without options go through `queue` (FIFO): worker coroutines, each holding one worker slot,
  * drain it, so a queued task has no coroutine of its own and costs no dispatch. Tasks with options
