@@ -222,7 +222,7 @@ class KotlinApiSpec : FunSpec({
   test("mapIter's batch timeout fails the flow with TimeoutException and cancels what is in flight") {
     val executor = CoroutineAsyncExecutor(4)
     val cancelled = AtomicInteger()
-    val options = MapOptions.builder().window(3).timeout(Duration.ofMillis(50)).build()
+    val options = MapOptions.builder().window(3).timeout(Duration.ofMillis(300)).build()
     val seen = CopyOnWriteArrayList<Int>()
     shouldThrow<java.util.concurrent.TimeoutException> {
       executor.mapIter((0 until 100).toList(), options) { i ->
@@ -244,7 +244,7 @@ class KotlinApiSpec : FunSpec({
     val running = AtomicInteger()
     val cancelled = AtomicInteger()
     shouldThrow<kotlinx.coroutines.TimeoutCancellationException> {
-      withTimeout(50.milliseconds) {
+      withTimeout(300.milliseconds) {
         executor.mapIter((0 until 100).toList(), MapOptions.builder().window(3).build()) { _ ->
           running.incrementAndGet()
           try {

@@ -320,7 +320,7 @@ public abstract class BatchContract extends ContractSupport {
       CompletableFuture<Integer> never = new CompletableFuture<>();
       pending.add(never);
       return never;
-    }, endless(new AtomicInteger()), MapOptions.builder().window(3).timeout(Duration.ofMillis(50)).build())) {
+    }, endless(new AtomicInteger()), MapOptions.builder().window(3).timeout(Duration.ofMillis(200)).build())) {
       Iterator<Integer> it = stream.iterator();
       assertEquals(0, it.next());
       CompletionException e = assertThrows(CompletionException.class, it::next);
