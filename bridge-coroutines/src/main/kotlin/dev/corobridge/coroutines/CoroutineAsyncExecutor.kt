@@ -171,7 +171,7 @@ public class CoroutineAsyncExecutor internal constructor(
       if (plan.plain) {
         engine.submitQueued<Any?>(AsyncTask { work.apply(item) }, QueuedTask.ASYNC, spawned = false, withinUnit = true)
       } else {
-        engine.startItem(plan, plan.context) { engine.callAsync(plan.name) { work.apply(item) } }
+        engine.submitTask<Any?>(plan, spawned = false, hop = false, withinUnit = true) { engine.callAsync(plan.name) { work.apply(item) } }
       }
     }
     val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
@@ -354,7 +354,7 @@ public class CoroutineAsyncExecutor internal constructor(
     return flow {
       val context = plan.context + capturedContext() + engine.stallTracking
       val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
-        engine.startItem(plan, context) { engine.callItem(call, item) }
+        engine.submitTask<Any?>(plan, spawned = false, hop = false, context, withinUnit = true) { engine.callItem(call, item) }
       }
       try {
         while (true) {

@@ -196,9 +196,10 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun launchUnit(
     context: CoroutineContext = EmptyCoroutineContext,
     start: CoroutineStart = CoroutineStart.ATOMIC,
+    withinUnit: Boolean = false,
     body: suspend CoroutineScope.() -> Unit,
   ): Job {
-    enter()
+    if (withinUnit) enterWithin() else enter()
     return scope.launch(context, start) {
       try {
         body()
@@ -245,13 +246,25 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * The task's coroutine starts UNDISPATCHED: it takes its permits on the submitting thread, at once or
    * in the semaphores' FIFO queues, so tasks submitted one after another start in submission order. An
    * async body ([hop]) is then moved off the submitter's thread with one dispatch before it runs; a
-   * blocking body needs no hop, as callBlocking dispatches to the blocking pool anyway.
+   * blocking body needs no hop, as callBlocking dispatches to the blocking pool anyway. The coroutine
+   * runs in [context].
+   *
+   * [withinUnit]: the task is an item of a unit of work still in flight (a `mapIter` stream), admitted
+   * even after a graceful shutdown (see [enterWithin]); it starts dispatched, because the caller is the
+   * stream's consumer, which goes on to wait for its oldest item, and needs no [hop].
    */
-  fun <T> submitTask(plan: TaskPlan, spawned: Boolean, hop: Boolean, body: suspend () -> Any?): TaskFuture<T> {
+  fun <T> submitTask(
+    plan: TaskPlan,
+    spawned: Boolean,
+    hop: Boolean,
+    context: CoroutineContext = plan.context,
+    withinUnit: Boolean = false,
+    body: suspend () -> Any?,
+  ): TaskFuture<T> {
     val future = TaskFuture<T>()
     val submitter = Thread.currentThread()
     future.running = countedIn {
-      launchUnit(plan.context, CoroutineStart.UNDISPATCHED) {
+      launchUnit(context, if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
         val outcome = try {
           runTask(plan, coroutineContext.job) {
             if (hop && Thread.currentThread() === submitter) yield()
@@ -263,30 +276,6 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         finishTask(future, outcome, spawned)
       }
     }
-    return future
-  }
-
-  /**
-   * Starts an item of a `mapIter` stream that needs a coroutine of its own (a Kotlin transform, or task
-   * options beyond a worker slot): it takes its permits under [plan] and runs [body] in [context]. The
-   * stream, a unit still in flight, admits it (see [enterWithin]).
-   */
-  fun startItem(plan: TaskPlan, context: CoroutineContext, body: suspend () -> Any?): TaskFuture<Any?> {
-    val future = TaskFuture<Any?>()
-    counters.submitted.increment()
-    enterWithin()
-    future.runningOn(scope.launch(context, CoroutineStart.ATOMIC) {
-      try {
-        val outcome = try {
-          runTaskFast(plan, coroutineContext.job) { body() }
-        } catch (e: Throwable) {
-          Failed(e)
-        }
-        finishTask(future, outcome, spawned = false)
-      } finally {
-        exit()
-      }
-    })
     return future
   }
 
