@@ -2,6 +2,7 @@ package dev.corobridge;
 
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Providers;
+import dev.corobridge.internal.scope.StructuredScope;
 import dev.corobridge.spi.AsyncExecutorProvider;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
@@ -263,6 +264,68 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    */
   @Override
   void execute(Runnable command);
+
+  // ---------------------------------------------------------------------------------------- scopes
+
+  /**
+   * Runs {@code body} in a new {@linkplain TaskScope scope} with the default options (policy
+   * {@link WaitStrategy#FIRST_EXCEPTION}, no deadline): see {@link #scoped(ScopeOptions, ScopedBody)}.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if {@code body} is null
+   */
+  default <R> CompletableFuture<R> scoped(ScopedBody<R> body) {
+    return scoped(ScopeOptions.defaults(), body);
+  }
+
+  /**
+   * Runs {@code body} on the calling thread in a new {@linkplain TaskScope scope}, without blocking.
+   * The body forks children and returns a stage; the returned future completes only after that stage
+   * <em>and</em> every child have finished: with the stage's value, or failed as the policy says (a
+   * failure of the body counts as a child's). Cancelling the returned future cancels the scope and
+   * every descendant; a deadline that passes cancels every child and fails the scope with
+   * {@link java.util.concurrent.TimeoutException}.
+   *
+   * <pre>{@code
+   * CompletableFuture<List<Page>> pages = executor.scoped(
+   *     ScopeOptions.builder().deadline(Duration.ofSeconds(2)).build(),
+   *     scope -> {
+   *       List<CompletableFuture<Page>> forks = urls.stream().map(u -> scope.fork(() -> fetch(u))).toList();
+   *       return CompletableFuture.allOf(forks.toArray(CompletableFuture[]::new))
+   *           .thenApply(done -> forks.stream().map(CompletableFuture::join).toList());
+   *     });
+   * }</pre>
+   *
+   * <p>Called while a child of another scope runs, the new scope is a child of that one.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if an argument is null
+   */
+  default <R> CompletableFuture<R> scoped(ScopeOptions options, ScopedBody<R> body) {
+    return StructuredScope.scoped(this, options, body);
+  }
+
+  /**
+   * Opens a {@linkplain TaskScope scope} with the default options, to use in a try-with-resources
+   * statement: see {@link TaskScope}.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   */
+  default TaskScope openScope() {
+    return openScope(ScopeOptions.defaults());
+  }
+
+  /**
+   * Opens a {@linkplain TaskScope scope} with the given options, to use in a try-with-resources
+   * statement: fork, {@link TaskScope#join() join}, close. Opened while a child of another scope runs,
+   * it is a child of that one.
+   *
+   * @throws ExecutorShutdownException if the executor is shut down
+   * @throws NullPointerException      if {@code options} is null
+   */
+  default TaskScope openScope(ScopeOptions options) {
+    return StructuredScope.open(this, options);
+  }
 
   // ---------------------------------------------------------------------------------------- lifecycle
 

@@ -7,7 +7,10 @@ import dev.corobridge.AsyncTask;
 import dev.corobridge.BlockingFunction;
 import dev.corobridge.ExecutorStats;
 import dev.corobridge.MapOptions;
+import dev.corobridge.ScopeOptions;
+import dev.corobridge.ScopedBody;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.TaskScope;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
@@ -189,6 +192,8 @@ public final class ManualExecutor implements AsyncExecutor {
     return executor.waitFor(futures, strategy, timeout);
   }
 
+  @Override public <R> CompletableFuture<R> scoped(ScopeOptions options, ScopedBody<R> body) { return executor.scoped(options, body); }
+  @Override public TaskScope openScope(ScopeOptions options) { return executor.openScope(options); }
   @Override public <T> T runBlocking(AsyncTask<T> task) { return executor.runBlocking(task); }
   @Override public <T> CompletableFuture<T> spawn(AsyncTask<T> task) { return executor.spawn(task); }
   @Override public <T> CompletableFuture<T> spawn(String lane, AsyncTask<T> task) { return executor.spawn(lane, task); }

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.NotSupportedException;
 import dev.corobridge.RetryPolicy;
+import dev.corobridge.ScopeOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.TaskScope;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import java.io.IOException;
@@ -148,5 +150,42 @@ class ManualExecutorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> executor.advanceTimeBy(Duration.ofSeconds(-1)));
     assertTrue(e.getMessage().contains("duration"));
     assertThrows(IllegalArgumentException.class, () -> ManualExecutor.create(0));
+  }
+  @Test
+  void aScopeDeadlinePassesInVirtualTime() {
+    CompletableFuture<String> result = executor.scoped(ScopeOptions.builder().deadline(Duration.ofHours(1)).build(),
+        scope -> scope.fork(() -> executor.delay(Duration.ofDays(1)).thenApply(v -> "too late")));
+    executor.advanceTimeBy(Duration.ofMinutes(59));
+    assertFalse(result.isDone(), "an hour has not passed yet");
+    executor.advanceTimeBy(Duration.ofMinutes(2));
+    assertTrue(result.isCompletedExceptionally());
+    CompletionException failure = assertThrows(CompletionException.class, result::join);
+    assertInstanceOf(TimeoutException.class, failure.getCause());
+  }
+
+  @Test
+  void joiningAScopeFromTheTestThreadDrivesTheLoop() throws InterruptedException {
+    CompletableFuture<String> child;
+    try (TaskScope scope = executor.openScope()) {
+      child = scope.fork(() -> executor.delay(Duration.ofDays(1)).thenApply(v -> "a day later"));
+      scope.join();
+    }
+    assertEquals("a day later", child.join());
+    assertEquals(Duration.ofDays(1), executor.currentTime());
+  }
+
+  @Test
+  void aScopeJoinedInABlockingTaskRunsItsChildrenOnTheSameLoop() {
+    ManualExecutor single = ManualExecutor.create(1);
+    CompletableFuture<Integer> outer = single.submitBlocking(() -> {
+      try (TaskScope scope = single.openScope()) {
+        CompletableFuture<Integer> a = scope.forkBlocking(() -> 1);
+        CompletableFuture<Integer> b = scope.fork(() -> single.delay(Duration.ofSeconds(5)).thenApply(v -> 2));
+        scope.join();
+        return a.join() + b.join();
+      }
+    });
+    single.runUntilIdle();
+    assertEquals(3, outer.join());
   }
 }

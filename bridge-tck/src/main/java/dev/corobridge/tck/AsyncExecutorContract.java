@@ -3,7 +3,7 @@ package dev.corobridge.tck;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The whole contract of spec sections 1-3 that every {@link dev.corobridge.AsyncExecutor} engine must
+ * The whole contract of spec sections 1-3 and 6 that every {@link dev.corobridge.AsyncExecutor} engine must
  * pass. An engine's test suite extends this class once and names its runtime:
  *
  * <pre>{@code
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The areas run as nested groups; each is also an abstract class of its own
  * ({@link SubmitContract}, {@link BatchContract}, {@link WaitContract}, {@link PolicyContract},
- * {@link BridgingContract}, {@link LifecycleContract}, {@link StressContract}) for engines that want
+ * {@link BridgingContract}, {@link LifecycleContract}, {@link StressContract}, {@link ScopeContract}) for engines that want
  * to run one area at a time.
  */
 public abstract class AsyncExecutorContract implements RuntimeUnderTest {
@@ -39,6 +39,10 @@ public abstract class AsyncExecutorContract implements RuntimeUnderTest {
   }
 
   @Nested class Lifecycle extends LifecycleContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
+  }
+
+  @Nested class Scopes extends ScopeContract {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 

@@ -9,6 +9,7 @@ import dev.corobridge.TaskPanicException
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.WorkerThreads
+import dev.corobridge.internal.scope.LendingWait
 import dev.corobridge.spi.ExecutorConfig
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
@@ -85,8 +86,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   val maxWorkers: Int = config.maxWorkers()
   private val uncaughtErrorHandler = config.uncaughtErrorHandler()
 
-  private val nonBlockingMark = WorkerMark(owner, blocking = false)
-  private val blockingMark = WorkerMark(owner, blocking = true)
+  private val nonBlockingMark = WorkerMark(this, owner, blocking = false)
+  private val blockingMark = WorkerMark(this, owner, blocking = true)
 
   /** The scope every unit of work of this executor is launched in: no Job, so each unit is a root. */
   val scope: CoroutineScope = object : CoroutineScope {
@@ -580,28 +581,54 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   // ------------------------------------------------------------------------------------------ runBlocking
 
   /**
-   * Blocks the calling thread until [future] completes. From a blocking worker of this executor the
-   * caller's worker slot is lent to the work it waits for and taken back afterwards; from a non-blocking
-   * worker of this executor blocking is refused.
+   * Blocks the calling thread until the future [submit] returns completes. A thread that must not block
+   * is refused: a non-blocking worker of any executor, or a `Dispatchers.Default` thread. A blocking
+   * task of any executor lends its worker slot to the work it waits for and takes it back afterwards.
    */
   fun <T> awaitFromThread(submit: () -> CompletableFuture<T>): T {
-    val mark = WorkerMark.current()
-    if (mark == null || mark.owner !== owner) return awaitBlocking(submit())
-    if (!mark.blocking) {
-      throw NotSupportedException(
-        "runBlocking called on a non-blocking worker thread of executor $name: blocking it could stall every " +
-          "task of the executor. Compose the future from submit(...) instead (in Kotlin, call the suspend API), " +
-          "or call runBlocking from a blocking task (submitBlocking)."
-      )
+    val worker = LendingWait.current()
+    if ((worker is WorkerMark && !worker.blocking) || (worker == null && SharedDispatcher.isAsyncThread())) {
+      throw blockingRefused("runBlocking")
     }
     val future = submit()
+    if (worker != null) {
+      try {
+        worker.awaitLendingSlot(future)
+      } catch (e: InterruptedException) {
+        future.cancel(true)
+        Thread.currentThread().interrupt()
+        throw java.util.concurrent.CancellationException("interrupted while waiting for the task").apply { initCause(e) }
+      }
+    }
+    return awaitBlocking(future)
+  }
+
+  /**
+   * A wait on a thread marked by this engine: from a blocking worker it lends the task's worker slot
+   * until [done] completes; from a non-blocking worker it is refused.
+   */
+  fun awaitLendingSlot(mark: WorkerMark, done: CompletableFuture<*>) {
+    if (!mark.blocking) throw blockingRefused("a blocking wait (runBlocking, TaskScope.join or close)")
+    if (done.isDone) return
     releaseWorker()
     try {
-      return awaitBlocking(future)
+      try {
+        done.get()
+      } catch (e: java.util.concurrent.ExecutionException) {
+        // done; the caller reads the outcome
+      } catch (e: java.util.concurrent.CancellationException) {
+        // done
+      }
     } finally {
       reacquireWorker()
     }
   }
+
+  private fun blockingRefused(what: String) = NotSupportedException(
+    "$what called on a thread that runs async work (a non-blocking worker of a coroutine executor, or " +
+      "Dispatchers.Default): blocking it could stall every task that shares it. Compose the future instead " +
+      "(submit(...), executor.scoped(...); in Kotlin, call the suspend API), or wait from a blocking task (submitBlocking)."
+  )
 
   private fun reacquireWorker() {
     if (workers.tryAcquire()) return

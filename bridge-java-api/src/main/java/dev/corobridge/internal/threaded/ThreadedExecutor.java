@@ -18,6 +18,7 @@ import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.ClosingStream;
 import dev.corobridge.internal.QueuedAsyncSemaphore;
 import dev.corobridge.internal.StallWatchdog;
+import dev.corobridge.internal.scope.LendingWait;
 import dev.corobridge.spi.ContextPropagation;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
@@ -54,9 +55,8 @@ import java.util.stream.StreamSupport;
  * terminates when the bit is set and the count drops to zero. {@code queued} and {@code running} are
  * exact, because the bound on the queue is checked against {@code queued}.
  */
-public final class ThreadedExecutor implements AsyncExecutor {
+public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   private static final long SHUTDOWN = 1L << 62;
-  private static final ThreadLocal<ThreadedExecutor> WORKER = new ThreadLocal<>();
 
   final Host host;
   /** Watches async calls for stalls, if the builder asked for it; else null. */
@@ -174,22 +174,34 @@ public final class ThreadedExecutor implements AsyncExecutor {
     }
   }
 
-  static ThreadedExecutor enterWorker(ThreadedExecutor executor) {
-    ThreadedExecutor previous = WORKER.get();
-    WORKER.set(executor);
-    return previous;
-  }
-
-  static void leaveWorker(ThreadedExecutor previous) {
-    if (previous == null) {
-      WORKER.remove();
-    } else {
-      WORKER.set(previous);
-    }
-  }
-
   private boolean onOwnWorker() {
-    return WORKER.get() == this;
+    return LendingWait.current() instanceof ThreadedTask<?> task && task.executor == this;
+  }
+
+  /**
+   * Waits for {@code done}. A blocking task of this executor lends its worker slot meanwhile (the work
+   * it waits for may need it) and takes it back, uninterruptibly, before it goes on; an async task of
+   * this executor may not block its thread.
+   */
+  @Override
+  public void awaitLendingSlot(CompletableFuture<?> done) throws InterruptedException {
+    if (!(LendingWait.current() instanceof ThreadedTask<?> task) || task.executor != this) {
+      host.awaitDone(done);
+      return;
+    }
+    if (task.kind == ThreadedTask.Kind.ASYNC) {
+      throw new NotSupportedException("a blocking wait (TaskScope.join, close) was called in an async task of " + name()
+          + ": blocking this thread could stall every task; use executor.scoped(...) and compose its future instead");
+    }
+    if (done.isDone()) {
+      return;
+    }
+    slots.release();
+    try {
+      host.awaitDone(done);
+    } finally {
+      slots.acquire().join(); // uninterruptible: the task's attempt gives this slot back when it ends
+    }
   }
 
   // ------------------------------------------------------------------------------------------ single tasks
@@ -300,13 +312,21 @@ public final class ThreadedExecutor implements AsyncExecutor {
 
   @Override
   public <T> T runBlocking(AsyncTask<T> task) {
-    if (onOwnWorker()) {
-      throw new NotSupportedException("runBlocking called on a worker of " + name() + ": waiting here could take the worker the "
-          + "task needs; return the future of submit(...) and compose it instead");
+    Checks.notNull(task, "task");
+    LendingWait worker = LendingWait.current();
+    boolean ownWorker = worker instanceof ThreadedTask<?> t && t.executor == this;
+    if (ownWorker && (((ThreadedTask<?>) worker).kind == ThreadedTask.Kind.ASYNC || host instanceof ManualLoop)) {
+      throw new NotSupportedException("runBlocking called on a worker of " + name() + " that must not block: waiting here "
+          + "could take the worker the task needs; return the future of submit(...) and compose it instead, or call "
+          + "runBlocking from a blocking task (submitBlocking)");
     }
     CompletableFuture<T> future = submit(task);
     try {
-      host.awaitDone(future);
+      if (worker != null) {
+        worker.awaitLendingSlot(future); // a blocking task of some executor: it lends its slot while it waits
+      } else {
+        host.awaitDone(future);
+      }
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();

@@ -4,7 +4,7 @@ import dev.corobridge.internal.WorkerThreads;
 import dev.corobridge.spi.ExecutorConfig;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -13,13 +13,13 @@ public final class ThreadedRuntimes {
   private ThreadedRuntimes() {}
 
   /**
-   * An executor on threads of its own: at most {@code maxWorkers} of them, started when needed, ended
-   * when idle for a while and at termination.
+   * An executor on threads of its own, started when needed, ended when idle for a while and at
+   * termination. The worker slots bound how many run at once: {@code maxWorkers}, plus one for each
+   * blocking task that lends its slot while it waits for work it started (a scope's {@code join}).
    */
   public static ThreadedExecutor onOwnThreads(ExecutorConfig config, int queueCapacity, String runtimeName) {
-    ThreadPoolExecutor threads = new ThreadPoolExecutor(config.maxWorkers(), config.maxWorkers(), 10, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), WorkerThreads.factory(config.name(), "worker", config.preferVirtualThreads()));
-    threads.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), WorkerThreads.factory(config.name(), "worker", config.preferVirtualThreads()));
     return new ThreadedExecutor(config, new RealTimeHost(threads, runtimeName) {
       @Override
       public void terminated() {

@@ -5,6 +5,7 @@ import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskPanicException;
 import dev.corobridge.internal.StallWatchdog;
+import dev.corobridge.internal.scope.LendingWait;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * <p>The state is guarded by the task's monitor, held only for bookkeeping: futures are completed and
  * permits released after leaving it, so no user code and no other task runs under it.
  */
-final class ThreadedTask<T> implements Runnable {
+final class ThreadedTask<T> implements Runnable, LendingWait {
   enum Kind {
     /** The body returns a stage; it runs on a worker and must not block. */
     ASYNC,
@@ -46,8 +47,8 @@ final class ThreadedTask<T> implements Runnable {
   private enum Phase { WAITING, RUNNING, FINISHED }
 
   final CompletableFuture<T> future = new CompletableFuture<>();
-  private final ThreadedExecutor executor;
-  private final Kind kind;
+  final ThreadedExecutor executor;
+  final Kind kind;
   private final Callable<?> body;
   private final AsyncSemaphore[] permits;
   private final RetryPolicy retry;
@@ -157,10 +158,16 @@ final class ThreadedTask<T> implements Runnable {
     }
   }
 
+  /** A wait in this task's body: the executor lends the task's slot (or refuses, for an async task). */
+  @Override
+  public void awaitLendingSlot(CompletableFuture<?> done) throws InterruptedException {
+    executor.awaitLendingSlot(done);
+  }
+
   /** Runs the body on a worker. */
   @Override
   public void run() {
-    ThreadedExecutor previous = ThreadedExecutor.enterWorker(executor);
+    LendingWait previous = LendingWait.swap(this);
     Object out;
     try {
       synchronized (this) {
@@ -182,7 +189,7 @@ final class ThreadedTask<T> implements Runnable {
       attemptEnded(null, failure);
       return;
     } finally {
-      ThreadedExecutor.leaveWorker(previous);
+      LendingWait.swap(previous);
     }
     if (kind == Kind.ASYNC && out == null) {
       attemptEnded(null, new NullPointerException("the task returned null instead of a CompletionStage"));

@@ -1,0 +1,8 @@
+package dev.corobridge.internal.scope;
+
+/** The thread-local behind {@link LendingWait#current()}. */
+final class CurrentWorker {
+  static final ThreadLocal<LendingWait> HOLDER = new ThreadLocal<>();
+
+  private CurrentWorker() {}
+}
