@@ -257,8 +257,16 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   <T> CompletableFuture<T> callAppropriately(Callable<?> fn);
 
   /**
-   * Runs the command as a fire-and-forget blocking task; a failure goes to the {@code onUncaughtError}
-   * handler.
+   * Runs the command at once on a worker that may block, as fire-and-forget work; a failure goes to the
+   * {@code onUncaughtError} handler.
+   *
+   * <p>This is the {@link Executor} face of the executor, for libraries that take an {@code Executor}
+   * to run their callbacks ({@code HttpClient.Builder.executor}, a database driver, a
+   * {@code CompletableFuture}'s {@code …Async} methods). Such callbacks are what tasks in flight are
+   * often waiting for, so commands are <em>not</em> held back by {@code maxWorkers} or lanes: holding
+   * them behind the tasks that wait for them would deadlock. They are counted in {@link #stats()}, and
+   * shutdown waits for them like any accepted work. For bounded blocking work, use
+   * {@link #submitBlocking(Callable)}.
    *
    * @throws ExecutorShutdownException if the executor is shut down
    */

@@ -10,7 +10,13 @@ import dev.corobridge.MapOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitResult
 import dev.corobridge.WaitStrategy
+import dev.corobridge.ScopeOptions
 import dev.corobridge.coroutines.internal.Engine
+import dev.corobridge.coroutines.internal.HeldSlot
+import dev.corobridge.coroutines.internal.JobScopeParent
+import dev.corobridge.coroutines.internal.carriedIntoTasks
+import dev.corobridge.coroutines.internal.lendingSlot
+import dev.corobridge.coroutines.internal.runScope
 import dev.corobridge.coroutines.internal.Failed
 import dev.corobridge.coroutines.internal.capturedContext
 import dev.corobridge.coroutines.internal.carryingContext
@@ -41,6 +47,11 @@ import java.util.stream.StreamSupport
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.async
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
@@ -95,7 +106,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(Checks.notNull(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(work, QueuedTask.ASYNC, spawned = false)
-    return engine.submitTask(plan, spawned = false, hop = true) { engine.callAsync(plan.name, work::call) }
+    return engine.submitTask(plan, spawned = false, hop = true, plan.context + HeldSlot(engine)) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -223,7 +234,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
     val work = task.carryingContext()
-    return engine.submitTask(plan, spawned = true, hop = true) { engine.callAsync(plan.name, work::call) }
+    return engine.submitTask(plan, spawned = true, hop = true, plan.context + HeldSlot(engine)) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
@@ -233,7 +244,7 @@ public class CoroutineAsyncExecutor internal constructor(
 
   override fun execute(command: Runnable) {
     Checks.notNull(command, "command")
-    engine.submitQueued<Any?>(Callable { command.run() }.carryingContext(), QueuedTask.BLOCKING, spawned = true)
+    engine.executeCommand(Callable { command.run() }.carryingContext())
   }
 
   override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)
@@ -264,8 +275,10 @@ public class CoroutineAsyncExecutor internal constructor(
   // =========================================================================================== Kotlin API
 
   /**
-   * Starts [block] as a task under [options] and returns its [Deferred]. The block runs in a child
-   * scope of the executor (not of the caller): cancel the deferred to cancel it.
+   * Starts [block] as a *fire-and-forget* task under [options] and returns its [Deferred]. The task
+   * belongs to the executor, not to the caller: cancelling the caller does not cancel it, and nothing
+   * waits for it but [close]. Cancel the deferred to cancel it. For work that belongs to the caller,
+   * use [scope] (or [withAsyncExecutor]) and the `async` of its [ExecutorScope].
    *
    * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
    */
@@ -273,7 +286,7 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking) {
+      engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking + HeldSlot(engine) + JobScopeParent()) {
         val outcome = runCounted(plan) { block() }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
@@ -282,8 +295,10 @@ public class CoroutineAsyncExecutor internal constructor(
   }
 
   /**
-   * Starts [block] as a fire-and-forget task under [options]; a failure goes to the executor's
-   * `onUncaughtError` handler.
+   * Starts [block] as a *fire-and-forget* task under [options]: it belongs to the executor, not to the
+   * caller, and a failure goes to the executor's `onUncaughtError` handler (nobody else sees it). For
+   * work whose failure the caller must see, use [scope] (or [withAsyncExecutor]) and the `launch` of its
+   * [ExecutorScope].
    *
    * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
    */
@@ -291,7 +306,7 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.launchUnit(plan.context + capturedContext() + engine.stallTracking) {
+      engine.launchUnit(plan.context + capturedContext() + engine.stallTracking + HeldSlot(engine) + JobScopeParent()) {
         val outcome = runCounted(plan) { block() }
         if (outcome is Failed) throw outcome.error
       }
@@ -300,7 +315,7 @@ public class CoroutineAsyncExecutor internal constructor(
 
   private suspend fun CoroutineScope.runCounted(plan: TaskPlan, block: suspend CoroutineScope.() -> Any?): Any? {
     val outcome = try {
-      engine.runTask(plan, coroutineContext.job) {
+      engine.runTask(plan, coroutineContext.job) { // the attempt marks the slot it holds (see HeldSlot)
         try {
           coroutineScope(block)
         } catch (e: CancellationException) {
@@ -328,14 +343,17 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(options.task())
     engine.ensureRunning()
     if (input.isEmpty()) return emptyList()
-    val batch = engine.asyncUnit(capturedContext() + engine.stallTracking) {
+    val caller = currentCoroutineContext().carriedIntoTasks()
+    val batch = engine.asyncUnit(caller + capturedContext() + engine.stallTracking) {
       engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform))
     }
-    val outcome = try {
-      batch.await()
-    } catch (e: CancellationException) {
-      batch.cancel()
-      throw e
+    val outcome = engine.lendingSlot {
+      try {
+        batch.await()
+      } catch (e: CancellationException) {
+        batch.cancel()
+        throw e
+      }
     }
     @Suppress("UNCHECKED_CAST")
     if (outcome is Failed) throw outcome.error else return outcome as List<R>
@@ -352,7 +370,7 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(options.task())
     val call = ItemCall.Transform(transform)
     return flow {
-      val context = plan.context + capturedContext() + engine.stallTracking
+      val context = currentCoroutineContext().carriedIntoTasks() + plan.context + capturedContext() + engine.stallTracking
       val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
         engine.submitTask<Any?>(plan, spawned = false, hop = false, context, withinUnit = true) { engine.callItem(call, item) }
       }
@@ -426,20 +444,95 @@ public class CoroutineAsyncExecutor internal constructor(
    * (`callAppropriately(::load)` or `callAppropriately(suspend { ... })`) to have it awaited instead.
    */
   @JvmSynthetic
-  public suspend fun <T> callAppropriately(fn: () -> T): T {
-    val future = callAppropriately<T>(Callable { fn() })
-    return awaitTask(future)
+  public suspend fun <T> callAppropriately(fn: () -> T): T = runAsChild(TaskPlan.PLAIN) {
+    var outcome = engine.callBlocking(Callable { fn() })
+    if (outcome is CompletionStage<*>) outcome = outcome.awaitOutcome()
+    @Suppress("UNCHECKED_CAST")
+    if (outcome is Failed) throw outcome.error else outcome as T
   }
 
-  private suspend fun <T> awaitTask(future: CompletableFuture<T>): T {
-    val outcome = try {
-      future.awaitOutcome()
-    } catch (e: CancellationException) {
-      future.cancel(true)
-      throw e
+  /**
+   * Runs [block] as a task of this executor in the caller's coroutine: a child of the caller's job,
+   * with the caller's context elements, on the executor's dispatcher and under [plan]'s limits. The
+   * caller's own slot of this executor, if it is one of its tasks, is lent meanwhile.
+   */
+  internal suspend fun <T> runAsChild(plan: TaskPlan, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
+    engine.countedIn { engine.enter() }
+    try {
+      withContext(engine.taskContext + plan.context + HeldSlot(engine) + JobScopeParent()) {
+        val outcome = runCounted(plan, block)
+        @Suppress("UNCHECKED_CAST")
+        if (outcome is Failed) throw outcome.error else outcome as T
+      }
+    } finally {
+      engine.exit()
     }
-    @Suppress("UNCHECKED_CAST")
-    if (outcome is Failed) throw outcome.error else return outcome as T
+  }
+
+  /**
+   * Starts [block] as a structured child task of [parent]: a child of its job, with its context
+   * elements plus [extra], on the executor's dispatcher and under [options]' limits.
+   */
+  internal fun <T> startChild(parent: CoroutineScope, options: TaskOptions, extra: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
+    val plan = engine.plan(options)
+    val context = engine.taskContext + plan.context + extra + HeldSlot(engine) + JobScopeParent()
+    return engine.countedIn {
+      engine.enter()
+      parent.async(context, CoroutineStart.ATOMIC) {
+        try {
+          val outcome = runCounted(plan, block)
+          @Suppress("UNCHECKED_CAST")
+          if (outcome is Failed) throw outcome.error else outcome as T
+        } finally {
+          engine.exit()
+        }
+      }
+    }
+  }
+
+  /** Like [startChild] for a child without a value. */
+  internal fun launchChild(parent: CoroutineScope, options: TaskOptions, extra: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
+    val plan = engine.plan(options)
+    val context = engine.taskContext + plan.context + extra + HeldSlot(engine) + JobScopeParent()
+    return engine.countedIn {
+      engine.enter()
+      parent.launch(context, CoroutineStart.ATOMIC) {
+        try {
+          val outcome = runCounted(plan, block)
+          if (outcome is Failed) throw outcome.error
+        } finally {
+          engine.exit()
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs [block] in a new scope whose [ExecutorScope.async] and [ExecutorScope.launch] start structured
+   * children on this executor, and returns its value once every child has finished. With the default
+   * options it is [kotlinx.coroutines.coroutineScope] exactly: a child's failure cancels the block and
+   * the other children and is rethrown, cancelling the caller cancels every child (blocking calls are
+   * interrupted). The other policies of [ScopeOptions]: `ALL_COMPLETED` cancels nothing and rethrows the
+   * first failure at the end; `FIRST_SUCCESS` cancels the other children at the first success and
+   * fails only if no child succeeded; `FIRST_COMPLETED` cancels the others when the first child
+   * finishes and rethrows its failure. A deadline that passes cancels every child and throws
+   * [java.util.concurrent.TimeoutException]. Children carry the caller's context elements. Called from a
+   * task of this executor, the task lends its worker slot while it waits for the scope.
+   *
+   * ```kotlin
+   * val (user, orders) = executor.scope {
+   *     val user = async { users.find(id) }
+   *     val orders = async { callAppropriately { orderDao.list(id) } }
+   *     user.await() to orders.await()
+   * }
+   * ```
+   *
+   * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
+   */
+  @JvmSynthetic
+  public suspend fun <R> scope(options: ScopeOptions = ScopeOptions.defaults(), block: suspend ExecutorScope.() -> R): R {
+    engine.ensureRunning()
+    return engine.lendingSlot { runScope(this, options, block) }
   }
 
   private fun windowOf(options: MapOptions): Int = options.window().orElse(engine.maxWorkers)

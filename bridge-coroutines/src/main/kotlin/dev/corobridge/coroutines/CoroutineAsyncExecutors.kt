@@ -3,8 +3,9 @@
 package dev.corobridge.coroutines
 
 import dev.corobridge.AsyncExecutor
+import dev.corobridge.ScopeOptions
+import dev.corobridge.coroutines.internal.TaskPlan
 import kotlinx.coroutines.CoroutineDispatcher
-import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.withContext
@@ -68,9 +69,40 @@ public fun AsyncExecutor.asCoroutineExecutor(): CoroutineAsyncExecutor =
     ?: throw IllegalArgumentException("$this is not run by the coroutine engine (dev.corobridge:bridge-coroutines)")
 
 /**
- * Runs [block] with a new executor of [maxWorkers] and shuts it down on exit, suspending (not blocking)
- * until all the work it accepted has finished, also when [block] throws.
+ * Runs [block] in a [scope][CoroutineAsyncExecutor.scope] of a new executor of [maxWorkers], configured by
+ * [configure] (lanes, name, error handler), and shuts the executor down on exit, suspending (not
+ * blocking) until all the work it accepted has finished, also when [block] throws. The block's
+ * [ExecutorScope.async] and [ExecutorScope.launch] are structured children: the call returns after every
+ * child, and a child's failure cancels the rest and is rethrown.
+ *
+ * ```kotlin
+ * withAsyncExecutor(maxWorkers = 16, configure = { lane("reports", 2) }) {
+ *     val pages = map(urls) { url -> client.get(url) }
+ *     val report = async(TaskOptions.builder().lane("reports").build()) { buildReport(pages) }
+ *     publish(report.await())
+ * }
+ * ```
+ *
+ * @throws IllegalArgumentException if [maxWorkers] or a lane limit is below 1
  */
+public suspend fun <R> withAsyncExecutor(
+  maxWorkers: Int,
+  configure: AsyncExecutor.Builder.() -> Unit = {},
+  block: suspend ExecutorScope.() -> R,
+): R {
+  val executor = CoroutineAsyncExecutor(maxWorkers, configure)
+  try {
+    return executor.scope(ScopeOptions.defaults(), block)
+  } finally {
+    withContext(NonCancellable) {
+      executor.shutdown(false, false)
+      executor.termination().await()
+    }
+  }
+}
+
+/** The v0.1 form, whose block received the executor; kept for binary compatibility. */
+@Deprecated("The block now receives an ExecutorScope (structured children); use withAsyncExecutor(maxWorkers) { ... }", level = DeprecationLevel.HIDDEN)
 public suspend fun <R> withAsyncExecutor(maxWorkers: Int, block: suspend CoroutineAsyncExecutor.() -> R): R {
   val executor = CoroutineAsyncExecutor(maxWorkers)
   try {
@@ -84,8 +116,9 @@ public suspend fun <R> withAsyncExecutor(maxWorkers: Int, block: suspend Corouti
 }
 
 /**
- * Awaits a suspend function as a task of this executor, under its limits; cancelling the caller
- * cancels it. The counterpart, for plain functions, is the member [CoroutineAsyncExecutor.callAppropriately].
+ * Awaits a suspend function as a task of this executor, under its limits and in the caller's context
+ * (its job is the parent, its context elements are carried); cancelling the caller cancels it. The
+ * counterpart, for plain functions, is the member [CoroutineAsyncExecutor.callAppropriately].
  *
  * ```kotlin
  * val user = executor.callAppropriately(::fetchUser)                   // suspend fun: awaited
@@ -93,12 +126,8 @@ public suspend fun <R> withAsyncExecutor(maxWorkers: Int, block: suspend Corouti
  * ```
  */
 @JvmSynthetic
-public suspend fun <T> CoroutineAsyncExecutor.callAppropriately(fn: suspend () -> T): T {
-  val task = async { fn() }
-  try {
-    return task.await()
-  } catch (e: CancellationException) {
-    task.cancel()
-    throw e
-  }
-}
+public suspend fun <T> CoroutineAsyncExecutor.callAppropriately(fn: suspend () -> T): T = runAsChild(TaskPlan.PLAIN) { fn() }
+
+/** [CoroutineAsyncExecutor.callAppropriately] for a suspend function, from an [ExecutorScope]. */
+@JvmSynthetic
+public suspend fun <T> ExecutorScope.callAppropriately(fn: suspend () -> T): T = executor.callAppropriately(fn)

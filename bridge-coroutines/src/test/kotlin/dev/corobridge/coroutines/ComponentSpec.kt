@@ -38,7 +38,7 @@ class ComponentSpec : FunSpec({
     withAsyncExecutor(2) {
       val failure = IOException("remote down")
       val failing = suspendComponent<String, String>("failing") { throw failure }
-      shouldThrow<CompletionException> { failing.applyOn(this, "x").join() }.cause shouldBeSameInstanceAs failure
+      shouldThrow<CompletionException> { failing.applyOn(executor, "x").join() }.cause shouldBeSameInstanceAs failure
 
       val started = CompletableDeferred<Unit>()
       val cancelled = CompletableDeferred<Unit>()
@@ -50,7 +50,7 @@ class ComponentSpec : FunSpec({
           cancelled.complete(Unit)
         }
       }
-      val run = hanging.applyOn(this, "x")
+      val run = hanging.applyOn(executor, "x")
       started.await()
       run.cancel(true)
       withTimeout(20_000) { cancelled.await() }
@@ -60,7 +60,7 @@ class ComponentSpec : FunSpec({
   test("an async or sync component seen as a suspend component keeps its exception and is cancelled with the caller") {
     withAsyncExecutor(2) {
       val failure = IllegalStateException("no")
-      val async = AsyncComponent<String, String> { CompletableFuture.failedFuture(failure) }.asSuspendComponent(this)
+      val async = AsyncComponent<String, String> { CompletableFuture.failedFuture(failure) }.asSuspendComponent(executor)
       shouldThrow<IllegalStateException> { async.invoke("x") }.original() shouldBeSameInstanceAs failure
 
       val started = CountDownLatch(1)
@@ -73,7 +73,7 @@ class ComponentSpec : FunSpec({
           interrupted.countDown()
         }
         "stopped"
-      }.asSuspendComponent(this)
+      }.asSuspendComponent(executor)
       val caller = launch { blocking.invoke("x") }
       started.await(20, TimeUnit.SECONDS) shouldBe true
       caller.cancelAndJoin()
@@ -84,10 +84,10 @@ class ComponentSpec : FunSpec({
   test("a suspend component seen as a sync component blocks for its result and keeps its exception") {
     withAsyncExecutor(2) {
       val doubler = suspendComponent<Int, Int>("doubler") { delay(1); it * 2 }.asSyncComponent()
-      doubler.applyOn(this, 21).join() shouldBe 42
+      doubler.applyOn(executor, 21).join() shouldBe 42
       val failure = IOException("x")
       val failing = suspendComponent<Int, Int>("failing") { throw failure }.asSyncComponent()
-      shouldThrow<CompletionException> { failing.applyOn(this, 1).join() }.cause!!.original() shouldBeSameInstanceAs failure
+      shouldThrow<CompletionException> { failing.applyOn(executor, 1).join() }.cause!!.original() shouldBeSameInstanceAs failure
     }
   }
 
@@ -98,10 +98,10 @@ class ComponentSpec : FunSpec({
         AsyncComponent { CompletableFuture.completedFuture(it + 2) },
         suspendComponent("suspend") { delay(1); it + 3 },
       )
-      val results = ComponentRunner.on(this).runAll(components, 10).join()
+      val results = ComponentRunner.on(executor).runAll(components, 10).join()
       results.map { it.value() } shouldBe listOf(11, 12, 13)
       results[2].component() shouldBe "suspend"
-      ComponentRunner.on(this).best(components, 10, Comparator.naturalOrder()).join().component() shouldBe "suspend"
+      ComponentRunner.on(executor).best(components, 10, Comparator.naturalOrder()).join().component() shouldBe "suspend"
     }
   }
 
@@ -114,7 +114,7 @@ class ComponentSpec : FunSpec({
           return generateSequence(input) { it + 1 }.iterator()
         }
       }
-      val numbers = endless.flow(this, 5)
+      val numbers = endless.flow(executor, 5)
       started.await(20, TimeUnit.SECONDS) shouldBe true // before anyone collects
       numbers.take(3).toList() shouldBe listOf(5, 6, 7)
 
@@ -126,7 +126,7 @@ class ComponentSpec : FunSpec({
         }
       }
       val collected = mutableListOf<Int>()
-      shouldThrow<IOException> { broken.flow(this, 0).collect { collected += it } }.original() shouldBeSameInstanceAs failure
+      shouldThrow<IOException> { broken.flow(executor, 0).collect { collected += it } }.original() shouldBeSameInstanceAs failure
       collected shouldBe listOf(1)
     }
   }

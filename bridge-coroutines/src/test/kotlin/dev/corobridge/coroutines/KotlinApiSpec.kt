@@ -71,7 +71,7 @@ class KotlinApiSpec : FunSpec({
     lateinit var captured: CoroutineAsyncExecutor
     val finished = AtomicInteger()
     val result = withAsyncExecutor(3) {
-      captured = this
+      captured = executor
       repeat(5) { launch { delay(10); finished.incrementAndGet() } }
       "result"
     }
@@ -84,17 +84,17 @@ class KotlinApiSpec : FunSpec({
     lateinit var captured: CoroutineAsyncExecutor
     shouldThrow<IllegalStateException> {
       withAsyncExecutor(2) {
-        captured = this
+        captured = executor
         error("block failed")
       }
     }
     captured.isTerminated shouldBe true
   }
 
-  test("async returns a Deferred with the block's value, and its failure as its exception") {
+  test("the executor's own async returns a Deferred with the block's value, and its failure as its exception") {
     withAsyncExecutor(2) {
-      async { 21 * 2 }.await() shouldBe 42
-      val failure = shouldThrow<IOException> { async { throw IOException("io") }.await() }
+      executor.async { 21 * 2 }.await() shouldBe 42
+      val failure = shouldThrow<IOException> { executor.async { throw IOException("io") }.await() }
       failure.message shouldBe "io"
     }
   }
@@ -120,7 +120,7 @@ class KotlinApiSpec : FunSpec({
         "third time"
       }
       retried.await() shouldBe "third time"
-      val timedOut = async(TaskOptions.builder().timeout(Duration.ofMillis(20)).build()) { awaitCancellation() }
+      val timedOut = executor.async(TaskOptions.builder().timeout(Duration.ofMillis(20)).build()) { awaitCancellation() }
       shouldThrow<java.util.concurrent.TimeoutException> { timedOut.await() }
     }
   }
@@ -130,7 +130,7 @@ class KotlinApiSpec : FunSpec({
       val named = TaskOptions.builder().name("fetch-avatar").timeout(Duration.ofMillis(10)).build()
       async(named) { kotlin.coroutines.coroutineContext[kotlinx.coroutines.CoroutineName]?.name }.await() shouldBe "fetch-avatar"
       val timeout = shouldThrow<java.util.concurrent.TimeoutException> {
-        submit({ CompletableFuture<Unit>() }, named).await()
+        executor.submit({ CompletableFuture<Unit>() }, named).await()
       }
       timeout.message!!.contains("fetch-avatar") shouldBe true
     }

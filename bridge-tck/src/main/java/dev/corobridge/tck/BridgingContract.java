@@ -7,9 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.StalledTaskException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Spec §2: runBlocking, spawn, callAppropriately and execute. */
 public abstract class BridgingContract extends ContractSupport {
@@ -130,6 +141,33 @@ public abstract class BridgingContract extends ContractSupport {
       throw boom;
     });
     Await.until(() -> reported.contains(boom), () -> "execute's failure reached the handler");
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void anHttpClientRunningOnTheExecutorServesTasksThatFillEveryWorker(int maxWorkers) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = "pong".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      AsyncExecutor executor = newExecutor(maxWorkers);
+      HttpClient client = HttpClient.newBuilder().executor(executor).build();
+      URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+      List<CompletableFuture<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        calls.add(executor.submit(() -> client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+            .thenApply(HttpResponse::body)));
+      }
+      Await.finishes(() -> calls.forEach(Await::value), "4 HTTP calls through a client that runs on the executor");
+      assertEquals(List.of("pong", "pong", "pong", "pong"), calls.stream().map(CompletableFuture::join).toList());
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test

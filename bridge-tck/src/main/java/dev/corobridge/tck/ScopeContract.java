@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.NotSupportedException;
+import dev.corobridge.RetryPolicy;
 import dev.corobridge.ScopeOptions;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.TaskScope;
@@ -477,6 +478,87 @@ public abstract class ScopeContract extends ContractSupport {
     })), "a blocking task joining its children");
     assertEquals(8, running.entered());
     assertTrue(running.max() <= maxWorkers, "at most maxWorkers children ran at once: " + running.max());
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void asyncTasksWhoseStageIsCallAppropriatelyOfTheirOwnExecutorComplete(int maxWorkers) {
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    List<CompletableFuture<Integer>> tasks = new ArrayList<>();
+    TaskOptions withOptions = TaskOptions.builder().name("outer").retry(RetryPolicy.exponential(1, Duration.ZERO)).build();
+    for (int i = 0; i < 4; i++) {
+      int n = i;
+      tasks.add(executor.submit(() -> executor.<Integer>callAppropriately(() -> n)));
+      tasks.add(executor.submit(() -> executor.<Integer>callAppropriately(() -> n), withOptions));
+    }
+    Await.finishes(() -> tasks.forEach(Await::value), "8 tasks awaiting callAppropriately at maxWorkers " + maxWorkers);
+    assertEquals(List.of(0, 0, 1, 1, 2, 2, 3, 3), tasks.stream().map(CompletableFuture::join).toList());
+    assertBalanced(executor);
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void asyncTasksThatComposeSubmitsOfTheirOwnExecutorComplete(int maxWorkers) {
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    List<CompletableFuture<Integer>> tasks = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      int n = i;
+      tasks.add(executor.submit(() -> executor.submitBlocking(() -> n)
+          .thenCompose(v -> executor.submit(() -> CompletableFuture.completedFuture(v * 10)))));
+    }
+    Await.finishes(() -> tasks.forEach(Await::value), "4 tasks composing nested submits at maxWorkers " + maxWorkers);
+    assertEquals(List.of(0, 10, 20, 30), tasks.stream().map(CompletableFuture::join).toList());
+    assertBalanced(executor);
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void mapItemsThatSubmitToTheirOwnExecutorComplete(int maxWorkers) {
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    CompletableFuture<List<Integer>> mapped = executor.map(i -> executor.submitBlocking(() -> i * 2), List.of(1, 2, 3, 4, 5, 6));
+    Await.finishes(() -> Await.value(mapped), "map items submitting to their own executor at maxWorkers " + maxWorkers);
+    assertEquals(List.of(2, 4, 6, 8, 10, 12), mapped.join());
+    assertBalanced(executor);
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void scopedCallsNestedInAsyncChildrenComplete(int maxWorkers) {
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    CompletableFuture<Integer> outer = executor.scoped(scope -> {
+      List<CompletableFuture<Integer>> forks = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        forks.add(scope.fork(() -> executor.scoped(inner -> {
+          CompletableFuture<Integer> a = inner.fork(() -> CompletableFuture.completedFuture(1));
+          CompletableFuture<Integer> b = inner.forkBlocking(() -> 1);
+          return a.thenCombine(b, Integer::sum);
+        })));
+      }
+      return CompletableFuture.allOf(forks.toArray(CompletableFuture[]::new))
+          .thenApply(done -> forks.stream().mapToInt(CompletableFuture::join).sum());
+    });
+    Await.finishes(() -> Await.value(outer), "scoped nested in async children at maxWorkers " + maxWorkers);
+    assertEquals(6, outer.join());
+    assertBalanced(executor);
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void runBlockingNestedDeeperThanMaxWorkersCompletes(int maxWorkers) {
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    AtomicInteger deepest = new AtomicInteger();
+    Await.finishes(() -> assertEquals(4, executor.runBlocking(() -> nestedRunBlocking(executor, 4, deepest))),
+        "runBlocking -> submitBlocking -> runBlocking, 4 deep, at maxWorkers " + maxWorkers);
+    assertEquals(4, deepest.get());
+    assertBalanced(executor);
+  }
+
+  private static CompletableFuture<Integer> nestedRunBlocking(AsyncExecutor executor, int level, AtomicInteger deepest) {
+    deepest.accumulateAndGet(5 - level, Math::max);
+    if (level == 1) {
+      return CompletableFuture.completedFuture(1);
+    }
+    return executor.submitBlocking(() -> 1 + executor.runBlocking(() -> nestedRunBlocking(executor, level - 1, deepest)));
   }
 
   @Test

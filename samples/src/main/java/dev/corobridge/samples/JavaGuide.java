@@ -4,9 +4,12 @@ import dev.corobridge.AsyncExecutor;
 import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.MapOptions;
 import dev.corobridge.RetryPolicy;
+import dev.corobridge.ScopeOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.TaskScope;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,7 @@ public final class JavaGuide {
     timeouts();
     sharedSemaphore();
     lanes();
+    scopes();
   }
 
   private void submit() {
@@ -125,5 +129,31 @@ public final class JavaGuide {
     long bytes = images.stream().mapToLong(b -> b.length).sum();
     Progress.line("java", "lanes", "crawled " + pages.size() + " pages on lane gallery and " + images.size()
         + " images on lane image: " + bytes + " bytes");
+  }
+
+  /** A fan-out of page fetches that belongs to its caller: a deadline, failures cancel the siblings. */
+  private void scopes() throws InterruptedException {
+    ScopeOptions twoSeconds = ScopeOptions.builder().deadline(Duration.ofSeconds(2)).name("gallery pages").build();
+    List<Integer> counts = executor.scoped(twoSeconds, scope -> {
+      List<CompletableFuture<Integer>> pages = new ArrayList<>();
+      for (int p = 1; p <= 6; p++) {
+        URI page = server.uri("/gallery/" + p);
+        pages.add(scope.fork(() -> web.text(page).thenApply(body -> (int) body.lines().count())));
+      }
+      return CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new))
+          .thenApply(done -> pages.stream().map(CompletableFuture::join).collect(Collectors.toList()));
+    }).join();
+
+    CompletableFuture<Object> stuck;
+    try (TaskScope scope = executor.openScope(ScopeOptions.builder().deadline(Duration.ofMillis(100)).build())) {
+      scope.fork(() -> web.text(server.uri("/gallery/1")));
+      stuck = scope.fork(CompletableFuture::new); // never answers: the deadline cancels it
+      try {
+        scope.join();
+      } catch (java.util.concurrent.CompletionException expected) {
+        Progress.line("java", "scopes", "6 pages fetched in one scope: " + counts + "; a scope with a 100 ms deadline failed with "
+            + expected.getCause().getClass().getSimpleName() + " and cancelled its stuck child: " + stuck.isCancelled());
+      }
+    }
   }
 }

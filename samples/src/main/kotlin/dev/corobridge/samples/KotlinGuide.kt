@@ -3,6 +3,7 @@ package dev.corobridge.samples
 import dev.corobridge.AsyncExecutor
 import dev.corobridge.MapOptions
 import dev.corobridge.RetryPolicy
+import dev.corobridge.ScopeOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitStrategy
 import dev.corobridge.coroutines.asCoroutineExecutor
@@ -10,6 +11,8 @@ import dev.corobridge.coroutines.callAppropriately
 import java.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
@@ -56,5 +59,18 @@ class KotlinGuide(executor: AsyncExecutor, private val server: LocalGallery) {
     val suspending: suspend () -> String = { web.text(server.uri("/gallery/9")).await().lines().first() }
     Progress.line("kotlin", "callAppr.", "plain function on a blocking worker: ${executor.callAppropriately(blocking)}; " +
       "suspend function awaited: ${executor.callAppropriately(suspending)}")
+
+    // A fan-out that belongs to the caller: structured children, a deadline, a failure cancels the rest.
+    val deadline = ScopeOptions.builder().deadline(Duration.ofSeconds(2)).name("gallery pages").build()
+    val perPage = executor.scope(deadline) {
+      (1..6).map { p -> async { web.text(server.uri("/gallery/$p")).await().trimEnd().lines().count() } }.awaitAll()
+    }
+    val timedOut = runCatching {
+      executor.scope(ScopeOptions.builder().deadline(Duration.ofMillis(100)).build()) {
+        launch { web.text(server.uri("/gallery/1")).await() }
+        launch { awaitCancellation() } // never answers: the deadline cancels it
+      }
+    }.exceptionOrNull()
+    Progress.line("kotlin", "scope", "6 pages in one scope: $perPage; a scope with a 100 ms deadline threw ${timedOut?.javaClass?.simpleName}")
   }
 }

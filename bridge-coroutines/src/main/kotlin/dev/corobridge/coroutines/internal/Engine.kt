@@ -9,6 +9,7 @@ import dev.corobridge.TaskPanicException
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.WorkerThreads
+import dev.corobridge.internal.scope.CallFrame
 import dev.corobridge.internal.scope.LendingWait
 import dev.corobridge.spi.ExecutorConfig
 import java.util.concurrent.Callable
@@ -88,6 +89,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   private val nonBlockingMark = WorkerMark(this, owner, blocking = false)
   private val blockingMark = WorkerMark(this, owner, blocking = true)
+  private val commandMark = WorkerMark(this, owner, blocking = true, holdsSlot = false)
 
   /** The scope every unit of work of this executor is launched in: no Job, so each unit is a root. */
   val scope: CoroutineScope = object : CoroutineScope {
@@ -116,6 +118,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    */
   val stallTracking: CoroutineContext =
     if (stallWatchdog == null) EmptyCoroutineContext else StallTracking(stallWatchdog, dispatcher, name)
+
+  /**
+   * What a Kotlin task coroutine runs with besides its caller's elements and its own job: the
+   * executor's dispatcher, the mark of its non-blocking workers, the stall watchdog's tracking.
+   */
+  val taskContext: CoroutineContext = dispatcher + WorkerMarkElement(nonBlockingMark) + stallTracking
 
   val workers = Semaphore(maxWorkers)
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
@@ -165,6 +173,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   /** Counts a new unit of work in, or refuses it if the executor is shut down. */
   fun enter() {
+    CallFrame.noteSubmission(owner)
     if (lifecycle.getAndIncrement() and SHUTDOWN != 0L) {
       exit()
       throw rejection()
@@ -340,6 +349,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         } finally {
           exit()
         }
+        if (task.parked) return@launch // its slot went back when it parked: this worker is done
         searching.incrementAndGet()
         if (workers.availablePermits == 0) {
           workers.release()
@@ -365,6 +375,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       } catch (e: CancellationException) {
         Failed(e)
       }
+    }
+    if (result is NestedStage) {
+      // The task waits for work of this executor that it started: it gives its slot to that work.
+      task.parked = true
+      releaseWorker()
+      val stage = result.stage.asFuture()
+      task.runningOn(stage)
+      return stage.awaitOutcomeUncancellable()
     }
     if (result !is CompletionStage<*> || task.kind == QueuedTask.BLOCKING) return result
     val stage = result.asFuture()
@@ -428,7 +446,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   suspend inline fun <A> callItem(call: ItemCall<A>, item: A): Any? = when (call) {
     is ItemCall.Stage -> {
       val stage = startStage(null) { call.fn(item) }
-      if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
+      when (stage) {
+        is CompletionStage<*> -> stage.awaitOutcome()
+        is NestedStage -> stage.stage.awaitOutcome()
+        else -> stage
+      }
     }
     is ItemCall.Suspending -> call.fn(item)
     is ItemCall.Transform -> try {
@@ -482,11 +504,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       if (lane != null) acquire(lane.permits, owner)
       try {
         acquire(workers, owner)
+        val slot = coroutineContext[HeldSlot]?.takeIf { it.engine === this }
+        slot?.taken()
         try {
           if (owner != null) ensureStartAllowed(coroutineContext.job)
           return body()
         } finally {
-          releaseWorker()
+          if (slot == null || slot.release()) releaseWorker()
         }
       } finally {
         lane?.permits?.release()
@@ -539,7 +563,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   /** Calls an async task on the current (non-blocking) worker and awaits its stage. */
   suspend fun callAsync(taskName: String?, start: () -> CompletionStage<*>?): Any? {
     val stage = startStage(taskName, start)
-    return if (stage is CompletionStage<*>) stage.awaitOutcome() else stage
+    return when (stage) {
+      is CompletionStage<*> -> stage.awaitOutcome()
+      is NestedStage -> {
+        // The task waits for work of this executor that it started: it gives its slot to that work.
+        val slot = coroutineContext[HeldSlot]
+        if (slot != null && slot.engine === this && slot.tryPark()) releaseWorker()
+        stage.stage.awaitOutcome()
+      }
+      else -> stage
+    }
   }
 
   /**
@@ -548,13 +581,21 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    */
   inline fun startStage(taskName: String?, start: () -> CompletionStage<*>?): Any {
     val busy = stallWatchdog?.enter(taskName ?: "a task of $name")
-    return try {
+    val frame = CallFrame.current()
+    val outerOwner = frame.owner()
+    val outerNested = frame.startedNested()
+    frame.enter(owner)
+    var nested: Boolean
+    val started = try {
       start() ?: Failed(NullPointerException("the task returned null instead of a CompletionStage"))
     } catch (e: Throwable) {
       Failed(e)
     } finally {
+      nested = frame.startedNested()
+      frame.leave(outerOwner, outerNested)
       busy?.exit()
     }
+    return if (nested && started is CompletionStage<*> && !started.isDoneNow()) NestedStage(started) else started
   }
 
   /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
@@ -570,7 +611,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   suspend fun callBlockingHere(call: Callable<*>): Any? = runInterruptible { callMarkedBlocking(call) }
 
   /** Calls [call] on this (blocking) thread marked as a blocking worker; its value or a [Failed]. */
-  private fun callMarkedBlocking(call: Callable<*>): Any? = WorkerMark.with(blockingMark) {
+  private fun callMarkedBlocking(call: Callable<*>): Any? = callMarked(blockingMark, call)
+
+  private fun callMarked(mark: WorkerMark, call: Callable<*>): Any? = WorkerMark.with(mark) {
     try {
       call.call()
     } catch (e: Throwable) {
@@ -610,17 +653,51 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun awaitLendingSlot(mark: WorkerMark, done: CompletableFuture<*>) {
     if (!mark.blocking) throw blockingRefused("a blocking wait (runBlocking, TaskScope.join or close)")
     if (done.isDone) return
+    if (!mark.holdsSlot) {
+      waitInterruptibly(done)
+      return
+    }
     releaseWorker()
     try {
-      try {
-        done.get()
-      } catch (e: java.util.concurrent.ExecutionException) {
-        // done; the caller reads the outcome
-      } catch (e: java.util.concurrent.CancellationException) {
-        // done
-      }
+      waitInterruptibly(done)
     } finally {
       reacquireWorker()
+    }
+  }
+
+  private fun waitInterruptibly(done: CompletableFuture<*>) {
+    try {
+      done.get()
+    } catch (e: java.util.concurrent.ExecutionException) {
+      // done; the caller reads the outcome
+    } catch (e: java.util.concurrent.CancellationException) {
+      // done
+    }
+  }
+
+  /**
+   * Runs a command of `execute` on a blocking thread at once, outside `maxWorkers`: the Executor face is
+   * how libraries (an HTTP client, a driver) run their callbacks, which tasks in flight may be waiting
+   * for, so holding them back behind those tasks could deadlock. Counted in the stats and the lifecycle;
+   * a failure goes to the uncaught-error handler.
+   */
+  fun executeCommand(command: Callable<*>) {
+    enter()
+    counters.submitted.increment()
+    scope.launch(blockingDispatcher, CoroutineStart.ATOMIC) {
+      try {
+        val outcome = try {
+          // caught where it is thrown: an exception crossing the suspension would come back as a copy
+          runInterruptible { callMarked(commandMark, command) }
+        } catch (e: Throwable) {
+          Failed(e)
+        }
+        val failed = outcome is Failed
+        counters.finished(cancelled = false, failed = failed)
+        if (failed) reportUncaught((outcome as Failed).error)
+      } finally {
+        exit()
+      }
     }
   }
 
@@ -645,3 +722,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     const val SHUTDOWN = 1L shl 62
   }
 }
+
+/**
+ * A stage returned by an async task's call that started work of its own executor: the task waits for
+ * that work, so it must not hold the worker slot the work needs (see [CallFrame]).
+ */
+internal class NestedStage(@JvmField val stage: CompletionStage<*>)
+
+/** Whether the stage is known to be complete (a stage that is not a future cannot tell: false). */
+internal fun CompletionStage<*>.isDoneNow(): Boolean = this is java.util.concurrent.Future<*> && isDone

@@ -1,6 +1,7 @@
 package dev.corobridge.coroutines.internal
 
 import java.util.Collections
+import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
@@ -53,7 +54,9 @@ private suspend fun <A> Engine.orderedBatch(
     coroutineScope {
       val batch: Job = coroutineContext.job
       repeat(minOf(window, n)) {
-        launch(workerContext) {
+        // A Kotlin item may call this executor's suspend API: it lends the worker's slot while it waits.
+        val slot = if (call is ItemCall.Transform) HeldSlot(this@orderedBatch) else null
+        launch(if (slot == null) workerContext else workerContext + slot) {
           // With a plain plan a worker keeps its slot from one item to the next while nobody can be
           // waiting for one (waiters exist only when no permit is free), saving two contended atomic
           // operations per item; it gives the slot back as soon as the pool is full, and at the end.
@@ -68,14 +71,25 @@ private suspend fun <A> Engine.orderedBatch(
                 if (plan.plain && (holding || workers.tryAcquire())) {
                   holding = true
                   ensureStartAllowed(coroutineContext.job)
-                  callItem(call, item).also {
-                    if (workers.availablePermits == 0) {
+                  val started = if (call is ItemCall.Stage) startStage(null) { call.fn(item) } else null
+                  when (started) {
+                    null -> slot.holding { callItem(call, item) }
+                    is NestedStage -> {
+                      // The item waits for work of this executor that it started: it gives its slot to that work.
+                      holding = false
+                      releaseWorker()
+                      started.stage.awaitOutcome()
+                    }
+                    is CompletionStage<*> -> started.awaitOutcome()
+                    else -> started
+                  }.also {
+                    if (holding && workers.availablePermits == 0) {
                       holding = false
                       releaseWorker()
                     }
                   }
                 } else {
-                  runTask(plan, batch) { callItem(call, item) }
+                  runTask(plan, batch) { callItem(call, item) } // the attempt marks the slot it holds
                 }
               } catch (e: CancellationException) {
                 counters.cancelled.increment()

@@ -53,6 +53,9 @@ internal class QueuedTask<T>(
   @JvmField val kind: Int,
   @JvmField val spawned: Boolean,
 ) : TaskFuture<T>() {
+  /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
+  @JvmField var parked: Boolean = false
+
   companion object {
     /** Call on a non-blocking worker, await the stage it returns. */
     const val ASYNC = 0

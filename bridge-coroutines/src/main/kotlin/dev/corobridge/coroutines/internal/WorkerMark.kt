@@ -12,7 +12,13 @@ import kotlinx.coroutines.ThreadContextElement
  * on a non-blocking one (where a wait is refused). The mark lives in the thread-local all engines share
  * ([LendingWait.current]).
  */
-internal class WorkerMark(@JvmField val engine: Engine, @JvmField val owner: Any, @JvmField val blocking: Boolean) : LendingWait {
+internal class WorkerMark(
+  @JvmField val engine: Engine,
+  @JvmField val owner: Any,
+  @JvmField val blocking: Boolean,
+  /** False for the commands `execute` runs outside the bound, which have no slot to lend. */
+  @JvmField val holdsSlot: Boolean = true,
+) : LendingWait {
   override fun awaitLendingSlot(done: CompletableFuture<*>) {
     engine.awaitLendingSlot(this, done)
   }

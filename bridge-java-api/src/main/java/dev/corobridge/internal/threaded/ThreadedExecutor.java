@@ -18,6 +18,7 @@ import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.ClosingStream;
 import dev.corobridge.internal.QueuedAsyncSemaphore;
 import dev.corobridge.internal.StallWatchdog;
+import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
 import dev.corobridge.spi.ContextPropagation;
 import dev.corobridge.spi.ExecutorConfig;
@@ -105,7 +106,12 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
    *                  and not bounded by the queue (its window bounds it)
    */
   <T> CompletableFuture<T> accept(ThreadedTask.Kind kind, Callable<?> body, TaskOptions options, boolean batchItem) {
-    AsyncSemaphore[] permits = permitsFor(options);
+    return accept(kind, body, options, batchItem, permitsFor(options));
+  }
+
+  private <T> CompletableFuture<T> accept(ThreadedTask.Kind kind, Callable<?> body, TaskOptions options, boolean batchItem,
+                                          AsyncSemaphore[] permits) {
+    CallFrame.noteSubmission(this);
     enter(!batchItem);
     if (queued.incrementAndGet() > queueCapacity && !batchItem) {
       queued.decrementAndGet();
@@ -194,6 +200,10 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
           + ": blocking this thread could stall every task; use executor.scoped(...) and compose its future instead");
     }
     if (done.isDone()) {
+      return;
+    }
+    if (!task.holdsSlot()) {
+      host.awaitDone(done); // a command of execute runs outside the bound: no slot to lend
       return;
     }
     slots.release();
@@ -361,14 +371,20 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     return accept(ThreadedTask.Kind.APPROPRIATE, fn, TaskOptions.defaults(), false);
   }
 
+  /**
+   * Runs the command on a worker at once, outside {@code maxWorkers}: the Executor face is how libraries
+   * run their callbacks, which tasks in flight may be waiting for (see {@link AsyncExecutor#execute}).
+   */
   @Override
   public void execute(Runnable command) {
     Checks.notNull(command, "command");
-    reportFailure(submitBlocking(() -> {
+    reportFailure(accept(ThreadedTask.Kind.BLOCKING, () -> {
       command.run();
       return null;
-    }));
+    }, TaskOptions.defaults(), false, NO_PERMITS));
   }
+
+  private static final AsyncSemaphore[] NO_PERMITS = new AsyncSemaphore[0];
 
   private <T> CompletableFuture<T> reportFailure(CompletableFuture<T> future) {
     future.whenComplete((v, e) -> {

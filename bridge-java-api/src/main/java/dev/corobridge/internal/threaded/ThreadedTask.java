@@ -5,6 +5,7 @@ import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskPanicException;
 import dev.corobridge.internal.StallWatchdog;
+import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
@@ -28,6 +30,11 @@ import java.util.concurrent.TimeoutException;
  * withdrawn, a back-off is called off, a running body's stage is cancelled or its thread interrupted.
  * The task leaves the executor's count of units in flight exactly once, when it holds no permit and
  * no body of it runs.
+ *
+ * <p>Parking: an async attempt whose call submitted work to this executor and returned a stage that is
+ * still pending waits for that work (directly or through a stage composed from it). It gives its worker
+ * slot back at once, keeping its other permits, so that the work it waits for can run even when every
+ * slot is taken by such tasks; it finishes without taking a slot again.
  *
  * <p>The state is guarded by the task's monitor, held only for bookkeeping: futures are completed and
  * permits released after leaving it, so no user code and no other task runs under it.
@@ -62,6 +69,8 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private Host.Timed backOff;
   private Thread thread;
   private CompletionStage<?> stage;
+  /** The attempt's call submitted work to this executor (read by the thread that ran it). */
+  private boolean startedNested;
   private int retries;
   private List<Throwable> earlierFailures;
   private boolean refused;
@@ -158,6 +167,11 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     }
   }
 
+  /** Whether the task runs under a worker slot (a command of {@code execute} does not). */
+  boolean holdsSlot() {
+    return permits.length > 0;
+  }
+
   /** A wait in this task's body: the executor lends the task's slot (or refuses, for an async task). */
   @Override
   public void awaitLendingSlot(CompletableFuture<?> done) throws InterruptedException {
@@ -176,9 +190,17 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       }
       StallWatchdog.Busy busy = kind == Kind.ASYNC && executor.stallWatchdog != null
           ? executor.stallWatchdog.enter(name != null ? name : "a task of " + executor.name()) : null;
+      CallFrame frame = kind == Kind.BLOCKING ? null : CallFrame.current();
+      Object outerOwner = frame == null ? null : frame.owner();
+      boolean outerNested = frame != null && frame.startedNested();
+      if (frame != null) frame.enter(executor);
       try {
         out = body.call();
       } finally {
+        if (frame != null) {
+          startedNested = frame.startedNested();
+          frame.leave(outerOwner, outerNested);
+        }
         if (busy != null) busy.exit();
         synchronized (this) {
           thread = null;
@@ -195,10 +217,16 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       attemptEnded(null, new NullPointerException("the task returned null instead of a CompletionStage"));
     } else if (kind != Kind.BLOCKING && out instanceof CompletionStage<?> s) {
       boolean stopped;
+      boolean park = false;
       synchronized (this) {
         stage = s;
         stopped = stopRequested();
+        if (startedNested && held == permits.length && !(s instanceof Future<?> f && f.isDone())) {
+          held--; // the worker slot, always the last permit, goes back now (see parking in the overview)
+          park = true;
+        }
       }
+      if (park) permits[permits.length - 1].release();
       if (stopped) cancel(s);
       s.whenComplete(this::attemptEnded);
     } else {

@@ -1,0 +1,83 @@
+package dev.corobridge.coroutines.internal
+
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.coroutines.AbstractCoroutineContextElement
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.withContext
+
+/**
+ * Whether the Kotlin task coroutine that carries this element (and its children) currently holds a
+ * worker slot of [engine]. A suspend entry point of the same executor called from such a task (map,
+ * callAppropriately, scope, ...) waits for work that needs a slot, so it lends the task's slot while it
+ * waits ([lendingSlot]) and takes it back, not cancellably, before the task goes on: nested work never
+ * starves the task that waits for it, and `maxWorkers` still bounds the tasks that run.
+ *
+ * A Java async task with options parks instead (see [dev.corobridge.internal.scope.CallFrame]): its
+ * stage waits for work it started, so it gives its slot back for good (HELD -> PARKED) and the attempt
+ * ends without giving it back again.
+ *
+ * State: FREE (no slot: before the attempt took it, after it gave it back), HELD, LENT, PARKED. Only one
+ * waiter lends at a time (HELD -> LENT); the attempt gives the slot back only when it is HELD, and a
+ * lender always takes it back before the attempt can end, because the attempt's body waits for the lender.
+ */
+internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContextElement(Key) {
+  companion object Key : CoroutineContext.Key<HeldSlot> {
+    private const val FREE = 0
+    private const val HELD = 1
+    private const val LENT = 2
+    private const val PARKED = 3
+  }
+
+  private val state = AtomicInteger(FREE)
+
+  /** The task's attempt took its slot. */
+  fun taken() {
+    state.set(HELD)
+  }
+
+  /** The task's attempt is about to give its slot back. */
+  fun givenBack() {
+    state.set(FREE)
+  }
+
+  fun tryLend(): Boolean = state.compareAndSet(HELD, LENT)
+
+  /** The task gives its slot back for the rest of the attempt; the caller releases it. */
+  fun tryPark(): Boolean = state.compareAndSet(HELD, PARKED)
+
+  /** The attempt ends: whether it still holds its slot and must give it back (not if it parked). */
+  fun release(): Boolean = state.getAndSet(FREE) == HELD
+
+  fun reclaimed() {
+    state.set(HELD)
+  }
+}
+
+/** Runs [block], which holds the task's worker slot, marked as holding it (nothing if there is no marker). */
+internal inline fun <T> HeldSlot?.holding(block: () -> T): T {
+  if (this == null) return block()
+  taken()
+  try {
+    return block()
+  } finally {
+    givenBack()
+  }
+}
+
+/**
+ * Runs [block], lending the calling task's worker slot of this engine meanwhile if it holds one (see
+ * [HeldSlot]).
+ */
+internal suspend inline fun <T> Engine.lendingSlot(block: () -> T): T {
+  val holder = currentCoroutineContext()[HeldSlot]
+  if (holder == null || holder.engine !== this || !holder.tryLend()) return block()
+  releaseWorker()
+  try {
+    return block()
+  } finally {
+    withContext(NonCancellable) { workers.acquire() }
+    holder.reclaimed()
+  }
+}

@@ -1,0 +1,312 @@
+package dev.corobridge.coroutines
+
+import dev.corobridge.MapOptions
+import dev.corobridge.NotSupportedException
+import dev.corobridge.ScopeOptions
+import dev.corobridge.TaskOptions
+import dev.corobridge.WaitStrategy
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeEmpty
+import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.ints.shouldBeLessThanOrEqual
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.types.shouldBeInstanceOf
+import java.io.IOException
+import java.time.Duration
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.coroutines.CoroutineContext
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ThreadContextElement
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.future.await
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
+
+/** Spec §6 (Kotlin): scope { }, withAsyncExecutor { } and their structured children. */
+/** A caller's thread-local context (like MDC), carried by a ThreadContextElement. */
+private val requestId = ThreadLocal<String?>()
+
+private class RequestId(private val id: String) : ThreadContextElement<String?> {
+  companion object Key : CoroutineContext.Key<RequestId>
+
+  override val key: CoroutineContext.Key<RequestId> get() = Key
+
+  override fun updateThreadContext(context: CoroutineContext): String? = requestId.get().also { requestId.set(id) }
+
+  override fun restoreThreadContext(context: CoroutineContext, oldState: String?) = requestId.set(oldState)
+}
+
+class ExecutorScopeSpec : FunSpec({
+
+  /** Fails the test instead of hanging if a nesting deadlocks. */
+  suspend fun <T> completes(block: suspend () -> T): T = withTimeout(20.seconds) { block() }
+
+  test("scope returns the block's value only after every child has finished") {
+    val executor = CoroutineAsyncExecutor(4)
+    val finished = AtomicInteger()
+    val value = executor.scope {
+      repeat(5) { i -> launch { delay(10L * i); finished.incrementAndGet() } }
+      "block"
+    }
+    value shouldBe "block"
+    finished.get() shouldBe 5
+    executor.close()
+  }
+
+  test("a failing child cancels its siblings and the block, and the scope rethrows the child's own exception") {
+    val executor = CoroutineAsyncExecutor(4)
+    val boom = IOException("boom")
+    val siblingCancelled = CompletableDeferred<Unit>()
+    val thrown = shouldThrow<IOException> {
+      executor.scope {
+        launch {
+          try { awaitCancellation() } finally { siblingCancelled.complete(Unit) }
+        }
+        async<Unit> { delay(10); throw boom }
+        awaitCancellation() // the block itself is cancelled too
+      }
+    }
+    thrown.message shouldBe "boom"
+    siblingCancelled.isCompleted shouldBe true
+    executor.close()
+  }
+
+  test("a failing launch is rethrown by the scope, never only handed to the uncaught-error handler") {
+    val reported = CopyOnWriteArrayList<Throwable>()
+    val executor = CoroutineAsyncExecutor(2) { onUncaughtError { reported.add(it) } }
+    shouldThrow<IllegalStateException> {
+      executor.scope { launch { error("launched and failed") } }
+    }.message shouldBe "launched and failed"
+    reported.shouldBeEmpty()
+    executor.close()
+  }
+
+  test("cancelling the caller cancels every child and interrupts their blocking calls") {
+    val executor = CoroutineAsyncExecutor(4)
+    val started = CountDownLatch(2)
+    val interrupted = AtomicInteger()
+    val result = withTimeoutOrNull(300.milliseconds) {
+      executor.scope {
+        repeat(2) {
+          launch {
+            callAppropriately {
+              started.countDown()
+              try { Thread.sleep(60_000) } catch (e: InterruptedException) { interrupted.incrementAndGet() }
+            }
+          }
+        }
+      }
+    }
+    result shouldBe null
+    interrupted.get() shouldBe 2
+    executor.stats().running() shouldBe 0
+    executor.close()
+  }
+
+  test("children carry the caller's CoroutineName and thread context elements into async, map, mapIter and blocking calls") {
+    val executor = CoroutineAsyncExecutor(4)
+    withContext(CoroutineName("checkout") + RequestId("req-7")) {
+      executor.scope {
+        async { currentCoroutineContext()[CoroutineName]?.name }.await() shouldBe "checkout"
+        async { requestId.get() }.await() shouldBe "req-7"
+        callAppropriately { requestId.get() } shouldBe "req-7"
+        map(listOf(1, 2)) { requestId.get() } shouldContainExactly listOf("req-7", "req-7")
+        mapIter(listOf(1)) { currentCoroutineContext()[CoroutineName]?.name }.toList() shouldContainExactly listOf("checkout")
+        async(TaskOptions.builder().name("named-child").build()) { currentCoroutineContext()[CoroutineName]?.name }.await() shouldBe "named-child"
+      }
+      executor.map(listOf(1)) { requestId.get() } shouldContainExactly listOf("req-7")
+      executor.callAppropriately { requestId.get() } shouldBe "req-7"
+    }
+    executor.close()
+  }
+
+  test("children run under the executor's limits and lanes declared through withAsyncExecutor's configure") {
+    val inFlight = AtomicInteger()
+    val most = AtomicInteger()
+    withAsyncExecutor(maxWorkers = 8, configure = { lane("reports", 2) }) {
+      val lane = TaskOptions.builder().lane("reports").build()
+      (1..10).map {
+        async(lane) {
+          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max)
+          delay(5)
+          inFlight.decrementAndGet()
+        }
+      }.awaitAll()
+    }
+    most.get() shouldBeLessThanOrEqual 2
+  }
+
+  test("ALL_COMPLETED cancels nothing and rethrows the first failure at the end") {
+    val executor = CoroutineAsyncExecutor(4)
+    val slowFinished = AtomicBoolean()
+    shouldThrow<IOException> {
+      executor.scope(ScopeOptions.builder().policy(WaitStrategy.ALL_COMPLETED).build()) {
+        launch { throw IOException("first") }
+        launch { delay(50); slowFinished.set(true) }
+      }
+    }.message shouldBe "first"
+    slowFinished.get() shouldBe true
+    executor.close()
+  }
+
+  test("FIRST_SUCCESS cancels the others at the first success and fails only if every child failed") {
+    val executor = CoroutineAsyncExecutor(4)
+    val loserCancelled = AtomicBoolean()
+    val winner = executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_SUCCESS).build()) {
+      launch { try { awaitCancellation() } finally { loserCancelled.set(true) } }
+      launch { throw IOException("a failure does not end it") }
+      async { delay(20); "fast" }.await()
+    }
+    winner shouldBe "fast"
+    loserCancelled.get() shouldBe true
+    shouldThrow<IOException> {
+      executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_SUCCESS).build()) {
+        launch { throw IOException("one") }
+        launch { delay(10); throw IOException("two") }
+      }
+    }.message shouldBe "one"
+    executor.close()
+  }
+
+  test("FIRST_COMPLETED cancels the rest when the first child finishes") {
+    val executor = CoroutineAsyncExecutor(4)
+    val cancelled = AtomicInteger()
+    executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_COMPLETED).build()) {
+      repeat(2) { launch { try { awaitCancellation() } finally { cancelled.incrementAndGet() } } }
+      launch { delay(10) }
+    }
+    cancelled.get() shouldBe 2
+    executor.close()
+  }
+
+  test("a deadline cancels every child and throws TimeoutException") {
+    val executor = CoroutineAsyncExecutor(4)
+    val cancelled = AtomicBoolean()
+    val timeout = shouldThrow<TimeoutException> {
+      executor.scope(ScopeOptions.builder().deadline(Duration.ofMillis(50)).name("pages").build()) {
+        launch { try { awaitCancellation() } finally { cancelled.set(true) } }
+      }
+    }
+    timeout.message!! shouldContain "pages"
+    cancelled.get() shouldBe true
+    executor.close()
+  }
+
+  test("a Java scope opened inside a Kotlin child is cancelled with it") {
+    val executor = CoroutineAsyncExecutor(4)
+    val started = CountDownLatch(1)
+    val interrupted = AtomicBoolean()
+    withTimeoutOrNull(300.milliseconds) {
+      executor.scope {
+        launch {
+          executor.scoped { scope ->
+            scope.forkBlocking {
+              started.countDown()
+              try { Thread.sleep(60_000) } catch (e: InterruptedException) { interrupted.set(true) }
+            }
+            CompletableFuture<Unit>()
+          }.await()
+        }
+      }
+    }
+    started.await(20, TimeUnit.SECONDS) shouldBe true
+    executor.close()
+    interrupted.get() shouldBe true
+  }
+
+  for (maxWorkers in listOf(1, 2)) {
+    test("no deadlock at maxWorkers $maxWorkers: tasks that await callAppropriately of their own executor") {
+      val executor = CoroutineAsyncExecutor(maxWorkers)
+      val tasks = (1..4).map { i -> executor.async { executor.callAppropriately { i } } }
+      completes { tasks.awaitAll() } shouldContainExactly listOf(1, 2, 3, 4)
+      executor.close()
+    }
+
+    test("no deadlock at maxWorkers $maxWorkers: map items that call callAppropriately and map") {
+      val executor = CoroutineAsyncExecutor(maxWorkers)
+      val results = completes {
+        executor.map((1..6).toList()) { i ->
+          delay(5)
+          executor.callAppropriately { i } + executor.map(listOf(i)) { it }.single()
+        }
+      }
+      results shouldContainExactly (1..6).map { it * 2 }
+      executor.close()
+    }
+
+    test("no deadlock at maxWorkers $maxWorkers: scopes nested in the children of scopes") {
+      val executor = CoroutineAsyncExecutor(maxWorkers)
+      val leaves = completes {
+        executor.scope {
+          (1..3).map {
+            async { scope { (1..3).map { async { callAppropriately { 1 } } }.awaitAll().sum() } }
+          }.awaitAll().sum()
+        }
+      }
+      leaves shouldBe 9
+      executor.close()
+    }
+  }
+
+  test("runBlocking is refused on a Dispatchers.Default thread and allowed on Dispatchers.IO") {
+    val executor = CoroutineAsyncExecutor(2)
+    val refused = withContext(Dispatchers.Default) {
+      runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull()
+    }
+    refused.shouldBeInstanceOf<NotSupportedException>()
+    refused.message!! shouldContain "Dispatchers.Default"
+    withContext(Dispatchers.IO) { executor.runBlocking { CompletableFuture.completedFuture(2) } } shouldBe 2
+    executor.close()
+  }
+
+  test("runBlocking is refused inside a structured child, which runs on the executor's async dispatcher") {
+    val executor = CoroutineAsyncExecutor(2)
+    executor.scope {
+      async { runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull() }.await()
+    }.shouldBeInstanceOf<NotSupportedException>()
+    executor.close()
+  }
+
+  test("the README's Kotlin quick start runs as written") {
+    val published = CopyOnWriteArrayList<String>()
+    val shown = CopyOnWriteArrayList<Int>()
+    suspend fun get(url: String) = url.length
+    suspend fun load(id: Int) = id * 2
+    fun buildReport() = "report"
+    withAsyncExecutor(maxWorkers = 16, configure = { lane("reports", 2) }) {
+      val urls = listOf("a", "bb")
+      val pages = map(urls) { url -> get(url) }
+      pages shouldContainExactly listOf(1, 2)
+      mapIter((1..100).toList()) { id -> load(id) }.toList().take(10).forEach { shown.add(it) }
+      val report = async(TaskOptions.builder().lane("reports").build()) { buildReport() }
+      val config = callAppropriately { "app.conf".length }
+      config shouldBe 8
+      asCompleted(listOf(report)).toList().forEach { published.add(it) }
+    }
+    published shouldContainExactly listOf("report")
+    shown shouldContainExactly (1..10).map { it * 2 }
+  }
+
+  test("MapOptions work from an ExecutorScope") {
+    withAsyncExecutor(4) {
+      map((1..20).toList(), MapOptions.builder().window(2).build()) { it }.size shouldBe 20
+    }
+  }
+})
