@@ -470,6 +470,22 @@ public class CoroutineAsyncExecutor internal constructor(
   }
 
   /**
+   * Submits [block] as an async task whose stage is the coroutine itself, on this executor's dispatcher
+   * under its limits: the future fails with the block's own exception (caught where it is thrown, so
+   * never a stack-recovered copy), and cancelling it cancels the coroutine.
+   */
+  internal fun <T> submitSuspending(block: suspend () -> T): CompletableFuture<T> =
+    engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = true, capturedContext() + engine.stallTracking + HeldSlot(engine) + JobScopeParent()) {
+      try {
+        block()
+      } catch (e: CancellationException) {
+        throw e
+      } catch (e: Throwable) {
+        Failed(e)
+      }
+    }
+
+  /**
    * Starts [block] as a structured child task of [parent]: a child of its job, with its context
    * elements plus [extra], on the executor's dispatcher and under [options]' limits.
    */

@@ -34,6 +34,17 @@ class ComponentSpec : FunSpec({
   /** The exception itself, or the original behind the copy kotlinx makes when it recovers stack traces. */
   fun Throwable.original(): Throwable = if (cause != null && cause!!::class == this::class && cause!!.message == message) cause!! else this
 
+  test("a suspend component stays a task of the executor after it suspends: its dispatcher, its name, its runBlocking guard") {
+    val executor = CoroutineAsyncExecutor(2) { name("components") }
+    val afterSuspension = suspendComponent<String, String>("probe") {
+      delay(5)
+      val refused = runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull()
+      "${kotlin.coroutines.coroutineContext[kotlinx.coroutines.CoroutineName]?.name}/${refused?.javaClass?.simpleName}"
+    }
+    afterSuspension.applyOn(executor, "x").get(20, TimeUnit.SECONDS) shouldBe "components/NotSupportedException"
+    executor.close()
+  }
+
   test("a suspend component fails its future with its own exception and is cancelled with it") {
     withAsyncExecutor(2) {
       val failure = IOException("remote down")

@@ -142,18 +142,24 @@ public final class ComponentRunner {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private <I, O> CompletableFuture<O> runOne(AsyncComponent<? super I, ? extends O> component, I input) {
     HandoffRules.Handed<I> handed = handoff.handOff(input);
+    // A sync component closes the copies itself once its call has returned, also after a cancel; for
+    // other kinds the copies are closed when the component's future completes.
+    boolean closesItself = component instanceof SyncComponent<?, ?>;
     CompletableFuture<? extends O> run;
     try {
-      run = component.applyOn(executor, handed.value());
+      run = closesItself
+          ? ((SyncComponent<I, O>) component).runHandedOff(executor, handed)
+          : component.applyOn(executor, handed.value());
     } catch (RuntimeException refused) {
-      closeQuietly(handed);
+      if (!closesItself) closeQuietly(handed);
       throw refused;
     }
     CompletableFuture<O> result = new CompletableFuture<>();
     run.whenComplete((value, failure) -> {
-      closeQuietly(handed);
+      if (!closesItself) closeQuietly(handed);
       if (failure == null) {
         result.complete(value);
       } else {

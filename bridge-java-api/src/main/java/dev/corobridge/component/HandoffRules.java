@@ -112,10 +112,35 @@ public final class HandoffRules {
     for (Rule rule : rules) {
       if (rule.type().isInstance(value)) return copied(value, rule.copier().apply(value), copies);
     }
-    if (value instanceof List<?> list) return Collections.unmodifiableList(new ArrayList<>(list));
-    if (value instanceof Set<?> set) return Collections.unmodifiableSet(new LinkedHashSet<>(set));
-    if (value instanceof Map<?, ?> map) return Collections.unmodifiableMap(new LinkedHashMap<>(map));
-    if (value instanceof Object[] array) return array.clone();
+    // Containers are snapshots whose elements are handed off one by one: an unsafe element is copied
+    // by its rule or refused, never shared through the container.
+    if (value instanceof List<?> list) {
+      List<Object> snapshot = new ArrayList<>(list.size());
+      for (Object element : list) snapshot.add(prepare(element, copies));
+      return Collections.unmodifiableList(snapshot);
+    }
+    if (value instanceof Set<?> set) {
+      Set<Object> snapshot = new LinkedHashSet<>();
+      for (Object element : set) snapshot.add(prepare(element, copies));
+      return Collections.unmodifiableSet(snapshot);
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> snapshot = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> entry : map.entrySet()) snapshot.put(prepare(entry.getKey(), copies), prepare(entry.getValue(), copies));
+      return Collections.unmodifiableMap(snapshot);
+    }
+    if (value instanceof Object[] array) {
+      Object[] snapshot = array.clone();
+      for (int i = 0; i < snapshot.length; i++) {
+        try {
+          snapshot[i] = prepare(snapshot[i], copies);
+        } catch (ArrayStoreException e) {
+          throw new UnsafeHandoffException("cannot hand off element " + i + " of a " + array.getClass().getSimpleName()
+              + ": its copy does not fit the array (" + e.getMessage() + ")");
+        }
+      }
+      return snapshot;
+    }
     if (value instanceof Record record) return prepareRecord(record, copies);
     for (Class<?> type : unsafe) {
       if (type.isInstance(value)) {

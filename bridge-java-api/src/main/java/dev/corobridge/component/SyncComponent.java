@@ -3,7 +3,9 @@ package dev.corobridge.component;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.BlockingFunction;
 import dev.corobridge.internal.Checks;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The base of a component whose work blocks (a JDBC query, a CPU-heavy library): implement
@@ -90,9 +92,50 @@ public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
     return applyOn(executor != null ? executor : AsyncComponent.defaultExecutor(), input);
   }
 
-  /** Runs {@link #applySync} on a blocking worker of {@code executor}. */
+  /**
+   * Runs {@link #applySync} on a blocking worker of {@code executor}, with {@code input} handed off to
+   * that thread by {@link HandoffRules#defaults()}: copies made for it are closed once the call has
+   * returned (also when it was cancelled), never while it may still use them.
+   *
+   * @throws UnsafeHandoffException if the input may not cross threads under the default rules
+   */
   @Override
   public CompletableFuture<O> applyOn(AsyncExecutor executor, I input) {
-    return executor.submitBlocking(() -> applySync(input));
+    return runHandedOff(executor, HandoffRules.defaults().handOff(input));
+  }
+
+  /**
+   * Runs {@link #applySync} on a blocking worker with an input already handed off, and closes the
+   * hand-off's copies when the work has really stopped: after the call returned, or, if it never
+   * started, when its future completed.
+   */
+  CompletableFuture<O> runHandedOff(AsyncExecutor executor, HandoffRules.Handed<I> handed) {
+    AtomicInteger state = new AtomicInteger(); // 0: not started, 1: running, 2: will never run
+    CompletableFuture<O> run;
+    try {
+      run = executor.submitBlocking(() -> {
+        if (!state.compareAndSet(0, 1)) throw new CancellationException("cancelled before it started");
+        try {
+          return applySync(handed.value());
+        } finally {
+          closeQuietly(handed);
+        }
+      });
+    } catch (RuntimeException | Error refused) {
+      closeQuietly(handed);
+      throw refused;
+    }
+    run.whenComplete((v, e) -> {
+      if (state.compareAndSet(0, 2)) closeQuietly(handed);
+    });
+    return run;
+  }
+
+  private static void closeQuietly(HandoffRules.Handed<?> handed) {
+    try {
+      handed.close();
+    } catch (Exception e) {
+      System.getLogger("dev.corobridge").log(System.Logger.Level.WARNING, "closing a hand-off copy failed", e);
+    }
   }
 }

@@ -173,4 +173,68 @@ class ComponentRunnerTest {
     assertEquals(3, stream.available(), "the original was not touched");
     assertThrows(UnsafeHandoffException.class, () -> HandoffRules.defaults().unsafe(StringBuffer.class).handOff(new StringBuffer()));
   }
+
+  /** A thread-unsafe resource whose copies record when they are closed and whether a query was still running. */
+  static final class Connection implements AutoCloseable {
+    final AtomicInteger queriesRunning = new AtomicInteger();
+    volatile boolean closed;
+    volatile boolean closedMidQuery;
+
+    Connection duplicate() {
+      return new Connection();
+    }
+
+    @Override
+    public void close() {
+      closedMidQuery = queriesRunning.get() > 0;
+      closed = true;
+    }
+  }
+
+  @Test
+  void aCancelledSyncComponentsCopyIsClosedOnlyAfterItsCallHasReturned() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger copies = new AtomicInteger();
+    List<Connection> made = new CopyOnWriteArrayList<>();
+    HandoffRules rules = HandoffRules.defaults().unsafe(Connection.class).with(Connection.class, c -> {
+      copies.incrementAndGet();
+      Connection copy = c.duplicate();
+      made.add(copy);
+      return copy;
+    });
+    SyncComponent<Connection, String> slowQuery = SyncComponent.of("query", connection -> {
+      connection.queriesRunning.incrementAndGet();
+      try {
+        started.countDown();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(150);
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait(); // a native call that does not see the interrupt
+        }
+        return "rows";
+      } finally {
+        connection.queriesRunning.decrementAndGet();
+      }
+    });
+    CompletableFuture<?> run = ComponentRunner.on(executor).withHandoff(rules).runAll(List.of(slowQuery), new Connection());
+    assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    run.cancel(true);
+    Connection copy = made.get(0);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!copy.closed && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(copy.closed, "the copy was closed");
+    assertFalse(copy.closedMidQuery, "it was closed after the query had returned, not while it ran");
+    assertEquals(1, copies.get());
+  }
+
+  @Test
+  void syncComponentApplyOnHandsTheInputOffToTheBlockingThread() {
+    SyncComponent<Object, Object> echo = SyncComponent.of("echo", value -> value);
+    List<String> mutable = new ArrayList<>(List.of("a"));
+    Object received = echo.applyOn(executor, mutable).join();
+    assertNotSame(mutable, received, "a snapshot crossed, not the caller's list");
+    assertEquals(List.of("a"), received);
+    assertThrows(UnsafeHandoffException.class, () -> echo.applyOn(executor, new StringBuilder("unsafe")));
+  }
 }

@@ -77,4 +77,27 @@ class HandoffRulesTest {
     }
     assertThrows(UnsafeHandoffException.class, () -> HandoffRules.defaults().handOff(new StringBuilder("unsafe by default")));
   }
+
+  @Test
+  void aCollectionHoldingAnUnsafeValueIsRefusedOrCopiedElementByElement() throws Exception {
+    InputStream original = new ByteArrayInputStream(new byte[] {1});
+    assertThrows(UnsafeHandoffException.class, () -> HandoffRules.defaults().handOff(List.of(original)));
+    assertThrows(UnsafeHandoffException.class, () -> HandoffRules.defaults().handOff(java.util.Map.of("body", original)));
+    assertThrows(UnsafeHandoffException.class, () -> HandoffRules.defaults().handOff(new Object[] {"a", new StringBuilder("b")}));
+
+    AtomicInteger closedCopies = new AtomicInteger();
+    HandoffRules rules = HandoffRules.defaults().with(InputStream.class, in -> new ByteArrayInputStream(new byte[] {7}) {
+      @Override
+      public void close() {
+        closedCopies.incrementAndGet();
+      }
+    });
+    HandoffRules.Handed<List<Object>> handed = rules.handOff(List.of("text", original, List.of(original)));
+    assertSame("text", handed.value().get(0));
+    assertNotSame(original, handed.value().get(1), "the element was copied by its rule");
+    assertNotSame(original, ((List<?>) handed.value().get(2)).get(0), "nested containers too");
+    handed.close();
+    assertEquals(2, closedCopies.get(), "every copy made for the elements was closed");
+    assertEquals(1, original.available(), "the original was left alone");
+  }
 }

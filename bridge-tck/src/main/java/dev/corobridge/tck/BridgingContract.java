@@ -194,6 +194,24 @@ public abstract class BridgingContract extends ContractSupport {
   }
 
   @Test
+  void cancellingCallAppropriatelyJustAfterItsFunctionReturnedAStageCancelsThatStage() throws Exception {
+    AsyncExecutor executor = newExecutor(2);
+    for (int round = 0; round < 50; round++) {
+      CompletableFuture<String> stage = new CompletableFuture<>();
+      java.util.concurrent.CountDownLatch returning = new java.util.concurrent.CountDownLatch(1);
+      CompletableFuture<String> call = executor.callAppropriately(() -> {
+        returning.countDown();
+        return stage;
+      });
+      assertTrue(returning.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+      call.cancel(true);
+      int r = round;
+      Await.until(stage::isCancelled, () -> "round " + r + ": the stage the function returned was cancelled with the call");
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
   void bridgingCallsAreRefusedAfterShutdown() {
     AsyncExecutor executor = newExecutor(1);
     executor.shutdown(false, false);
@@ -240,6 +258,28 @@ public abstract class BridgingContract extends ContractSupport {
     }
     futures.forEach(Await::done); // 200 ms each: four times the threshold, many watchdog rounds
     assertEquals(List.of(), reported);
+  }
+
+  @Test
+  void theStallWatchdogReportsWorkersAllHeldByTasksWaitingForWorkTheyComposedOutsideTheirCall() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(2).detectStalls(java.time.Duration.ofMillis(50)).onUncaughtError(reported::add));
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(2);
+    for (int i = 1; i <= 2; i++) {
+      // The nested submit happens in a callback, after call() returned: the engine cannot see it.
+      executor.submit(() -> {
+        CompletableFuture<Integer> stage = gate.thenCompose(v -> executor.submit(() -> CompletableFuture.completedFuture(1)));
+        returned.countDown();
+        return stage;
+      }, dev.corobridge.TaskOptions.builder().name("waiter-" + i).build());
+    }
+    Await.until(() -> returned.getCount() == 0, () -> "both waiters returned their stage");
+    gate.complete(null);
+    Await.until(() -> !reported.isEmpty(), () -> "the stuck executor was reported");
+    StalledTaskException stall = assertInstanceOf(StalledTaskException.class, reported.get(0));
+    assertTrue(stall.getMessage().contains("every worker") && stall.getMessage().contains("waiter-1")
+        && stall.getMessage().contains("waiter-2"), stall.getMessage());
   }
 
   /** Computes without yielding for {@code duration}: what a misbehaving async task does. */

@@ -4,9 +4,10 @@ import dev.corobridge.AsyncExecutor
 import dev.corobridge.component.AsyncComponent
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
+import dev.corobridge.coroutines.CoroutineAsyncExecutor
 import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.future.future
 
 /**
@@ -29,12 +30,17 @@ public interface SuspendComponent<I, O> : AsyncComponent<I, O> {
   override fun apply(input: I): CompletionStage<O> = applyOn(AsyncComponent.defaultExecutor(), input)
 
   /**
-   * Runs [invoke] as an async task of [executor], holding a worker slot until it ends; the future fails
-   * with the coroutine's own exception, and cancelling the future cancels the coroutine.
+   * Runs [invoke] as a task of [executor], holding a worker slot until it ends; the future fails with
+   * the coroutine's own exception, and cancelling the future cancels the coroutine. On the coroutine
+   * engine the coroutine is a task of the executor through and through: it resumes on the executor's
+   * dispatcher after every suspension, under its stall watchdog and its `runBlocking` guard, and carries
+   * the context propagated from the caller. On other runtimes it resumes on the executor's own threads.
    */
   @OptIn(kotlinx.coroutines.DelicateCoroutinesApi::class)
-  override fun applyOn(executor: AsyncExecutor, input: I): CompletableFuture<O> =
-    executor.submit { GlobalScope.future(Dispatchers.Default, CoroutineStart.UNDISPATCHED) { invoke(input) } }
+  override fun applyOn(executor: AsyncExecutor, input: I): CompletableFuture<O> {
+    if (executor is CoroutineAsyncExecutor) return executor.submitSuspending { invoke(input) }
+    return executor.submit { GlobalScope.future(executor.asCoroutineDispatcher(), CoroutineStart.UNDISPATCHED) { invoke(input) } }
+  }
 }
 
 /** A [SuspendComponent] named [name] that runs [block]. */

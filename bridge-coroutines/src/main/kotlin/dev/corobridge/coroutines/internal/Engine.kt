@@ -149,6 +149,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   val termination = CompletableFuture<Void?>()
 
+  init {
+    stallWatchdog?.watchSaturation(object : StallWatchdog.Saturation {
+      override fun maxWorkers(): Int = maxWorkers
+      override fun saturated(): Boolean = workers.availablePermits == 0 && stats().queued() > 0
+      override fun finished(): Long = counters.succeeded.sum() + counters.failed.sum() + counters.cancelled.sum()
+    })
+  }
+
   // ------------------------------------------------------------------------------------------ plans
 
   fun plan(options: TaskOptions): TaskPlan {
@@ -368,7 +376,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       startStage(null, (task.call as AsyncTask<*>)::call)
     } else {
       val call = task.call as Callable<*>
-      val blocking = scope.async(blockingDispatcher) { runInterruptible { callMarkedBlocking(call) } }
+      val follows = task.kind == QueuedTask.APPROPRIATE
+      val blocking = scope.async(blockingDispatcher) {
+        runInterruptible {
+          callMarkedBlocking(call).also {
+            // Recorded on the blocking thread, before the call's coroutine can be cancelled away with the
+            // stage as its result: a cancel from now on reaches the stage (callAppropriately).
+            if (follows && it is CompletionStage<*>) task.runningOn(it.asFuture())
+          }
+        }
+      }
       task.runningOn(blocking)
       try {
         blocking.await()
@@ -387,7 +404,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (result !is CompletionStage<*> || task.kind == QueuedTask.BLOCKING) return result
     val stage = result.asFuture()
     task.runningOn(stage)
-    return stage.awaitOutcomeUncancellable()
+    if (stallWatchdog == null || stage.isDone) return stage.awaitOutcomeUncancellable()
+    val waiting = stallWatchdog.awaiting("a task of $name")
+    try {
+      return stage.awaitOutcomeUncancellable()
+    } finally {
+      waiting.done()
+    }
   }
 
   fun shutdown(wait: Boolean, cancelFutures: Boolean) {
@@ -564,7 +587,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   suspend fun callAsync(taskName: String?, start: () -> CompletionStage<*>?): Any? {
     val stage = startStage(taskName, start)
     return when (stage) {
-      is CompletionStage<*> -> stage.awaitOutcome()
+      is CompletionStage<*> -> awaitWatched(taskName, stage)
       is NestedStage -> {
         // The task waits for work of this executor that it started: it gives its slot to that work.
         val slot = coroutineContext[HeldSlot]
@@ -572,6 +595,17 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         stage.stage.awaitOutcome()
       }
       else -> stage
+    }
+  }
+
+  /** Awaits an async task's stage, as a wait the stall watchdog (if on) counts. */
+  private suspend fun awaitWatched(taskName: String?, stage: CompletionStage<*>): Any? {
+    if (stallWatchdog == null || stage.isDoneNow()) return stage.awaitOutcome()
+    val waiting = stallWatchdog.awaiting(taskName ?: "a task of $name")
+    try {
+      return stage.awaitOutcome()
+    } finally {
+      waiting.done()
     }
   }
 

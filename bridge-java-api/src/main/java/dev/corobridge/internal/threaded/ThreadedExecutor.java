@@ -91,6 +91,21 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     this.slots = new QueuedAsyncSemaphore(config.maxWorkers());
     config.lanes().forEach((lane, limit) -> lanes.put(lane, new QueuedAsyncSemaphore(limit)));
     this.stallWatchdog = config.stallThreshold().map(threshold -> new StallWatchdog(config.name(), threshold, this::report)).orElse(null);
+    if (stallWatchdog != null) {
+      stallWatchdog.watchSaturation(new StallWatchdog.Saturation() {
+        @Override public int maxWorkers() {
+          return config.maxWorkers();
+        }
+
+        @Override public boolean saturated() {
+          return slots.availablePermits() == 0 && queued.get() > 0;
+        }
+
+        @Override public long finished() {
+          return succeeded.sum() + failed.sum() + cancelled.sum();
+        }
+      });
+    }
   }
 
   String name() {

@@ -227,6 +227,10 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
         }
       }
       if (park) permits[permits.length - 1].release();
+      if (!park && executor.stallWatchdog != null && !(s instanceof Future<?> f && f.isDone())) {
+        StallWatchdog.Waiting w = executor.stallWatchdog.awaiting(name != null ? name : "a task of " + executor.name());
+        s.whenComplete((v, e) -> w.done());
+      }
       if (stopped) cancel(s);
       s.whenComplete(this::attemptEnded);
     } else {
