@@ -98,6 +98,9 @@ public final class BenchmarkRun {
       }
       scenario("5. Footprint", "100,000 tasks parked on unfinished stages: heap bytes per parked task (and the time to start them).", "Footprint", "", null);
       scenario("6. Contention", "8 threads submitting batches of 100 trivial tasks to one executor (64 in flight); tasks per second.", "Contention", "", null);
+      scenario("7. Scope fan-out", "10,000 scopes one after another, each forking 10 trivial async children and waiting for them "
+          + "(`scoped` from Java, `scope { async }` from Kotlin, `coroutineScope { async }` raw, `allOf` over a pool); time per 10,000 scopes.",
+          "ScopeFanOut", "", null);
       targets();
       analysis();
       md.append("## How to reproduce\n\n```bash\nbenchmarks/run.sh            # full run (under 20 min on 2 cores), writes benchmarks/RESULTS.md\n")

@@ -86,4 +86,20 @@ final class Contenders {
   static void shutdown(ExecutorService executor) {
     if (executor != null) executor.shutdownNow();
   }
+
+  /** Scope fan-out with plain futures: each "scope" is {@code allOf} over children run on {@code executor}. */
+  static int allOfScopes(ExecutorService executor, int scopes, int children) {
+    int sum = 0;
+    for (int s = 0; s < scopes; s++) {
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Integer>[] forks = new CompletableFuture[children];
+      for (int c = 0; c < children; c++) {
+        int value = c;
+        forks[c] = CompletableFuture.supplyAsync(() -> value, executor);
+      }
+      CompletableFuture.allOf(forks).join();
+      for (CompletableFuture<Integer> f : forks) sum += f.join();
+    }
+    return sum;
+  }
 }

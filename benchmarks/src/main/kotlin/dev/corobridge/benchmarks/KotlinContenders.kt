@@ -178,6 +178,27 @@ object KotlinContenders {
     }.awaitAll().sum()
   }
 
+  // ------------------------------------------------------------------------------ scope fan-out
+
+  @JvmStatic
+  fun corobridgeScopes(executor: AsyncExecutor, scopes: Int, children: Int): Int = runBlocking(Dispatchers.Default) {
+    val coroutines = executor.asCoroutineExecutor()
+    var sum = 0
+    repeat(scopes) {
+      sum += coroutines.scope { (0 until children).map { c -> async { c } }.awaitAll().sum() }
+    }
+    sum
+  }
+
+  @JvmStatic
+  fun rawKotlinxScopes(scopes: Int, children: Int): Int = runBlocking(Dispatchers.Default) {
+    var sum = 0
+    repeat(scopes) {
+      sum += coroutineScope { (0 until children).map { c -> async { c } }.awaitAll().sum() }
+    }
+    sum
+  }
+
   @JvmStatic
   fun semaphore(permits: Int): Semaphore = Semaphore(permits)
 }
@@ -189,4 +210,5 @@ class Range(private val n: Int) : Iterable<Int> {
     override fun hasNext(): Boolean = next < n
     override fun next(): Int = next++
   }
+
 }

@@ -487,16 +487,16 @@ public class CoroutineAsyncExecutor internal constructor(
 
   /**
    * Starts [block] as a structured child task of [parent]: a child of its job, with its context
-   * elements plus [extra], on the executor's dispatcher and under [options]' limits.
+   * elements plus [context] (the engine's task context, see [Engine.taskContext]), under [options]' limits.
    */
-  internal fun <T> startChild(parent: CoroutineScope, options: TaskOptions, extra: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
+  internal fun <T> startChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
-    val context = engine.taskContext + plan.context + extra + HeldSlot(engine) + JobScopeParent()
+    val childContext = context + plan.context + HeldSlot(engine)
     return engine.countedIn {
       engine.enter()
-      parent.async(context, CoroutineStart.ATOMIC) {
+      parent.async(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = runCounted(plan, block)
+          val outcome = runChild(plan, block)
           @Suppress("UNCHECKED_CAST")
           if (outcome is Failed) throw outcome.error else outcome as T
         } finally {
@@ -507,20 +507,46 @@ public class CoroutineAsyncExecutor internal constructor(
   }
 
   /** Like [startChild] for a child without a value. */
-  internal fun launchChild(parent: CoroutineScope, options: TaskOptions, extra: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
+  internal fun launchChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
-    val context = engine.taskContext + plan.context + extra + HeldSlot(engine) + JobScopeParent()
+    val childContext = context + plan.context + HeldSlot(engine)
     return engine.countedIn {
       engine.enter()
-      parent.launch(context, CoroutineStart.ATOMIC) {
+      parent.launch(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = runCounted(plan, block)
+          val outcome = runChild(plan, block)
           if (outcome is Failed) throw outcome.error
         } finally {
           engine.exit()
         }
       }
     }
+  }
+
+  /**
+   * Runs a structured child's [block] in the child's own coroutine under [plan], and counts it. Unlike
+   * [runCounted] it adds no scope of its own: the child's job is one, and the child completes after the
+   * coroutines its block launched. Those run on the executor's dispatcher but are not tasks of it: the
+   * child's slot goes back when its block returns (use the scope's `async`/`launch` for bounded work).
+   */
+  private suspend fun CoroutineScope.runChild(plan: TaskPlan, block: suspend CoroutineScope.() -> Any?): Any? {
+    val scope = this
+    val outcome = try {
+      engine.runTask(plan, coroutineContext.job) {
+        try {
+          scope.block()
+        } catch (e: CancellationException) {
+          throw e
+        } catch (e: Throwable) {
+          Failed(e)
+        }
+      }
+    } catch (e: CancellationException) {
+      engine.counters.cancelled.increment()
+      throw e
+    }
+    engine.counters.finished(cancelled = false, failed = outcome is Failed)
+    return outcome
   }
 
   /**
@@ -548,7 +574,7 @@ public class CoroutineAsyncExecutor internal constructor(
   @JvmSynthetic
   public suspend fun <R> scope(options: ScopeOptions = ScopeOptions.defaults(), block: suspend ExecutorScope.() -> R): R {
     engine.ensureRunning()
-    return engine.lendingSlot { runScope(this, options, block) }
+    return engine.lendingSlot { runScope(this, engine.taskContext, options, block) }
   }
 
   private fun windowOf(options: MapOptions): Int = options.window().orElse(engine.maxWorkers)

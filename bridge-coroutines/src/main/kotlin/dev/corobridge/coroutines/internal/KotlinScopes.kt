@@ -8,7 +8,6 @@ import dev.corobridge.coroutines.ExecutorScope
 import java.time.Duration
 import java.util.concurrent.TimeoutException
 import kotlin.coroutines.CoroutineContext
-import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineExceptionHandler
@@ -33,11 +32,17 @@ private val NO_LIMIT: Duration = Duration.ofNanos(Long.MAX_VALUE)
 private val NO_VALUE = Any()
 
 /** [CoroutineAsyncExecutor.scope] after the executor's checks. */
-internal suspend fun <R> runScope(executor: CoroutineAsyncExecutor, options: ScopeOptions, block: suspend ExecutorScope.() -> R): R {
+internal suspend fun <R> runScope(
+  executor: CoroutineAsyncExecutor,
+  taskContext: CoroutineContext,
+  options: ScopeOptions,
+  block: suspend ExecutorScope.() -> R,
+): R {
+  if (options === ScopeOptions.defaults()) return coroutineScope { ExecutorScopeImpl(executor, this, null, taskContext).block() }
   val deadline = options.deadline().filter { it <= NO_LIMIT }.orElse(null)
-  if (deadline == null) return scopeBody(executor, options, block)
+  if (deadline == null) return scopeBody(executor, taskContext, options, block)
   var result: Any? = NO_VALUE
-  withTimeoutOrNull(deadline.toNanos().nanoseconds) { result = scopeBody(executor, options, block) }
+  withTimeoutOrNull(deadline.toNanos().nanoseconds) { result = scopeBody(executor, taskContext, options, block) }
   if (result === NO_VALUE) {
     val name = options.name().map { "scope \"$it\"" }.orElse("the scope")
     throw TimeoutException("$name did not complete within its deadline of $deadline")
@@ -46,14 +51,19 @@ internal suspend fun <R> runScope(executor: CoroutineAsyncExecutor, options: Sco
   return result as R
 }
 
-private suspend fun <R> scopeBody(executor: CoroutineAsyncExecutor, options: ScopeOptions, block: suspend ExecutorScope.() -> R): R {
+private suspend fun <R> scopeBody(
+  executor: CoroutineAsyncExecutor,
+  taskContext: CoroutineContext,
+  options: ScopeOptions,
+  block: suspend ExecutorScope.() -> R,
+): R {
   if (options.policy() == WaitStrategy.FIRST_EXCEPTION) {
-    return coroutineScope { ExecutorScopeImpl(executor, this, null).block() }
+    return coroutineScope { ExecutorScopeImpl(executor, this, null, taskContext).block() }
   }
   val policy = ScopePolicy(options.policy())
   val value = supervisorScope {
     policy.scopeJob = coroutineContext.job
-    ExecutorScopeImpl(executor, this, policy).block()
+    ExecutorScopeImpl(executor, this, policy, taskContext).block()
   }
   policy.failure()?.let { throw it }
   return value
@@ -64,11 +74,15 @@ private class ExecutorScopeImpl(
   override val executor: CoroutineAsyncExecutor,
   private val scope: CoroutineScope,
   private val policy: ScopePolicy?,
+  taskContext: CoroutineContext,
 ) : ExecutorScope {
   override val coroutineContext: CoroutineContext get() = scope.coroutineContext
 
-  /** Under a supervisor, a failing launch is the policy's to judge, never the uncaught-exception handler's. */
-  private val childContext: CoroutineContext = policy?.handler ?: EmptyCoroutineContext
+  /**
+   * What every child adds to the scope's context: the executor's task context, and under a supervisor a
+   * handler, because a failing launch is the policy's to judge, never the uncaught-exception handler's.
+   */
+  private val childContext: CoroutineContext = if (policy == null) taskContext else taskContext + policy.handler
 
   override fun <T> async(options: TaskOptions, block: suspend CoroutineScope.() -> T): Deferred<T> =
     executor.startChild(scope, options, childContext, block).also { policy?.watch(it) }
