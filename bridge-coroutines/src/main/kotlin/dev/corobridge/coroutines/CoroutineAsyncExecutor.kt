@@ -106,7 +106,8 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.plan(Checks.notNull(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(work, QueuedTask.ASYNC, spawned = false)
-    return engine.submitTask(plan, spawned = false, hop = true, plan.context + HeldSlot(engine)) { engine.callAsync(plan.name, work::call) }
+    val slot = HeldSlot(engine)
+    return engine.submitTask(plan, spawned = false, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -234,7 +235,8 @@ public class CoroutineAsyncExecutor internal constructor(
     val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
     Checks.notNull(task, "task")
     val work = task.carryingContext()
-    return engine.submitTask(plan, spawned = true, hop = true, plan.context + HeldSlot(engine)) { engine.callAsync(plan.name, work::call) }
+    val slot = HeldSlot(engine)
+    return engine.submitTask(plan, spawned = true, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
@@ -286,8 +288,9 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking + HeldSlot(engine) + JobScopeParent()) {
-        val outcome = runCounted(plan) { block() }
+      val slot = HeldSlot(engine)
+      engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking + slot) {
+        val outcome = runCounted(plan, slot) { block() }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
       }
@@ -306,16 +309,17 @@ public class CoroutineAsyncExecutor internal constructor(
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
     return engine.countedIn {
-      engine.launchUnit(plan.context + capturedContext() + engine.stallTracking + HeldSlot(engine) + JobScopeParent()) {
-        val outcome = runCounted(plan) { block() }
+      val slot = HeldSlot(engine)
+      engine.launchUnit(plan.context + capturedContext() + engine.stallTracking + slot) {
+        val outcome = runCounted(plan, slot) { block() }
         if (outcome is Failed) throw outcome.error
       }
     }
   }
 
-  private suspend fun CoroutineScope.runCounted(plan: TaskPlan, block: suspend CoroutineScope.() -> Any?): Any? {
+  private suspend fun CoroutineScope.runCounted(plan: TaskPlan, slot: HeldSlot, block: suspend CoroutineScope.() -> Any?): Any? {
     val outcome = try {
-      engine.runTask(plan, coroutineContext.job) { // the attempt marks the slot it holds (see HeldSlot)
+      engine.runTask(plan, coroutineContext.job, slot) { // the attempt marks the slot it holds (see HeldSlot)
         try {
           coroutineScope(block)
         } catch (e: CancellationException) {
@@ -459,8 +463,9 @@ public class CoroutineAsyncExecutor internal constructor(
   internal suspend fun <T> runAsChild(plan: TaskPlan, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
     engine.countedIn { engine.enter() }
     try {
-      withContext(engine.taskContext + plan.context + HeldSlot(engine) + JobScopeParent()) {
-        val outcome = runCounted(plan, block)
+      val slot = HeldSlot(engine)
+      withContext(engine.taskContext + plan.context + slot + JobScopeParent()) {
+        val outcome = runCounted(plan, slot, block)
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
       }
@@ -474,8 +479,10 @@ public class CoroutineAsyncExecutor internal constructor(
    * under its limits: the future fails with the block's own exception (caught where it is thrown, so
    * never a stack-recovered copy), and cancelling it cancels the coroutine.
    */
-  internal fun <T> submitSuspending(block: suspend () -> T): CompletableFuture<T> =
-    engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = true, capturedContext() + engine.stallTracking + HeldSlot(engine) + JobScopeParent()) {
+  internal fun <T> submitSuspending(block: suspend () -> T): CompletableFuture<T> {
+    val slot = HeldSlot(engine)
+    val context = capturedContext() + engine.stallTracking + slot + JobScopeParent()
+    return engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = true, context, slot = slot) {
       try {
         block()
       } catch (e: CancellationException) {
@@ -484,6 +491,7 @@ public class CoroutineAsyncExecutor internal constructor(
         Failed(e)
       }
     }
+  }
 
   /**
    * Starts [block] as a structured child task of [parent]: a child of its job, with its context
@@ -491,12 +499,13 @@ public class CoroutineAsyncExecutor internal constructor(
    */
   internal fun <T> startChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
-    val childContext = context + plan.context + HeldSlot(engine)
+    val slot = HeldSlot(engine)
+    val childContext = context + plan.context + slot
     return engine.countedIn {
       engine.enter()
       parent.async(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = runChild(plan, block)
+          val outcome = runChild(plan, slot, block)
           @Suppress("UNCHECKED_CAST")
           if (outcome is Failed) throw outcome.error else outcome as T
         } finally {
@@ -509,12 +518,13 @@ public class CoroutineAsyncExecutor internal constructor(
   /** Like [startChild] for a child without a value. */
   internal fun launchChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
-    val childContext = context + plan.context + HeldSlot(engine)
+    val slot = HeldSlot(engine)
+    val childContext = context + plan.context + slot
     return engine.countedIn {
       engine.enter()
       parent.launch(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = runChild(plan, block)
+          val outcome = runChild(plan, slot, block)
           if (outcome is Failed) throw outcome.error
         } finally {
           engine.exit()
@@ -529,10 +539,10 @@ public class CoroutineAsyncExecutor internal constructor(
    * coroutines its block launched. Those run on the executor's dispatcher but are not tasks of it: the
    * child's slot goes back when its block returns (use the scope's `async`/`launch` for bounded work).
    */
-  private suspend fun CoroutineScope.runChild(plan: TaskPlan, block: suspend CoroutineScope.() -> Any?): Any? {
+  private suspend fun CoroutineScope.runChild(plan: TaskPlan, slot: HeldSlot, block: suspend CoroutineScope.() -> Any?): Any? {
     val scope = this
     val outcome = try {
-      engine.runTask(plan, coroutineContext.job) {
+      engine.runTask(plan, coroutineContext.job, slot) {
         try {
           scope.block()
         } catch (e: CancellationException) {

@@ -277,6 +277,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     hop: Boolean,
     context: CoroutineContext = plan.context,
     withinUnit: Boolean = false,
+    slot: HeldSlot? = null,
     body: suspend () -> Any?,
   ): TaskFuture<T> {
     val future = TaskFuture<T>()
@@ -284,7 +285,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     future.running = countedIn {
       launchUnit(context, if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
         val outcome = try {
-          runTask(plan, coroutineContext.job) {
+          runTask(plan, coroutineContext.job, slot) {
             if (hop && Thread.currentThread() === submitter) yield()
             body()
           }
@@ -490,20 +491,20 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * executor is shut down with cancelFutures before the task starts. Throws CancellationException only
    * when the calling coroutine is cancelled.
    */
-  suspend fun runTask(plan: TaskPlan, owner: Job, body: suspend () -> Any?): Any? {
-    if (plan.plain) return attempt(plan, owner, body)
-    if (plan.timeoutNanos == 0L) return attempts(plan, owner, body)
+  suspend fun runTask(plan: TaskPlan, owner: Job, slot: HeldSlot? = null, body: suspend () -> Any?): Any? {
+    if (plan.plain) return attempt(plan, owner, slot, body)
+    if (plan.timeoutNanos == 0L) return attempts(plan, owner, slot, body)
     var outcome: Any? = NO_OUTCOME
-    withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, body) }
+    withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, slot, body) }
     return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}"))
   }
 
-  private suspend fun attempts(plan: TaskPlan, owner: Job, body: suspend () -> Any?): Any? {
+  private suspend fun attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, body: suspend () -> Any?): Any? {
     val policy = plan.retry
     var history: ArrayList<Throwable>? = null
     var retry = 0
     while (true) {
-      val outcome = attempt(plan, if (retry == 0) owner else null, body)
+      val outcome = attempt(plan, if (retry == 0) owner else null, slot, body)
       if (outcome !is Failed) return outcome
       val error = outcome.error
       if (retry >= policy.maxRetries() || error is TaskPanicException || !policy.shouldRetry(error)) {
@@ -518,8 +519,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
   }
 
-  /** One attempt: permits in order semaphore, lane, worker; released in reverse once [body] has returned. */
-  private suspend fun attempt(plan: TaskPlan, owner: Job?, body: suspend () -> Any?): Any? {
+  /**
+   * One attempt: permits in order semaphore, lane, worker; released in reverse once [body] has returned.
+   * [slot]: the task's [HeldSlot] marker, if it has one (Kotlin tasks, Java tasks with options), told
+   * when the worker slot is taken and consulted before it goes back (a parked task gave it back already).
+   */
+  private suspend fun attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?, body: suspend () -> Any?): Any? {
     val semaphore = plan.semaphore
     if (semaphore != null) acquireShared(semaphore, owner)
     try {
@@ -527,7 +532,6 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       if (lane != null) acquire(lane.permits, owner)
       try {
         acquire(workers, owner)
-        val slot = coroutineContext[HeldSlot]?.takeIf { it.engine === this }
         slot?.taken()
         try {
           if (owner != null) ensureStartAllowed(coroutineContext.job)

@@ -1,6 +1,6 @@
 package dev.corobridge.coroutines.internal
 
-import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import kotlin.coroutines.AbstractCoroutineContextElement
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.NonCancellable
@@ -28,30 +28,32 @@ internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContext
     private const val HELD = 1
     private const val LENT = 2
     private const val PARKED = 3
+    private val STATE: AtomicIntegerFieldUpdater<HeldSlot> = AtomicIntegerFieldUpdater.newUpdater(HeldSlot::class.java, "state")
   }
 
-  private val state = AtomicInteger(FREE)
+  /** FREE, HELD, LENT or PARKED; a field with an updater, so the element is one small object per task. */
+  @Volatile private var state: Int = FREE
 
   /** The task's attempt took its slot. */
   fun taken() {
-    state.set(HELD)
+    state = HELD
   }
 
   /** The task's attempt is about to give its slot back. */
   fun givenBack() {
-    state.set(FREE)
+    state = FREE
   }
 
-  fun tryLend(): Boolean = state.compareAndSet(HELD, LENT)
+  fun tryLend(): Boolean = STATE.compareAndSet(this, HELD, LENT)
 
   /** The task gives its slot back for the rest of the attempt; the caller releases it. */
-  fun tryPark(): Boolean = state.compareAndSet(HELD, PARKED)
+  fun tryPark(): Boolean = STATE.compareAndSet(this, HELD, PARKED)
 
   /** The attempt ends: whether it still holds its slot and must give it back (not if it parked). */
-  fun release(): Boolean = state.getAndSet(FREE) == HELD
+  fun release(): Boolean = STATE.getAndSet(this, FREE) == HELD
 
   fun reclaimed() {
-    state.set(HELD)
+    state = HELD
   }
 }
 

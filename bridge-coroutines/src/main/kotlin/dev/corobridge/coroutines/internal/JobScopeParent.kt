@@ -20,7 +20,9 @@ internal class JobScopeParent : ThreadContextElement<ScopeParent?>, ScopeParent 
   override val key: CoroutineContext.Key<JobScopeParent> get() = Key
 
   @Volatile private var job: Job? = null
-  private val handles = IdentityHashMap<StructuredScope<*>, DisposableHandle>()
+
+  /** Java scopes adopted and not finished, with their cancellation handles; made on the first adoption. Guarded by this. */
+  private var handles: IdentityHashMap<StructuredScope<*>, DisposableHandle>? = null
 
   override fun updateThreadContext(context: CoroutineContext): ScopeParent? {
     if (job == null) job = context[Job]
@@ -35,11 +37,11 @@ internal class JobScopeParent : ThreadContextElement<ScopeParent?>, ScopeParent 
     val owner = job ?: return true
     if (owner.isCancelled) return false
     val handle = owner.invokeOnCompletion { cause -> if (cause != null) nested.cancel() }
-    synchronized(handles) { handles[nested] = handle }
+    synchronized(this) { (handles ?: IdentityHashMap<StructuredScope<*>, DisposableHandle>(4).also { handles = it })[nested] = handle }
     return true
   }
 
   override fun release(nested: StructuredScope<*>) {
-    synchronized(handles) { handles.remove(nested) }?.dispose()
+    synchronized(this) { handles?.remove(nested) }?.dispose()
   }
 }

@@ -89,7 +89,7 @@ private suspend fun <A> Engine.orderedBatch(
                     }
                   }
                 } else {
-                  runTask(plan, batch) { callItem(call, item) } // the attempt marks the slot it holds
+                  runTask(plan, batch, slot) { callItem(call, item) } // the attempt marks the slot it holds
                 }
               } catch (e: CancellationException) {
                 counters.cancelled.increment()
