@@ -188,4 +188,24 @@ class ManualExecutorTest {
     single.runUntilIdle();
     assertEquals(3, outer.join());
   }
+
+  @Test
+  void aJoiningTaskThatLentItsSlotTakesItBackByDrivingTheLoop() {
+    ManualExecutor single = ManualExecutor.create(1);
+    CompletableFuture<String> first = new CompletableFuture<>();
+    CompletableFuture<Integer> outer = single.submitBlocking(() -> {
+      try (TaskScope scope = single.openScope()) {
+        CompletableFuture<Integer> child = scope.forkBlocking(() -> 1);
+        // queued behind the child: it takes the lent slot next and holds it for a virtual minute
+        first.complete("queued");
+        single.submit(() -> single.delay(Duration.ofMinutes(1)).thenApply(v -> "later"));
+        scope.join();
+        return child.join();
+      }
+    });
+    single.runUntilIdle();
+    assertEquals("queued", first.join());
+    assertEquals(1, outer.join(), "the outer task took its slot back once the queued task let go of it");
+    assertTrue(single.currentTime().compareTo(Duration.ofMinutes(1)) >= 0);
+  }
 }

@@ -679,6 +679,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         future.cancel(true)
         Thread.currentThread().interrupt()
         throw java.util.concurrent.CancellationException("interrupted while waiting for the task").apply { initCause(e) }
+      } catch (e: NotSupportedException) {
+        future.cancel(true) // another runtime's async worker: nothing of this call is left running
+        throw e
       }
     }
     return awaitBlocking(future)

@@ -225,7 +225,18 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     try {
       host.awaitDone(done);
     } finally {
-      slots.acquire().join(); // uninterruptible: the task's attempt gives this slot back when it ends
+      // Uninterruptible (the task's attempt gives this slot back when it ends), and through the host,
+      // which on the manual runtime runs the work that frees a slot meanwhile.
+      CompletableFuture<Void> again = slots.acquire();
+      boolean interrupted = false;
+      while (!again.isDone()) {
+        try {
+          host.awaitDone(again);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) Thread.currentThread().interrupt();
     }
   }
 
@@ -352,6 +363,9 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
       } else {
         host.awaitDone(future);
       }
+    } catch (NotSupportedException refused) {
+      future.cancel(true); // an async worker of another runtime may not block: nothing of this call is left running
+      throw refused;
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
