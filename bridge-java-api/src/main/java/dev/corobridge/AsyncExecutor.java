@@ -223,12 +223,13 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * cancelled and {@link java.util.concurrent.CancellationException} is thrown with the interrupt
    * status kept.
    *
-   * <p>From a blocking task of this executor it runs safely: the calling task lends its worker slot
-   * to the work it waits for. From a non-blocking worker of this executor (an async task's
-   * {@code call()}, a Kotlin coroutine on it) it throws {@link NotSupportedException} (an
-   * {@link IllegalStateException}), because blocking that thread could stall every task; compose the
-   * future from {@link #submit} instead. Runtimes that cannot lend a slot (the fallback) refuse it from
-   * any of their workers.
+   * <p>From a blocking task (of this executor or another) it runs safely, to any depth: the calling
+   * task lends its worker slot to the work it waits for and takes it back afterwards. From a thread
+   * that runs async work it throws {@link NotSupportedException} (an {@link IllegalStateException}),
+   * because blocking that thread could stall every task that shares it: an async task's {@code call()},
+   * a Kotlin coroutine on an executor, any {@code Dispatchers.Default} thread, and the thread that
+   * drives a {@link dev.corobridge.runtime.ManualExecutor}. Compose the future from {@link #submit} or
+   * {@link #scoped(ScopedBody)} instead.
    *
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NotSupportedException     if called where blocking could deadlock the executor

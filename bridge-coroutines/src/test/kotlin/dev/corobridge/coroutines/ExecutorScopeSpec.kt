@@ -265,6 +265,24 @@ class ExecutorScopeSpec : FunSpec({
     }
   }
 
+  test("a coroutine that outlives its child's block and lends the child's slot leaves no slot behind") {
+    val executor = CoroutineAsyncExecutor(1)
+    repeat(20) { round ->
+      completes {
+        executor.scope {
+          async {
+            launch { executor.callAppropriately { Thread.sleep((round % 3).toLong()) } } // a plain launch: outlives the block
+            launch { delay(5); executor.callAppropriately { } }
+            "block returned"
+          }.await()
+        }
+      }
+    }
+    completes { executor.scope { (1..3).map { i -> async { callAppropriately { i } } }.awaitAll() } } shouldContainExactly listOf(1, 2, 3)
+    executor.stats().running() shouldBe 0
+    executor.close()
+  }
+
   test("runBlocking is refused on a Dispatchers.Default thread and allowed on Dispatchers.IO") {
     val executor = CoroutineAsyncExecutor(2)
     val refused = withContext(Dispatchers.Default) {
@@ -274,6 +292,23 @@ class ExecutorScopeSpec : FunSpec({
     refused.message!! shouldContain "Dispatchers.Default"
     withContext(Dispatchers.IO) { executor.runBlocking { CompletableFuture.completedFuture(2) } } shouldBe 2
     executor.close()
+  }
+
+  for (maxWorkers in listOf(1, 2)) {
+    test("async tasks of one executor calling another executor's runBlocking are refused, not parked (maxWorkers $maxWorkers)") {
+      val a = CoroutineAsyncExecutor(maxWorkers)
+      val b = CoroutineAsyncExecutor(maxWorkers)
+      val outcomes = (1..4).map {
+        a.submit {
+          CompletableFuture.completedFuture(runCatching { b.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull())
+        }
+      }
+      completes { outcomes.map { it.await() } }.forEach { it.shouldBeInstanceOf<NotSupportedException>() }
+      // Dispatchers.Default was never parked: other coroutines and both executors still make progress
+      completes { withContext(Dispatchers.Default) { a.callAppropriately { 1 } + b.callAppropriately { 2 } } } shouldBe 3
+      a.close()
+      b.close()
+    }
   }
 
   test("runBlocking is refused inside a structured child, which runs on the executor's async dispatcher") {

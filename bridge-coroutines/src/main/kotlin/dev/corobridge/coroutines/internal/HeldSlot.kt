@@ -18,9 +18,11 @@ import kotlinx.coroutines.withContext
  * stage waits for work it started, so it gives its slot back for good (HELD -> PARKED) and the attempt
  * ends without giving it back again.
  *
- * State: FREE (no slot: before the attempt took it, after it gave it back), HELD, LENT, PARKED. Only one
- * waiter lends at a time (HELD -> LENT); the attempt gives the slot back only when it is HELD, and a
- * lender always takes it back before the attempt can end, because the attempt's body waits for the lender.
+ * State: FREE (no slot: before the attempt took it, after it gave it back), HELD, LENT, PARKED,
+ * ABANDONED. Only one waiter lends at a time (HELD -> LENT) and takes the slot back after (LENT -> HELD).
+ * The attempt gives the slot back only when it is HELD; if it ends while the slot is lent (a lender in a
+ * coroutine that outlives the attempt's body), it marks it ABANDONED and the lender gives back the slot
+ * it takes again.
  */
 internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContextElement(Key) {
   companion object Key : CoroutineContext.Key<HeldSlot> {
@@ -28,15 +30,19 @@ internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContext
     private const val HELD = 1
     private const val LENT = 2
     private const val PARKED = 3
+    private const val ABANDONED = 4
     private val STATE: AtomicIntegerFieldUpdater<HeldSlot> = AtomicIntegerFieldUpdater.newUpdater(HeldSlot::class.java, "state")
   }
 
   /** FREE, HELD, LENT or PARKED; a field with an updater, so the element is one small object per task. */
   @Volatile private var state: Int = FREE
 
-  /** The task's attempt took its slot. */
+  /**
+   * The task's attempt took its slot. A lazy write: lenders and parkers run inside the attempt's body,
+   * which starts after this in the same coroutine, so they see it without a fence.
+   */
   fun taken() {
-    state = HELD
+    STATE.lazySet(this, HELD)
   }
 
   /** The task's attempt is about to give its slot back. */
@@ -49,11 +55,26 @@ internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContext
   /** The task gives its slot back for the rest of the attempt; the caller releases it. */
   fun tryPark(): Boolean = STATE.compareAndSet(this, HELD, PARKED)
 
-  /** The attempt ends: whether it still holds its slot and must give it back (not if it parked). */
-  fun release(): Boolean = STATE.getAndSet(this, FREE) == HELD
+  /**
+   * The attempt ends: whether it still holds its slot and must give it back. Not if it parked (the slot
+   * went back then), nor if a coroutine that outlives the attempt's body (a plain `launch` in a child)
+   * has it lent: that lender then gives back the slot it takes again ([reclaimed]).
+   */
+  fun release(): Boolean {
+    while (true) {
+      when (val s = state) {
+        HELD -> if (STATE.compareAndSet(this, HELD, FREE)) return true
+        LENT -> if (STATE.compareAndSet(this, LENT, ABANDONED)) return false
+        else -> if (STATE.compareAndSet(this, s, FREE)) return false
+      }
+    }
+  }
 
-  fun reclaimed() {
-    state = HELD
+  /** A lender took a slot again: false if the attempt ended meanwhile, and then the lender must give it back. */
+  fun reclaimed(): Boolean {
+    if (STATE.compareAndSet(this, LENT, HELD)) return true
+    STATE.compareAndSet(this, ABANDONED, FREE) // else a later attempt has its own slot: leave its state alone
+    return false
   }
 }
 
@@ -80,6 +101,6 @@ internal suspend inline fun <T> Engine.lendingSlot(block: () -> T): T {
     return block()
   } finally {
     withContext(NonCancellable) { workers.acquire() }
-    holder.reclaimed()
+    if (!holder.reclaimed()) releaseWorker() // the task's attempt ended while this waited: the slot is not its any more
   }
 }
