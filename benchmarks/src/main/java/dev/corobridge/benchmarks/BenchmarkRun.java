@@ -218,6 +218,12 @@ public final class BenchmarkRun {
       verdict("5. footprint: at most 400 bytes per parked task", format(bytes) + " bytes", bytes <= 400);
       double throughput = score("Contention", "", BASELINE) / score("Contention", "", "jdkPool");
       verdict("6. contention: at least the JDK pool's throughput", format(throughput) + "x the JDK pool", throughput >= 1);
+      double raw = score("ScopeFanOut", "", "rawKotlinx");
+      for (String side : List.of("corobridgeJava", "corobridgeKotlin")) {
+        double ofRaw = score("ScopeFanOut", "", side) / raw;
+        verdict("7. scope fan-out from " + (side.endsWith("Java") ? "Java" : "Kotlin") + ": at most 1.0x raw kotlinx `coroutineScope`",
+            format(ofRaw) + "x raw kotlinx", ofRaw <= 1.0);
+      }
       md.append('\n');
     }
 
