@@ -3,6 +3,7 @@ package dev.corobridge.benchmarks
 import dev.corobridge.AsyncExecutor
 import dev.corobridge.MapOptions
 import dev.corobridge.coroutines.asCoroutineExecutor
+import dev.corobridge.coroutines.scope
 import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope

@@ -559,30 +559,8 @@ public class CoroutineAsyncExecutor internal constructor(
     return outcome
   }
 
-  /**
-   * Runs [block] in a new scope whose [ExecutorScope.async] and [ExecutorScope.launch] start structured
-   * children on this executor, and returns its value once every child has finished. With the default
-   * options it is [kotlinx.coroutines.coroutineScope] exactly: a child's failure cancels the block and
-   * the other children and is rethrown, cancelling the caller cancels every child (blocking calls are
-   * interrupted). The other policies of [ScopeOptions]: `ALL_COMPLETED` cancels nothing and rethrows the
-   * first failure at the end; `FIRST_SUCCESS` cancels the other children at the first success and
-   * fails only if no child succeeded; `FIRST_COMPLETED` cancels the others when the first child
-   * finishes and rethrows its failure. A deadline that passes cancels every child and throws
-   * [java.util.concurrent.TimeoutException]. Children carry the caller's context elements. Called from a
-   * task of this executor, the task lends its worker slot while it waits for the scope.
-   *
-   * ```kotlin
-   * val (user, orders) = executor.scope {
-   *     val user = async { users.find(id) }
-   *     val orders = async { callAppropriately { orderDao.list(id) } }
-   *     user.await() to orders.await()
-   * }
-   * ```
-   *
-   * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
-   */
-  @JvmSynthetic
-  public suspend fun <R> scope(options: ScopeOptions = ScopeOptions.defaults(), block: suspend ExecutorScope.() -> R): R {
+  /** [scope] after the executor's checks: see there. */
+  internal suspend fun <R> runScopeBlock(options: ScopeOptions, block: suspend ExecutorScope.() -> R): R {
     engine.ensureRunning()
     return engine.lendingSlot { runScope(this, engine.taskContext, options, block) }
   }

@@ -8,6 +8,7 @@ import dev.corobridge.TaskOptions
 import dev.corobridge.WaitStrategy
 import dev.corobridge.coroutines.asCoroutineExecutor
 import dev.corobridge.coroutines.callAppropriately
+import dev.corobridge.coroutines.scope
 import java.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 import kotlinx.coroutines.CompletableDeferred
