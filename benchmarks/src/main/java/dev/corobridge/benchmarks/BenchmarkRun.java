@@ -216,6 +216,9 @@ public final class BenchmarkRun {
       RunResult footprint = select("Footprint", "", null).get(BASELINE);
       double bytes = footprint == null ? Double.NaN : secondary(footprint, "bytesPerTask");
       verdict("5. footprint: at most 400 bytes per parked task", format(bytes) + " bytes", bytes <= 400);
+      RunResult child = select("Footprint", "", null).get("corobridgeScopeChild");
+      double childBytes = child == null ? Double.NaN : secondary(child, "bytesPerTask");
+      verdict("7. footprint: at most 400 bytes per parked scope child", format(childBytes) + " bytes", childBytes <= 400);
       double throughput = score("Contention", "", BASELINE) / score("Contention", "", "jdkPool");
       verdict("6. contention: at least the JDK pool's throughput", format(throughput) + "x the JDK pool", throughput >= 1);
       double raw = score("ScopeFanOut", "", "rawKotlinx");

@@ -1,6 +1,7 @@
 package dev.corobridge.benchmarks;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.TaskScope;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ public class FootprintBenchmark {
   private ThreadPoolExecutor pool;
   private ExecutorService virtual;
   private CoroutineScope scope;
+  private TaskScope openScope;
   private Object parked;
 
   /** Heap bytes per parked task, reported next to the time. */
@@ -68,6 +70,8 @@ public class FootprintBenchmark {
   @TearDown(Level.Invocation)
   public void tearDown() {
     for (CompletableFuture<Integer> stage : stages) stage.complete(0);
+    if (openScope != null) openScope.close();
+    openScope = null;
     executor.close();
     pool.shutdownNow();
     Contenders.shutdown(virtual);
@@ -103,6 +107,23 @@ public class FootprintBenchmark {
         }));
       }
       parked = futures;
+    });
+  }
+
+  /** The same 100,000 parked tasks as children of one scope: the bytes a parked scope child costs. */
+  @Benchmark
+  public void corobridgeScopeChild(Bytes bytes) {
+    measure(bytes, () -> {
+      TaskScope scope = executor.openScope();
+      List<CompletableFuture<Integer>> children = new ArrayList<>(TASKS);
+      for (CompletableFuture<Integer> stage : stages) {
+        children.add(scope.fork(() -> {
+          started.countDown();
+          return stage;
+        }));
+      }
+      openScope = scope;
+      parked = children;
     });
   }
 
