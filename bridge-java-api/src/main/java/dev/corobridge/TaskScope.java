@@ -91,6 +91,7 @@ public interface TaskScope extends AutoCloseable {
    *
    * @throws InterruptedException  if the waiting thread is interrupted (the scope goes on)
    * @throws NotSupportedException if called on a thread that runs async tasks of the executor
+   * @throws IllegalStateException if called from a child of this scope, which would wait for itself
    */
   void join() throws InterruptedException;
 
@@ -103,6 +104,8 @@ public interface TaskScope extends AutoCloseable {
   /**
    * Cancels the children that still run and returns when every child has really stopped (its slot and
    * permits are back). Later forks are refused. Idempotent; never throws for a child's failure.
+   *
+   * @throws IllegalStateException if called from a child of this scope, which would wait for itself
    */
   @Override
   void close();

@@ -345,6 +345,31 @@ public abstract class ScopeContract extends ContractSupport {
     assertTrue(scope.isCancelled());
   }
 
+  @Test
+  void joinOrCloseFromAChildOfTheSameScopeIsRefusedInsteadOfWaitingForItself() {
+    AsyncExecutor executor = newExecutor(2);
+    try (TaskScope scope = executor.openScope(policy(WaitStrategy.ALL_COMPLETED))) {
+      CompletableFuture<Throwable> joined = scope.forkBlocking(() -> {
+        try {
+          scope.join();
+          return null;
+        } catch (IllegalStateException refused) {
+          return refused;
+        }
+      });
+      CompletableFuture<Throwable> closed = scope.forkBlocking(() -> {
+        try {
+          scope.close();
+          return null;
+        } catch (IllegalStateException refused) {
+          return refused;
+        }
+      });
+      assertInstanceOf(IllegalStateException.class, Await.value(joined));
+      assertTrue(Await.value(closed).getMessage().contains("itself"), Await.value(closed).getMessage());
+    }
+  }
+
   // ------------------------------------------------------------------------------------ nesting
 
   @Test

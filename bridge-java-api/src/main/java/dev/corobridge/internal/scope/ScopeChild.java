@@ -168,6 +168,11 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
     scope.nestedFinished();
   }
 
+  /** Whether this is a piece of {@code other}'s work. */
+  boolean belongsTo(StructuredScope<?> other) {
+    return scope == other;
+  }
+
   /** The exception a child that is cancelled before it started fails with. */
   static CancellationException notStarted(StructuredScope<?> scope) {
     return new CancellationException(scope.describe() + " was cancelled before this child started");

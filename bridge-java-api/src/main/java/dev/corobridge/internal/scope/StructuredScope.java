@@ -449,8 +449,17 @@ public final class StructuredScope<R> implements TaskScope {
 
   // ------------------------------------------------------------------------------------ waiting
 
+  /** Refuses a wait from one of this scope's own children, which would wait for itself. */
+  private void refuseOwnChild(String call) {
+    if (ScopeParent.current() instanceof ScopeChild child && child != body && child.belongsTo(this)) {
+      throw new IllegalStateException(call + " called from a child of " + describe() + " would wait for that child itself; "
+          + "join or close a scope from the code that opened it");
+    }
+  }
+
   @Override
   public void join() throws InterruptedException {
+    refuseOwnChild("join()");
     CompletableFuture<Void> waitFor;
     synchronized (this) {
       waitFor = idle;
@@ -467,6 +476,7 @@ public final class StructuredScope<R> implements TaskScope {
 
   @Override
   public void close() {
+    refuseOwnChild("close()");
     CompletableFuture<Void> waitFor;
     boolean running;
     synchronized (this) {
