@@ -144,6 +144,19 @@ public abstract class ScopeContract extends ContractSupport {
   }
 
   @Test
+  void aChildThatSucceedsWhileTheBodyStillRunsDoesNotCancelTheBodysStage() throws Exception {
+    AsyncExecutor executor = newExecutor(2);
+    for (int round = 0; round < 20; round++) {
+      CompletableFuture<String> result = executor.scoped(policy(WaitStrategy.FIRST_SUCCESS), scope -> {
+        CompletableFuture<String> winner = scope.fork(() -> CompletableFuture.completedFuture("won"));
+        Await.done(winner); // the policy has seen the success before the body returns its stage
+        return winner.thenApply(w -> w + " and the body's stage completed");
+      });
+      assertEquals("won and the body's stage completed", Await.value(result));
+    }
+  }
+
+  @Test
   void firstSuccessFailsOnlyWhenEveryChildFailed() {
     AsyncExecutor executor = newExecutor(4);
     IllegalStateException a = new IllegalStateException("a");

@@ -124,7 +124,9 @@ public final class StructuredScope<R> implements TaskScope {
     boolean cancelNow;
     synchronized (this) {
       bodyStage = stage;
-      cancelNow = cancelled;
+      // Cancelled with its body (a failure, the deadline, cancel()) while the body ran: the scope no
+      // longer waits for the stage. A policy that ends the scope well (FIRST_SUCCESS) leaves it alone.
+      cancelNow = !bodyPending;
     }
     if (cancelNow) {
       cancelStage(stage);
