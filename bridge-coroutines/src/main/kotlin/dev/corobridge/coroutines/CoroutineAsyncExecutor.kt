@@ -462,13 +462,18 @@ public class CoroutineAsyncExecutor internal constructor(
    */
   internal suspend fun <T> runAsChild(plan: TaskPlan, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
     engine.countedIn { engine.enter() }
+    var counted = false
     try {
       val slot = HeldSlot(engine)
       withContext(engine.taskContext + plan.context + slot + JobScopeParent()) {
+        counted = true // from here runCounted counts the task's end, whatever it is
         val outcome = runCounted(plan, slot, block)
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
       }
+    } catch (e: CancellationException) {
+      if (!counted) engine.counters.cancelled.increment() // the caller was cancelled before the task started
+      throw e
     } finally {
       engine.exit()
     }

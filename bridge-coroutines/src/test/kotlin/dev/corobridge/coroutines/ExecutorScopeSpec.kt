@@ -31,6 +31,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.ThreadContextElement
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.cancel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.toList
@@ -280,6 +281,20 @@ class ExecutorScopeSpec : FunSpec({
     }
     completes { executor.scope { (1..3).map { i -> async { callAppropriately { i } } }.awaitAll() } } shouldContainExactly listOf(1, 2, 3)
     executor.stats().running() shouldBe 0
+    executor.close()
+  }
+
+  test("a Kotlin call whose caller is already cancelled counts as cancelled: the stats balance") {
+    val executor = CoroutineAsyncExecutor(2)
+    runCatching {
+      kotlinx.coroutines.coroutineScope {
+        cancel()
+        executor.callAppropriately { 1 }
+      }
+    }.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
+    val stats = executor.stats()
+    stats.submitted() shouldBe stats.succeeded() + stats.failed() + stats.cancelled()
+    stats.cancelled() shouldBe 1L
     executor.close()
   }
 
