@@ -17,8 +17,9 @@ import dev.corobridge.spi.ExecutorConfig;
  * once. Behind the workers is a queue of tasks waiting to start, {@value #DEFAULT_QUEUE_CAPACITY} by
  * default; a task submitted when it is full is refused at the call with
  * {@link OutOfResourcesException}. Items of a {@code map} or {@code mapIter} are bounded by the
- * batch's window instead. Each executor runs its work on up to {@code maxWorkers} daemon threads of its
- * own, started when needed and ended at termination; timeouts and retry back-off are timed by one
+ * batch's window instead. Each executor runs its work on daemon threads of its own, one per running
+ * task (up to {@code maxWorkers}, plus one for each blocking task that lends its slot while it waits in a
+ * scope's {@code join} or a {@code runBlocking}), started when needed and ended at termination; timeouts and retry back-off are timed by one
  * shared daemon thread, {@code corobridge-timer}. A task that dies of an {@link Error} fails its future
  * with {@link dev.corobridge.TaskPanicException}; the runtime carries on.
  *
