@@ -208,4 +208,20 @@ class ManualExecutorTest {
     assertEquals(1, outer.join(), "the outer task took its slot back once the queued task let go of it");
     assertTrue(single.currentTime().compareTo(Duration.ofMinutes(1)) >= 0);
   }
+
+  @Test
+  void aBlockingTaskOfAnotherExecutorWaitingForManualWorkDrivesTheManualLoop() {
+    try (dev.corobridge.AsyncExecutor real = new FallbackRuntime().create(dev.corobridge.AsyncExecutor.builder().maxWorkers(1).toConfig())) {
+      CompletableFuture<String> waited = real.submitBlocking(() -> {
+        String viaRunBlocking = executor.runBlocking(() -> executor.delay(Duration.ofDays(1)).thenApply(v -> "run"));
+        try (TaskScope scope = executor.openScope()) {
+          CompletableFuture<String> child = scope.fork(() -> executor.delay(Duration.ofDays(1)).thenApply(v -> "scope"));
+          scope.join();
+          return viaRunBlocking + "+" + child.join();
+        }
+      });
+      assertEquals("run+scope", waited.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join());
+      assertEquals(Duration.ofDays(2), executor.currentTime());
+    }
+  }
 }

@@ -103,14 +103,11 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
     tryClose();
   }
 
-  private void tryClose() {
-    if (state.compareAndSet(IDLE, CLOSED)) {
-      scope.childStopped(this);
-    }
-  }
-
-  /** A child whose task could not be submitted: it never ran, and is closed at once. */
-  void closeUnstarted() {
+  /**
+   * Closes the child if no attempt runs: when its future is done, or at once for a child whose task
+   * could not be submitted (it never ran).
+   */
+  void tryClose() {
     if (state.compareAndSet(IDLE, CLOSED)) {
       scope.childStopped(this);
     }

@@ -179,7 +179,7 @@ public final class StructuredScope<R> implements TaskScope {
         return child.leaveWhenDone(stage);
       }, options);
     } catch (RuntimeException | Error refused) {
-      refused(child);
+      child.tryClose(); // never submitted: closed at once
       throw refused;
     }
     child.attach(future);
@@ -209,7 +209,7 @@ public final class StructuredScope<R> implements TaskScope {
         }
       }, options);
     } catch (RuntimeException | Error refused) {
-      refused(child);
+      child.tryClose(); // never submitted: closed at once
       throw refused;
     }
     child.attach(future);
@@ -228,10 +228,6 @@ public final class StructuredScope<R> implements TaskScope {
       countIn();
     }
     return child;
-  }
-
-  private void refused(ScopeChild child) {
-    child.closeUnstarted();
   }
 
   /** A nested scope is adopted through one of this scope's children: counted as live until it finishes. */
@@ -516,12 +512,11 @@ public final class StructuredScope<R> implements TaskScope {
   }
 
   private void awaitOnThread(CompletableFuture<Void> done) throws InterruptedException {
-    LendingWait worker = LendingWait.current();
-    if (worker == null && executor instanceof LendingWait own) {
-      worker = own;
-    }
-    if (worker != null) {
-      worker.awaitLendingSlot(done);
+    // The executor knows best how to wait for its own work (the manual runtime drives its loop); else the
+    // worker running on this thread lends its slot, or refuses if its thread must not block.
+    LendingWait waiter = executor instanceof LendingWait own ? own : LendingWait.current();
+    if (waiter != null) {
+      waiter.awaitLendingSlot(done);
       return;
     }
     try {
@@ -573,25 +568,21 @@ public final class StructuredScope<R> implements TaskScope {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean done = super.cancel(mayInterruptIfRunning);
-      if (done && !finishing) {
-        scope.cancel();
-      }
-      return done;
+      return completedFromOutside(super.cancel(mayInterruptIfRunning));
     }
 
     @Override
     public boolean complete(R value) {
-      boolean done = super.complete(value);
-      if (done && !finishing) {
-        scope.cancel();
-      }
-      return done;
+      return completedFromOutside(super.complete(value));
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-      boolean done = super.completeExceptionally(ex);
+      return completedFromOutside(super.completeExceptionally(ex));
+    }
+
+    /** A caller completed the future before the scope did: the scope is cancelled. */
+    private boolean completedFromOutside(boolean done) {
       if (done && !finishing) {
         scope.cancel();
       }

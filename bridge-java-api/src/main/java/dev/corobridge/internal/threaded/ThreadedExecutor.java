@@ -58,6 +58,8 @@ import java.util.stream.StreamSupport;
  */
 public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   private static final long SHUTDOWN = 1L << 62;
+  /** The permits of a command of {@code execute}: none, it runs outside the bound. */
+  private static final AsyncSemaphore[] NO_PERMITS = new AsyncSemaphore[0];
 
   final Host host;
   /** Watches async calls for stalls, if the builder asked for it; else null. */
@@ -200,14 +202,21 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   }
 
   /**
-   * Waits for {@code done}. A blocking task of this executor lends its worker slot meanwhile (the work
-   * it waits for may need it) and takes it back, uninterruptibly, before it goes on; an async task of
-   * this executor may not block its thread.
+   * Waits for {@code done}, work of this executor. A blocking task of this executor lends its worker slot
+   * meanwhile (the work it waits for may need it) and takes it back, uninterruptibly, before it goes on;
+   * an async task of this executor may not block its thread. A task of another runtime lends its own slot
+   * or is refused as that runtime says, unless this executor runs on a manual loop, which only the
+   * waiting thread can drive.
    */
   @Override
   public void awaitLendingSlot(CompletableFuture<?> done) throws InterruptedException {
-    if (!(LendingWait.current() instanceof ThreadedTask<?> task) || task.executor != this) {
-      host.awaitDone(done);
+    LendingWait current = LendingWait.current();
+    if (!(current instanceof ThreadedTask<?> task) || task.executor != this) {
+      if (current != null && !(host instanceof ManualLoop)) {
+        current.awaitLendingSlot(done);
+      } else {
+        host.awaitDone(done);
+      }
       return;
     }
     if (task.kind == ThreadedTask.Kind.ASYNC) {
@@ -349,20 +358,15 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   @Override
   public <T> T runBlocking(AsyncTask<T> task) {
     Checks.notNull(task, "task");
-    LendingWait worker = LendingWait.current();
-    boolean ownWorker = worker instanceof ThreadedTask<?> t && t.executor == this;
-    if (ownWorker && (((ThreadedTask<?>) worker).kind == ThreadedTask.Kind.ASYNC || host instanceof ManualLoop)) {
+    if (LendingWait.current() instanceof ThreadedTask<?> own && own.executor == this
+        && (own.kind == ThreadedTask.Kind.ASYNC || host instanceof ManualLoop)) {
       throw new NotSupportedException("runBlocking called on a worker of " + name() + " that must not block: waiting here "
           + "could take the worker the task needs; return the future of submit(...) and compose it instead, or call "
           + "runBlocking from a blocking task (submitBlocking)");
     }
     CompletableFuture<T> future = submit(task);
     try {
-      if (worker != null) {
-        worker.awaitLendingSlot(future); // a blocking task of some executor: it lends its slot while it waits
-      } else {
-        host.awaitDone(future);
-      }
+      awaitLendingSlot(future); // a blocking task lends its slot while it waits
     } catch (NotSupportedException refused) {
       future.cancel(true); // an async worker of another runtime may not block: nothing of this call is left running
       throw refused;
@@ -413,7 +417,6 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     }, TaskOptions.defaults(), false, NO_PERMITS));
   }
 
-  private static final AsyncSemaphore[] NO_PERMITS = new AsyncSemaphore[0];
 
   private <T> CompletableFuture<T> reportFailure(CompletableFuture<T> future) {
     future.whenComplete((v, e) -> {
