@@ -23,8 +23,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Children and nesting.</b> Children run on the scope's executor under its limits and their own
  * {@link TaskOptions} (lane, semaphore, retry, timeout). A scope opened, or a {@code scoped} call made,
- * while a child runs (in its {@code call()}, on its blocking thread, in a Kotlin coroutine of it) is a
- * child of this scope: cancelling this scope cancels it too, to any depth.
+ * while a child runs (in its {@code call()}, or on its blocking thread) is a child of this scope:
+ * cancelling this scope cancels it too, to any depth. A child whose stage is a Kotlin coroutine (a
+ * {@code future { }}, a suspend component) is cancelled with its stage, and the coroutine's structured
+ * children with it.
  *
  * <p><b>Compared with {@code StructuredTaskScope}</b> (JDK 21+, preview): the same shape, fork then
  * join then close, with the policies of {@code ShutdownOnFailure} and {@code ShutdownOnSuccess} as

@@ -13,7 +13,6 @@ import dev.corobridge.WaitStrategy
 import dev.corobridge.ScopeOptions
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.HeldSlot
-import dev.corobridge.coroutines.internal.JobScopeParent
 import dev.corobridge.coroutines.internal.carriedIntoTasks
 import dev.corobridge.coroutines.internal.lendingSlot
 import dev.corobridge.coroutines.internal.runScope
@@ -465,7 +464,7 @@ public class CoroutineAsyncExecutor internal constructor(
     var counted = false
     try {
       val slot = HeldSlot(engine)
-      withContext(engine.taskContext + plan.context + slot + JobScopeParent()) {
+      withContext(engine.taskContext + plan.context + slot) {
         counted = true // from here runCounted counts the task's end, whatever it is
         val outcome = runCounted(plan, slot, block)
         @Suppress("UNCHECKED_CAST")
@@ -486,7 +485,7 @@ public class CoroutineAsyncExecutor internal constructor(
    */
   internal fun <T> submitSuspending(block: suspend () -> T): CompletableFuture<T> {
     val slot = HeldSlot(engine)
-    val context = capturedContext() + engine.stallTracking + slot + JobScopeParent()
+    val context = capturedContext() + engine.stallTracking + slot
     return engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = true, context, slot = slot) {
       try {
         block()
@@ -513,24 +512,6 @@ public class CoroutineAsyncExecutor internal constructor(
           val outcome = runChild(plan, slot, block)
           @Suppress("UNCHECKED_CAST")
           if (outcome is Failed) throw outcome.error else outcome as T
-        } finally {
-          engine.exit()
-        }
-      }
-    }
-  }
-
-  /** Like [startChild] for a child without a value. */
-  internal fun launchChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
-    val plan = engine.plan(options)
-    val slot = HeldSlot(engine)
-    val childContext = context + plan.context + slot
-    return engine.countedIn {
-      engine.enter()
-      parent.launch(childContext, CoroutineStart.ATOMIC) {
-        try {
-          val outcome = runChild(plan, slot, block)
-          if (outcome is Failed) throw outcome.error
         } finally {
           engine.exit()
         }

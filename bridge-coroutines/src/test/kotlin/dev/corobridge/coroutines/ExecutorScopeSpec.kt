@@ -36,6 +36,7 @@ import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.future.await
+import kotlinx.coroutines.future.future
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
@@ -230,6 +231,30 @@ class ExecutorScopeSpec : FunSpec({
     started.await(20, TimeUnit.SECONDS) shouldBe true
     executor.close()
     interrupted.get() shouldBe true
+  }
+
+  test("cancelling a Java scope cancels a Kotlin scope running in one of its children, and that scope's children") {
+    val executor = CoroutineAsyncExecutor(4)
+    val started = CompletableDeferred<Unit>()
+    val kotlinChildCancelled = CompletableDeferred<Unit>()
+    val javaScope = executor.scoped { scope ->
+      scope.fork {
+        @OptIn(kotlinx.coroutines.DelicateCoroutinesApi::class)
+        kotlinx.coroutines.GlobalScope.future {
+          executor.scope {
+            launch {
+              started.complete(Unit)
+              try { awaitCancellation() } finally { kotlinChildCancelled.complete(Unit) }
+            }
+          }
+        }
+      }
+      CompletableFuture<Unit>()
+    }
+    completes { started.await() }
+    javaScope.cancel(true)
+    completes { kotlinChildCancelled.await() }
+    executor.close()
   }
 
   for (maxWorkers in listOf(1, 2)) {

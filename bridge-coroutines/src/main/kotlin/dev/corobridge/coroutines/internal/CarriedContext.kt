@@ -16,5 +16,4 @@ internal fun CoroutineContext.carriedIntoTasks(): CoroutineContext =
     .minusKey(CoroutineExceptionHandler)
     .minusKey(WorkerMarkElement)
     .minusKey(HeldSlot)
-    .minusKey(JobScopeParent)
     .minusKey(StallTracking)

@@ -405,13 +405,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (result !is CompletionStage<*> || task.kind == QueuedTask.BLOCKING) return result
     val stage = result.asFuture()
     task.runningOn(stage)
-    if (stallWatchdog == null || stage.isDone) return stage.awaitOutcomeUncancellable()
-    val waiting = stallWatchdog.awaiting("a task of $name")
-    try {
-      return stage.awaitOutcomeUncancellable()
-    } finally {
-      waiting.done()
-    }
+    return watchedWait(null, stage.isDone) { stage.awaitOutcomeUncancellable() }
   }
 
   fun shutdown(wait: Boolean, cancelFutures: Boolean) {
@@ -591,7 +585,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   suspend fun callAsync(taskName: String?, start: () -> CompletionStage<*>?): Any? {
     val stage = startStage(taskName, start)
     return when (stage) {
-      is CompletionStage<*> -> awaitWatched(taskName, stage)
+      is CompletionStage<*> -> watchedWait(taskName, stage.isDoneNow()) { stage.awaitOutcome() }
       is NestedStage -> {
         // The task waits for work of this executor that it started: it gives its slot to that work.
         val slot = coroutineContext[HeldSlot]
@@ -602,14 +596,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
   }
 
-  /** Awaits an async task's stage, as a wait the stall watchdog (if on) counts. */
-  private suspend fun awaitWatched(taskName: String?, stage: CompletionStage<*>): Any? {
-    if (stallWatchdog == null || stage.isDoneNow()) return stage.awaitOutcome()
-    val waiting = stallWatchdog.awaiting(taskName ?: "a task of $name")
+  /**
+   * Runs [wait], a task's wait for its stage while it holds a worker slot, as a wait the stall watchdog
+   * (if on) counts towards "every slot held by waiting tasks"; a stage already [done] is not counted.
+   */
+  private inline fun <R> watchedWait(taskName: String?, done: Boolean, wait: () -> R): R {
+    val waiting = if (stallWatchdog == null || done) null else stallWatchdog.awaiting(taskName ?: "a task of $name")
     try {
-      return stage.awaitOutcome()
+      return wait()
     } finally {
-      waiting.done()
+      waiting?.done()
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException
 import kotlin.coroutines.CoroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.Job
@@ -23,7 +22,7 @@ import kotlinx.coroutines.withTimeoutOrNull
  * Overview: a Kotlin scope is a coroutineScope (policy FIRST_EXCEPTION: exactly its semantics) or, for
  * the other policies, a supervisorScope whose children report to a ScopePolicy that records failures,
  * cancels the other children when the policy says so and rethrows at the end. Children are tasks of the
- * executor started as children of the scope's job (CoroutineAsyncExecutor.startChild/launchChild). A
+ * executor started as children of the scope's job (CoroutineAsyncExecutor.startChild). A
  * deadline is a withTimeoutOrNull around the whole scope, turned into a TimeoutException (not a
  * CancellationException, which a parent coroutine would take for a normal cancellation and swallow).
  */
@@ -38,7 +37,7 @@ internal suspend fun <R> runScope(
   options: ScopeOptions,
   block: suspend ExecutorScope.() -> R,
 ): R {
-  if (options === ScopeOptions.defaults()) return coroutineScope { ExecutorScopeImpl(executor, this, null, taskContext).block() }
+  if (options === ScopeOptions.defaults()) return scopeBody(executor, taskContext, options, block) // no Optional to unpack
   val deadline = options.deadline().filter { it <= NO_LIMIT }.orElse(null)
   if (deadline == null) return scopeBody(executor, taskContext, options, block)
   var result: Any? = NO_VALUE
@@ -69,26 +68,24 @@ private suspend fun <R> scopeBody(
   return value
 }
 
-/** The [ExecutorScope] handed to a scope's block. */
+/**
+ * The [ExecutorScope] handed to a scope's block. Every child is started as an `async` child, also for
+ * `launch`: under a supervisor its failure is then the policy's to judge, never the uncaught-exception
+ * handler's, and under `coroutineScope` it cancels the scope just as a failing `launch` would.
+ */
 private class ExecutorScopeImpl(
   override val executor: CoroutineAsyncExecutor,
   private val scope: CoroutineScope,
   private val policy: ScopePolicy?,
-  taskContext: CoroutineContext,
+  /** What every child adds to the scope's context: the executor's task context (see `Engine.taskContext`). */
+  private val taskContext: CoroutineContext,
 ) : ExecutorScope {
   override val coroutineContext: CoroutineContext get() = scope.coroutineContext
 
-  /**
-   * What every child adds to the scope's context: the executor's task context, and under a supervisor a
-   * handler, because a failing launch is the policy's to judge, never the uncaught-exception handler's.
-   */
-  private val childContext: CoroutineContext = if (policy == null) taskContext else taskContext + policy.handler
-
   override fun <T> async(options: TaskOptions, block: suspend CoroutineScope.() -> T): Deferred<T> =
-    executor.startChild(scope, options, childContext, block).also { policy?.watch(it) }
+    executor.startChild(scope, options, taskContext, block).also { policy?.watch(it) }
 
-  override fun launch(options: TaskOptions, block: suspend CoroutineScope.() -> Unit): Job =
-    executor.launchChild(scope, options, childContext, block).also { policy?.watch(it) }
+  override fun launch(options: TaskOptions, block: suspend CoroutineScope.() -> Unit): Job = async(options, block)
 }
 
 /**
@@ -101,9 +98,6 @@ private class ScopePolicy(private val strategy: WaitStrategy) {
   private var anySuccess = false
   private var decided = false
   private var decidedFailure: Throwable? = null
-
-  /** Swallows what a failing `launch` child would hand to the uncaught-exception handler: [watch] has it. */
-  val handler = CoroutineExceptionHandler { _, _ -> }
 
   fun watch(child: Job) {
     child.invokeOnCompletion { cause -> completed(child, cause) }
