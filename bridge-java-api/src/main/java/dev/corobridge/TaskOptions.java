@@ -29,6 +29,7 @@ public final class TaskOptions {
   private final String lane;
   private final RetryPolicy retry;
   private final Duration timeout;
+  private final Duration attemptTimeout;
   private final AsyncSemaphore semaphore;
   private final String name;
 
@@ -36,6 +37,7 @@ public final class TaskOptions {
     this.lane = builder.lane;
     this.retry = builder.retry;
     this.timeout = builder.timeout;
+    this.attemptTimeout = builder.attemptTimeout;
     this.semaphore = builder.semaphore;
     this.name = builder.name;
   }
@@ -56,6 +58,7 @@ public final class TaskOptions {
     b.lane = lane;
     b.retry = retry;
     b.timeout = timeout;
+    b.attemptTimeout = attemptTimeout;
     b.semaphore = semaphore;
     b.name = name;
     return b;
@@ -76,6 +79,14 @@ public final class TaskOptions {
     return Optional.ofNullable(timeout);
   }
 
+  /**
+   * The bound on each attempt alone, counted from the attempt's start, if any; a duration too large to
+   * count in nanoseconds means none.
+   */
+  public Optional<Duration> attemptTimeout() {
+    return Optional.ofNullable(attemptTimeout);
+  }
+
   /** The shared semaphore each attempt takes a permit from, if any. */
   public Optional<AsyncSemaphore> semaphore() {
     return Optional.ofNullable(semaphore);
@@ -92,6 +103,7 @@ public final class TaskOptions {
     if (lane != null) s.add("lane=" + lane);
     if (retry != RetryPolicy.none()) s.add("retry=" + retry);
     if (timeout != null) s.add("timeout=" + timeout);
+    if (attemptTimeout != null) s.add("attemptTimeout=" + attemptTimeout);
     if (semaphore != null) s.add("semaphore=" + semaphore);
     if (name != null) s.add("name=" + name);
     return s.toString();
@@ -102,6 +114,7 @@ public final class TaskOptions {
     private String lane;
     private RetryPolicy retry = RetryPolicy.none();
     private Duration timeout;
+    private Duration attemptTimeout;
     private AsyncSemaphore semaphore;
     private String name;
 
@@ -132,6 +145,21 @@ public final class TaskOptions {
      */
     public Builder timeout(Duration timeout) {
       this.timeout = Checks.positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Bounds each attempt alone, counted from the moment the attempt starts (after it has its permits),
+     * not from submission. An attempt that runs out of time is stopped (its stage cancelled, its thread
+     * interrupted) and fails with {@link java.util.concurrent.TimeoutException}, which the retry policy
+     * retries like any failure. A duration too large to count in nanoseconds means no limit.
+     *
+     * @throws NullPointerException     if {@code attemptTimeout} is null
+     * @throws IllegalArgumentException if {@code attemptTimeout} is zero or negative
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      Checks.positive(attemptTimeout, "attemptTimeout");
+      this.attemptTimeout = attemptTimeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0 ? null : attemptTimeout;
       return this;
     }
 

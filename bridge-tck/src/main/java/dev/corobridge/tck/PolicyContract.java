@@ -62,6 +62,65 @@ public abstract class PolicyContract extends ContractSupport {
   }
 
   @Test
+  void anAttemptThatRunsOutOfItsAttemptTimeoutIsStoppedAndRetried() {
+    AsyncExecutor executor = newExecutor(2);
+    AtomicInteger attempts = new AtomicInteger();
+    List<CompletableFuture<String>> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TaskOptions options = TaskOptions.builder()
+        .attemptTimeout(Duration.ofMillis(50))
+        .retry(RetryPolicy.exponential(2, Duration.ZERO))
+        .build();
+    CompletableFuture<String> result = executor.submit(() -> {
+      CompletableFuture<String> stage = attempts.incrementAndGet() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture("second");
+      stages.add(stage);
+      return stage;
+    }, options);
+    assertEquals("second", Await.value(result));
+    assertEquals(2, attempts.get());
+    assertTrue(stages.get(0).isCancelled(), "the first attempt's stage was cancelled when it ran out of time");
+    assertTrue(executor.stats().retried() >= 1);
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aBlockingAttemptThatRunsOutOfTimeIsInterruptedAndFailsWithTimeoutException() {
+    AsyncExecutor executor = newExecutor(2);
+    AtomicInteger interrupted = new AtomicInteger();
+    CompletableFuture<Object> result = executor.submitBlocking(() -> {
+      try {
+        Thread.sleep(Await.LIMIT.toMillis());
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+      }
+      return "ignored the interrupt and returned";
+    }, TaskOptions.builder().attemptTimeout(Duration.ofMillis(50)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(result));
+    assertEquals(1, interrupted.get());
+    assertBalanced(executor);
+  }
+
+  @Test
+  void anAttemptTimeoutCountsFromTheAttemptsStartNotFromSubmission() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    CompletableFuture<Void> blocker = executor.submit(() -> gate);
+    CompletableFuture<String> queued = executor.submit(() -> CompletableFuture.completedFuture("in time"),
+        TaskOptions.builder().attemptTimeout(Duration.ofMillis(100)).build());
+    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() -> gate.complete(null)); // queued 3x its bound
+    assertEquals("in time", Await.value(queued));
+    Await.done(blocker);
+  }
+
+  @Test
+  void attemptTimeoutIsValidatedAndAHugeOneMeansNoLimit() {
+    assertRejects(IllegalArgumentException.class, "attemptTimeout", () -> TaskOptions.builder().attemptTimeout(Duration.ZERO));
+    assertRejects(NullPointerException.class, "attemptTimeout", () -> TaskOptions.builder().attemptTimeout(null));
+    AsyncExecutor executor = newExecutor(1);
+    TaskOptions forever = TaskOptions.builder().attemptTimeout(Duration.ofSeconds(Long.MAX_VALUE)).build();
+    assertEquals(1, Await.value(executor.submit(() -> CompletableFuture.completedFuture(1), forever)));
+  }
+
+  @Test
   void cancellationIsNeverRetried() {
     AsyncExecutor executor = newExecutor(1);
     AtomicInteger attempts = new AtomicInteger();

@@ -163,7 +163,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (options === TaskOptions.defaults()) return TaskPlan.PLAIN
     val lane = options.lane().map { laneNamed(it) }.orElse(null)
     val timeout = options.timeout().map { it.toNanos() }.orElse(0L)
-    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null), stallWatchdog != null)
+    val attemptTimeout = options.attemptTimeout().map { it.toNanos() }.orElse(0L)
+    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null), stallWatchdog != null, attemptTimeout)
   }
 
   fun laneNamed(lane: String): Lane = lanes[lane]
@@ -529,7 +530,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         slot?.taken()
         try {
           if (owner != null) ensureStartAllowed(coroutineContext.job)
-          return body()
+          if (plan.attemptTimeoutNanos == 0L) return body()
+          // The attempt alone is bounded: on expiry its work is cancelled and waited for (the slot stays
+          // taken until it has stopped), and the attempt fails with a TimeoutException that may be retried.
+          var outcome: Any? = NO_OUTCOME
+          withTimeoutOrNull(plan.attemptTimeoutNanos.nanoseconds) { outcome = body() }
+          return if (outcome !== NO_OUTCOME) outcome
+          else Failed(TimeoutException("an attempt of ${plan.describe()} did not finish within its attemptTimeout of ${plan.attemptTimeoutNanos.nanoseconds}"))
         } finally {
           if (slot == null || slot.release()) releaseWorker()
         }

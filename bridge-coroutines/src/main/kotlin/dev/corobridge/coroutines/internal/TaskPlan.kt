@@ -27,10 +27,13 @@ internal class TaskPlan(
   @JvmField val name: String?,
   /** Whether the name must reach the task's code (the stall watchdog reports by it); else the queue serves it. */
   nameNeeded: Boolean = false,
+  /** The bound on each attempt in nanoseconds, 0 = none. */
+  @JvmField val attemptTimeoutNanos: Long = 0L,
 ) {
   /** Nothing but a worker slot (and no name that must be reported): the fast path. */
   @JvmField val plain: Boolean =
-    lane == null && semaphore == null && retry === RetryPolicy.none() && timeoutNanos == 0L && (name == null || !nameNeeded)
+    lane == null && semaphore == null && retry === RetryPolicy.none() && timeoutNanos == 0L && attemptTimeoutNanos == 0L &&
+      (name == null || !nameNeeded)
 
   /** Extra context for the task's coroutine: its name, if it has one. */
   @JvmField val context: CoroutineContext = if (name == null) EmptyCoroutineContext else CoroutineName(name)

@@ -140,7 +140,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     Callable<?> work = batchItem ? body : ContextPropagation.capture().wrap(body); // a batch captured at its call
     ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry(), options.name().orElse(null));
     accepted.add(task);
-    task.start(options.timeout().map(Duration::toNanos).orElse(-1L));
+    task.start(options.timeout().map(Duration::toNanos).orElse(-1L), options.attemptTimeout().map(Duration::toNanos).orElse(-1L));
     return task.future;
   }
 

@@ -61,6 +61,8 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private final RetryPolicy retry;
   private final String name;
   private Host.Timed timeout;
+  /** The bound on each attempt in nanoseconds, or -1 for none; set once by {@link #start}. */
+  private long attemptTimeoutNanos = -1;
 
   // Guarded by this.
   private Phase phase = Phase.WAITING;
@@ -75,6 +77,9 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private List<Throwable> earlierFailures;
   private boolean refused;
   private TimeoutException timedOut;
+  /** The running attempt's own timer, and the exception it failed with when it ran out of time. */
+  private Host.Timed attemptTimer;
+  private TimeoutException attemptExpired;
 
   ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry, String name) {
     this.executor = executor;
@@ -85,8 +90,12 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     this.retry = retry;
   }
 
-  /** Starts the first attempt; {@code timeoutNanos < 0} for none. Called once, after acceptance. */
-  void start(long timeoutNanos) {
+  /**
+   * Starts the first attempt; {@code timeoutNanos} bounds the whole task, {@code attemptTimeoutNanos}
+   * each attempt, {@code < 0} for none. Called once, after acceptance.
+   */
+  void start(long timeoutNanos, long attemptTimeoutNanos) {
+    this.attemptTimeoutNanos = attemptTimeoutNanos;
     future.whenComplete((v, e) -> stop());
     if (timeoutNanos >= 0) {
       timeout = executor.host.schedule(() -> timeOut(timeoutNanos), timeoutNanos);
@@ -118,6 +127,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     if (awaited != null) {
       awaited.whenComplete(this::granted);
     } else if (run) {
+      startAttemptTimer();
       dispatch();
     } else {
       finish(false);
@@ -134,6 +144,37 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       timedOut = new TimeoutException("the task did not finish within its timeout of " + java.time.Duration.ofNanos(timeoutNanos));
     }
     stop();
+  }
+
+  /** The attempt that is about to run gets a timer of its own, if the options bound each attempt. */
+  private void startAttemptTimer() {
+    if (attemptTimeoutNanos < 0) return;
+    int attempt;
+    synchronized (this) {
+      attempt = retries;
+    }
+    Host.Timed timer = executor.host.schedule(() -> attemptTimedOut(attempt), attemptTimeoutNanos);
+    synchronized (this) {
+      attemptTimer = timer;
+    }
+  }
+
+  /**
+   * The attempt numbered {@code attempt} ran out of time: stop its work (interrupt its thread, cancel its
+   * stage); it ends with a {@link TimeoutException} once it has stopped, which the retry policy judges.
+   */
+  private void attemptTimedOut(int attempt) {
+    Thread interrupt;
+    CompletionStage<?> cancel;
+    synchronized (this) {
+      if (phase != Phase.RUNNING || retries != attempt || attemptExpired != null) return;
+      attemptExpired = new TimeoutException("an attempt of the task did not finish within its attemptTimeout of "
+          + java.time.Duration.ofNanos(attemptTimeoutNanos));
+      interrupt = kind == Kind.ASYNC ? null : thread;
+      cancel = stage;
+    }
+    if (interrupt != null) interrupt.interrupt();
+    if (cancel != null) cancel(cancel);
   }
 
   /** Whether the future is done or the timeout expired, so the work must stop. Called holding the monitor. */
@@ -185,7 +226,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     Object out;
     try {
       synchronized (this) {
-        if (stopRequested()) throw new CancellationException("stopped before it started");
+        if (stopRequested() || attemptExpired != null) throw new CancellationException("stopped before it started");
         thread = Thread.currentThread();
       }
       StallWatchdog.Busy busy = kind == Kind.ASYNC && executor.stallWatchdog != null
@@ -220,7 +261,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       boolean park = false;
       synchronized (this) {
         stage = s;
-        stopped = stopRequested();
+        stopped = stopRequested() || attemptExpired != null;
         if (startedNested && held == permits.length && !(s instanceof Future<?> f && f.isDone())) {
           held--; // the worker slot, always the last permit, goes back now (see parking in the overview)
           park = true;
@@ -243,11 +284,16 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     Throwable error = unwrap(failure);
     long backOffNanos = -1;
     int release;
+    Host.Timed expiredTimer;
     synchronized (this) {
       release = held;
       held = 0;
       stage = null;
       executor.running.decrementAndGet();
+      expiredTimer = attemptTimer;
+      attemptTimer = null;
+      if (attemptExpired != null) error = attemptExpired; // stopped for running out of time, whatever it then did
+      attemptExpired = null;
       if (timedOut != null) error = timedOut;
       if (error != null && !future.isDone() && timedOut == null && retries < retry.maxRetries() && !(error instanceof Error) && retry.shouldRetry(error)) {
         if (earlierFailures == null) earlierFailures = new ArrayList<>(retry.maxRetries());
@@ -260,6 +306,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
         phase = Phase.FINISHED;
       }
     }
+    if (expiredTimer != null) expiredTimer.cancel();
     releasePermits(release);
     if (backOffNanos >= 0) {
       executor.retried.increment();
