@@ -455,6 +455,17 @@ public abstract class ScopeContract extends ContractSupport {
     }));
     assertEquals(6, probe.entered());
     assertEquals(1, probe.max(), "the lane let one child run at a time");
+
+    AtomicInteger attempts = new AtomicInteger();
+    TaskOptions retrying = TaskOptions.builder().retry(RetryPolicy.exponential(1, Duration.ZERO)).build();
+    assertEquals("second attempt", Await.value(executor.scoped(scope -> scope.fork(() -> attempts.incrementAndGet() == 1
+        ? CompletableFuture.failedFuture(new IllegalStateException("first attempt"))
+        : CompletableFuture.completedFuture("second attempt"), retrying))), "the child was retried, the scope saw only its outcome");
+    TaskOptions timed = TaskOptions.builder().timeout(Duration.ofMillis(50)).build();
+    assertInstanceOf(TimeoutException.class, Await.failure(executor.scoped(scope -> {
+      scope.fork(CompletableFuture::new, timed);
+      return new CompletableFuture<>();
+    })), "the child's own timeout failed it, and the scope with it");
   }
 
   // ------------------------------------------------------------------------------------ no deadlock from nesting
