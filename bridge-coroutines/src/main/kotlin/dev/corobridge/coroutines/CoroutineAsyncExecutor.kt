@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines
 
 import dev.corobridge.AsyncBiFunction
@@ -84,9 +85,9 @@ import kotlinx.coroutines.withTimeoutOrNull
  * Create an executor with [CoroutineAsyncExecutor], [withAsyncExecutor] or [AsyncExecutor.create].
  * This class is thread-safe.
  */
-public class CoroutineAsyncExecutor internal constructor(
+public class CoroutineAsyncExecutor private constructor(
   config: ExecutorConfig,
-  dispatcher: CoroutineDispatcher = Dispatchers.Default,
+  dispatcher: CoroutineDispatcher,
 ) : AsyncExecutor {
   private val engine = Engine(config, this, dispatcher)
 

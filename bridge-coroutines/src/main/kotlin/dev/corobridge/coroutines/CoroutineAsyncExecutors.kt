@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 @file:JvmName("CoroutineAsyncExecutors")
 
 package dev.corobridge.coroutines
@@ -23,6 +24,7 @@ import kotlinx.coroutines.withContext
  *
  * @throws IllegalArgumentException if [maxWorkers] or a lane limit is below 1
  */
+@JvmSynthetic
 public fun CoroutineAsyncExecutor(maxWorkers: Int, configure: AsyncExecutor.Builder.() -> Unit = {}): CoroutineAsyncExecutor {
   val builder = AsyncExecutor.builder().maxWorkers(maxWorkers)
   builder.configure()
@@ -49,6 +51,7 @@ public fun CoroutineAsyncExecutor(maxWorkers: Int, configure: AsyncExecutor.Buil
  *
  * @throws IllegalArgumentException if [maxWorkers] or a lane limit is below 1
  */
+@JvmSynthetic
 public fun CoroutineAsyncExecutor(
   maxWorkers: Int,
   dispatcher: CoroutineDispatcher,
@@ -111,6 +114,7 @@ public suspend fun <R> CoroutineAsyncExecutor.scope(options: ScopeOptions = Scop
  *
  * @throws IllegalArgumentException if [maxWorkers] or a lane limit is below 1
  */
+@JvmSynthetic
 public suspend fun <R> withAsyncExecutor(
   maxWorkers: Int,
   configure: AsyncExecutor.Builder.() -> Unit = {},

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines
 
 import dev.corobridge.StalledTaskException

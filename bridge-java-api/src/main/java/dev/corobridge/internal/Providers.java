@@ -1,11 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal;
 
-import dev.corobridge.runtime.FallbackRuntime;
 import dev.corobridge.spi.AsyncExecutorProvider;
 import java.util.Comparator;
 import java.util.ServiceLoader;
 
-/** Finds the {@link AsyncExecutorProvider} to use, once. Not part of the public API. */
+/**
+ * Finds the {@link AsyncExecutorProvider} to use, once: the registered provider with the highest priority.
+ * Runtimes are wired in one place, their {@code ServiceLoader} registrations ({@code provides} in the
+ * {@code module-info}s): the fallback runtime of {@code bridge-java-api} with the lowest priority, the
+ * coroutine engine above it. Not part of the public API.
+ */
 public final class Providers {
   private Providers() {}
 
@@ -14,16 +19,12 @@ public final class Providers {
         .stream()
         .map(ServiceLoader.Provider::get)
         .max(Comparator.comparingInt(AsyncExecutorProvider::priority))
-        .orElseGet(FallbackRuntime::new);
+        .orElseThrow(() -> new IllegalStateException("no AsyncExecutorProvider is registered, not even bridge-java-api's "
+            + "fallback: its META-INF/services entry is missing (a shaded jar that dropped service files?)"));
   }
 
-  /** Returns the provider with the highest priority, or the fallback runtime when no engine is on the class path. */
+  /** Returns the provider with the highest priority: the fallback runtime when no engine is on the class path. */
   public static AsyncExecutorProvider get() {
     return Holder.PROVIDER;
-  }
-
-  /** Whether no engine is on the class path, so that {@link #get()} is the fallback runtime. */
-  public static boolean isFallback() {
-    return Holder.PROVIDER instanceof FallbackRuntime;
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Runtimes that need no engine beyond the JDK: the bounded {@link dev.corobridge.runtime.FallbackRuntime}
  * that {@link dev.corobridge.AsyncExecutor#create} returns when {@code bridge-coroutines} is not on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +61,48 @@ public abstract class BatchContract extends ContractSupport {
     AsyncExecutor executor = newExecutor(8);
     List<Integer> results = Await.value(executor.map(i -> after(5, i * i), range(200)));
     assertEquals(range(200).stream().map(i -> i * i).collect(Collectors.toList()), results);
+  }
+
+  @Test
+  void mapReadsItsWholeInputAtTheCallSoLaterChangesOfTheSourceDoNotCount() {
+    AsyncExecutor executor = newExecutor(1);
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    List<Integer> source = new ArrayList<>(range(5));
+    CompletableFuture<List<Integer>> async = executor.map(i -> gate.thenApply(v -> i), source);
+    CompletableFuture<List<Integer>> blocking = executor.mapBlocking(i -> {
+      gate.join();
+      return i;
+    }, source);
+    CompletableFuture<List<Integer>> zipped = executor.map((a, b) -> gate.thenApply(v -> a + b), source, source);
+    source.clear(); // the batches hold their input already: nothing is read from the source after the call
+    source.add(99);
+    gate.complete(null);
+    assertEquals(range(5), Await.value(async));
+    assertEquals(range(5), Await.value(blocking));
+    assertEquals(List.of(0, 2, 4, 6, 8), Await.value(zipped));
+  }
+
+  @Test
+  void anInputThatFailsToIterateFailsTheMapCall() {
+    AsyncExecutor executor = newExecutor(2);
+    IllegalStateException broken = new IllegalStateException("cursor closed");
+    Iterable<Integer> failing = () -> new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == 3) throw broken;
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        return next++;
+      }
+    };
+    assertSame(broken, assertThrows(IllegalStateException.class,
+        () -> executor.map(i -> CompletableFuture.completedFuture(i), failing)));
+    assertSame(broken, assertThrows(IllegalStateException.class, () -> executor.mapBlocking(i -> i, failing)));
   }
 
   @Test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,7 @@ public abstract class StressContract extends ContractSupport {
     AtomicInteger completions = new AtomicInteger();
     AtomicInteger doubleCompletions = new AtomicInteger();
     List<CompletableFuture<?>> futures = new ArrayList<>(n);
+    List<String> kinds = new ArrayList<>(n);
     TaskOptions retrying = TaskOptions.builder().retry(RetryPolicy.exponential(2, Duration.ZERO)).semaphore(semaphore).build();
     TaskOptions timed = TaskOptions.builder().timeout(Duration.ofMillis(1)).lane("lane").build();
     int oldestUnfinished = 0;
@@ -58,13 +60,15 @@ public abstract class StressContract extends ContractSupport {
           Await.done(futures.get(oldestUnfinished));
         }
       }
-      if (random.nextInt(10) == 0) f.cancel(random.nextBoolean());
+      boolean cancel = random.nextInt(10) == 0;
+      kinds.add(KINDS[kind] + (cancel ? ", cancelled" : ""));
+      if (cancel) f.cancel(random.nextBoolean());
       f.whenComplete((v, e) -> {
         if (completions.incrementAndGet() > n) doubleCompletions.incrementAndGet();
       });
       futures.add(f);
     }
-    futures.forEach(Await::done);
+    assertAllComplete(futures, kinds, executor);
     executor.close();
     assertEquals(n, completions.get(), "every future completed");
     assertEquals(0, doubleCompletions.get(), "no future completed twice");
@@ -117,6 +121,28 @@ public abstract class StressContract extends ContractSupport {
     Await.finishes(executor::close, "close after 300 streams");
     assertBalanced(executor);
     assertNoThreadLeft();
+  }
+
+  /** What each kind of {@link #submitOne} task is, for the message of a failure. */
+  private static final String[] KINDS = {"async value", "async failure", "async never completing, 1 ms timeout on a lane",
+      "async retried once, semaphore", "blocking value", "spawned failure", "async delayed value", "async delayed value"};
+
+  /** Waits for every future (one deadline for all); a failure names each future left pending, with its kind. */
+  private static void assertAllComplete(List<CompletableFuture<?>> futures, List<String> kinds, AsyncExecutor executor) {
+    long deadline = System.nanoTime() + Await.LIMIT.toNanos();
+    List<String> pending = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      } catch (Exception doneOrNot) {
+        if (!futures.get(i).isDone()) pending.add("#" + i + " (" + kinds.get(i) + ")");
+      }
+    }
+    assertTrue(pending.isEmpty(), () -> pending.size() + " futures never completed within " + Await.LIMIT + ": "
+        + pending.subList(0, Math.min(20, pending.size())) + "; " + executor + " " + executor.stats());
   }
 
   private static CompletableFuture<?> submitOne(AsyncExecutor executor, int kind, int delay, TaskOptions retrying, TaskOptions timed) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +64,19 @@ public abstract class SubmitContract extends ContractSupport {
     CompletableFuture<String> future = executor.submit(() -> stage.thenApply(s -> s + "!"));
     stage.completeExceptionally(checked);
     assertFailsWith(checked, future);
+  }
+
+  @Test
+  void anExecutionExceptionOfTheTasksOwnIsItsFailureNotUnwrapped() {
+    AsyncExecutor executor = newExecutor(2);
+    ExecutionException own = new ExecutionException("the task's own", new IOException("inside"));
+    assertFailsWith(own, executor.submit(() -> CompletableFuture.failedFuture(own)));
+    assertFailsWith(own, executor.submit(() -> CompletableFuture.failedFuture(own).thenApply(v -> v)));
+    assertFailsWith(own, executor.submitBlocking(() -> {
+      throw own;
+    }));
+    CompletableFuture<List<Object>> batch = executor.map(i -> CompletableFuture.failedFuture(own), List.of(1));
+    assertFailsWith(own, batch);
   }
 
   @Test

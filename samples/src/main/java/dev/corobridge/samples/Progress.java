@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.samples;
 
 /** Prints one progress line per example, so a run reads like the guide. */

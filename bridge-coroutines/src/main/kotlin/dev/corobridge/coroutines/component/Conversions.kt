@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+@file:JvmName("SuspendComponents")
+
 package dev.corobridge.coroutines.component
 
 import dev.corobridge.AsyncExecutor
@@ -31,6 +34,7 @@ public fun <I, O> AsyncComponent<I, O>.asSuspendComponent(executor: AsyncExecuto
 public fun <I, O> SuspendComponent<I, O>.asSyncComponent(): SyncComponent<I, O> = SyncComponent.from(this)
 
 /** A [SyncComponent] named [name] whose blocking work is [block]. */
+@JvmSynthetic
 public fun <I, O> syncComponent(name: String, block: (I) -> O): SyncComponent<I, O> = SyncComponent.of(name) { input -> block(input) }
 
 /**

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.component
 
 import dev.corobridge.AsyncExecutor
@@ -44,6 +45,7 @@ public interface SuspendComponent<I, O> : AsyncComponent<I, O> {
 }
 
 /** A [SuspendComponent] named [name] that runs [block]. */
+@JvmSynthetic
 public fun <I, O> suspendComponent(name: String, block: suspend (I) -> O): SuspendComponent<I, O> =
   object : SuspendComponent<I, O> {
     override suspend fun invoke(input: I): O = block(input)

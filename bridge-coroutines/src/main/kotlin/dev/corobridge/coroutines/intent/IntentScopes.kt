@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+@file:JvmName("IntentScopes")
+
 package dev.corobridge.coroutines.intent
 
 import dev.corobridge.intent.Airlock
@@ -22,6 +25,7 @@ public fun IntentScope.asContextElement(): CoroutineContext.Element = IntentScop
  * if the block returns, discarded if it throws or is cancelled. The suspend counterpart of
  * [Airlock.scoped]; the scope follows the block across threads.
  */
+@JvmSynthetic
 public suspend fun <T> intentScoped(scope: IntentScope = IntentScope(), block: suspend CoroutineScope.() -> T): T {
   Airlock.open(scope)
   Airlock.swapCurrent(scope.parent()) // the scope belongs to the block's coroutine context, not to this thread

@@ -1,10 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.TaskPanicException
+import dev.corobridge.internal.Failures
 import java.util.concurrent.CompletableFuture
-import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
-import java.util.concurrent.ExecutionException
 import java.util.function.BiFunction
 import kotlin.coroutines.Continuation
 import kotlin.coroutines.resume
@@ -26,13 +26,6 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  */
 internal class Failed(error: Throwable) {
   @JvmField val error: Throwable = if (error is Error) TaskPanicException(error) else error
-}
-
-/** Unwraps the [CompletionException] / [ExecutionException] layers that futures add around a cause. */
-internal fun unwrapFailure(error: Throwable): Throwable {
-  var e = error
-  while ((e is CompletionException || e is ExecutionException) && e.cause != null) e = e.cause!!
-  return e
 }
 
 /**
@@ -77,7 +70,7 @@ internal suspend inline fun CompletableFuture<*>.awaitOutcomeUncancellable(): An
 /** Resumes a plain continuation with a future's outcome. */
 internal class ResumeWithOutcome(private val cont: Continuation<Any?>) : BiFunction<Any?, Throwable?, Unit> {
   override fun apply(value: Any?, error: Throwable?) {
-    cont.resume(if (error == null) value else Failed(unwrapFailure(error)))
+    cont.resume(if (error == null) value else Failed(Failures.unwrap(error)))
   }
 }
 
@@ -90,7 +83,7 @@ internal fun outcomeOfDone(future: CompletableFuture<*>): Any? =
       future.getNow(null)
       Failed(IllegalStateException("future reported an exception but has none"))
     } catch (e: Throwable) {
-      Failed(unwrapFailure(e))
+      Failed(Failures.unwrap(e))
     }
   }
 
@@ -106,7 +99,7 @@ internal class OutcomeHandler(
 
   override fun apply(value: Any?, error: Throwable?) {
     val c = cont ?: return
-    c.resume(if (error == null) value else Failed(unwrapFailure(error)))
+    c.resume(if (error == null) value else Failed(Failures.unwrap(error)))
   }
 
   /** The waiter was cancelled: cancel the one-shot future and let the continuation be collected. */

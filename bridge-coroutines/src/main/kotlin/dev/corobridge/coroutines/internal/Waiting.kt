@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.WaitResult
 import dev.corobridge.WaitStrategy
+import dev.corobridge.internal.Failures
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.atomic.AtomicInteger
@@ -20,7 +22,7 @@ internal fun <T> completionOrder(inputs: List<CompletionStage<out T>>): List<Com
   for (input in inputs) {
     input.whenComplete { value, error ->
       val output = outputs[next.getAndIncrement()]
-      if (error == null) output.complete(value) else output.completeExceptionally(unwrapFailure(error))
+      if (error == null) output.complete(value) else output.completeExceptionally(Failures.unwrap(error))
     }
   }
   return outputs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.scope;
 
 /** The thread-local behind {@link ScopeParent#current()}. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.scope;
 
 import dev.corobridge.AsyncExecutor;
@@ -10,6 +11,7 @@ import dev.corobridge.TaskScope;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
+import dev.corobridge.internal.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -135,7 +137,7 @@ public final class StructuredScope<R> implements TaskScope {
   }
 
   private void bodyEnded(Object value, Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Failures.unwrap(error);
     if (e != null && !(e instanceof CancellationException)) {
       childCompleted(null, e); // a failure of the body counts as a child's
     }
@@ -255,7 +257,7 @@ public final class StructuredScope<R> implements TaskScope {
 
   /** A child's future completed: the policy decides what it means. */
   void childCompleted(Object value, Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Failures.unwrap(error);
     if (e instanceof CancellationException) {
       return; // cancelled children are neither successes nor failures
     }
@@ -530,14 +532,6 @@ public final class StructuredScope<R> implements TaskScope {
 
   String describe() {
     return name == null ? "the scope" : "scope \"" + name + "\"";
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   @Override

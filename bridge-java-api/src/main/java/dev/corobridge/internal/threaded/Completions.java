@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
+import dev.corobridge.internal.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +33,7 @@ final class Completions {
         if (failure == null) {
           slot.complete(value);
         } else {
-          slot.completeExceptionally(ThreadedTask.unwrap(failure));
+          slot.completeExceptionally(Failures.unwrap(failure));
         }
       });
     }

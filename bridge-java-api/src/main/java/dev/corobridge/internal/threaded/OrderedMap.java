@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.internal.Failures;
 import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,7 +108,7 @@ final class OrderedMap<A, R> {
       active--;
       if (failure == null) results[index] = value;
     }
-    if (failure != null) result.completeExceptionally(ThreadedTask.unwrap(failure));
+    if (failure != null) result.completeExceptionally(Failures.unwrap(failure));
     pump();
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
 import dev.corobridge.AsyncBiFunction;
@@ -16,6 +17,7 @@ import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.ClosingStream;
+import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.QueuedAsyncSemaphore;
 import dev.corobridge.internal.StallWatchdog;
 import dev.corobridge.internal.scope.CallFrame;
@@ -23,6 +25,7 @@ import dev.corobridge.internal.scope.LendingWait;
 import dev.corobridge.spi.ContextPropagation;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -283,7 +286,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   @Override
   public <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
     Checks.notNull(fn, "fn");
-    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, fn::apply, Checks.notNull(items, "items").iterator(), Checks.notNull(options, "options"));
+    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, fn::apply, snapshot(Checks.notNull(items, "items")), Checks.notNull(options, "options"));
   }
 
   @Override
@@ -292,18 +295,21 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     Checks.notNull(fn, "fn");
     Iterator<? extends A> a = Checks.notNull(first, "first").iterator();
     Iterator<? extends B> b = Checks.notNull(second, "second").iterator();
-    Iterator<Object[]> pairs = new Iterator<>() {
-      @Override public boolean hasNext() {
-        return a.hasNext() && b.hasNext();
-      }
-
-      @Override public Object[] next() {
-        return new Object[] {a.next(), b.next()};
-      }
-    };
+    List<Object[]> pairs = new ArrayList<>();
+    while (a.hasNext() && b.hasNext()) pairs.add(new Object[] {a.next(), b.next()});
     @SuppressWarnings("unchecked")
     OrderedMap.ItemFunction<Object[]> zipped = pair -> fn.apply((A) pair[0], (B) pair[1]);
-    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, zipped, pairs, MapOptions.defaults());
+    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, zipped, pairs.iterator(), MapOptions.defaults());
+  }
+
+  /**
+   * A batch's input, read whole on the calling thread (as every runtime does): the batch does not see later
+   * changes of the source, the source need not be thread-safe, and an input that fails to iterate fails the call.
+   */
+  private static <A> Iterator<A> snapshot(Iterable<? extends A> items) {
+    List<A> copy = new ArrayList<>();
+    for (A item : items) copy.add(item);
+    return copy.iterator();
   }
 
   @Override
@@ -314,7 +320,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   @Override
   public <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
     Checks.notNull(fn, "fn");
-    return OrderedMap.start(this, ThreadedTask.Kind.BLOCKING, fn::apply, Checks.notNull(items, "items").iterator(), Checks.notNull(options, "options"));
+    return OrderedMap.start(this, ThreadedTask.Kind.BLOCKING, fn::apply, snapshot(Checks.notNull(items, "items")), Checks.notNull(options, "options"));
   }
 
   @Override
@@ -420,7 +426,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   private <T> CompletableFuture<T> reportFailure(CompletableFuture<T> future) {
     future.whenComplete((v, e) -> {
-      if (e != null && !(e instanceof CancellationException)) report(ThreadedTask.unwrap(e));
+      if (e != null && !(e instanceof CancellationException)) report(Failures.unwrap(e));
     });
     return future;
   }

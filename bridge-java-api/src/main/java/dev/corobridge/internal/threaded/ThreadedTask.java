@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
 import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskPanicException;
+import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.StallWatchdog;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -281,7 +282,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
 
   /** The attempt's outcome is known: give the permits back, then retry or complete. */
   private void attemptEnded(Object value, Throwable failure) {
-    Throwable error = unwrap(failure);
+    Throwable error = Failures.unwrap(failure);
     long backOffNanos = -1;
     int release;
     Host.Timed expiredTimer;
@@ -401,11 +402,6 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     } catch (UnsupportedOperationException cannot) {
       // Not ours to stop: its completion ends the attempt.
     }
-  }
-
-  /** The exception a dependent stage wrapped in CompletionException, else the failure itself. */
-  static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   @Override

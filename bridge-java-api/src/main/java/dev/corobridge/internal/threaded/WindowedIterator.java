@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
 import dev.corobridge.AsyncFunction;
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.internal.Failures;
 import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -87,7 +89,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
     } catch (CompletionException | CancellationException e) {
       close();
       failIfTimedOut();
-      throw unchecked(e instanceof CompletionException ? ThreadedTask.unwrap(e) : e);
+      throw unchecked(e instanceof CompletionException ? Failures.unwrap(e) : e);
     }
   }
 

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.intent;
+
+import dev.corobridge.internal.Checks;
+import dev.corobridge.spi.ContextPropagation;
+import dev.corobridge.spi.ContextPropagator;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Where side effects wait for their unit of work to end well. Code enqueues {@link Intent}s into the
+ * current {@link IntentScope}; the scope dispatches them when it ends well and drops them otherwise.
+ *
+ * <pre>{@code
+ * Response handle(Request request) throws Exception {
+ *   return Airlock.scoped(() -> {
+ *     User user = users.create(request.email());
+ *     Airlock.enqueue(Intent.named("sendMail").args(user.email(), "Welcome").build());
+ *     return Response.created(user);      // returns normally: the mail goes out
+ *   });                                    // throws: the mail is dropped
+ * }
+ * }</pre>
+ *
+ * <p><b>Scopes follow the work, not the thread.</b> The current scope is visible in tasks the code
+ * submits to any {@link dev.corobridge.AsyncExecutor} from inside it (engines capture it at submit and
+ * install it around the task), and in coroutines (use the {@code asContextElement()} of
+ * {@code dev.corobridge.coroutines}); units of work on other threads never see it.
+ *
+ * <p><b>Configuration</b>, for scopes that choose nothing themselves: {@link #configure(Map)} or
+ * {@link #configure(IntentExecutor, IntentPolicy, FlushMode)}, else the class named by the system
+ * property {@value #EXECUTOR_PROPERTY}, else a {@code ServiceLoader} entry for {@link IntentExecutor},
+ * else synchronous dispatch; policy {@link AllowAll}; {@link FlushMode#FAIL_FAST}.
+ */
+public final class Airlock {
+  /** The system property naming an {@link IntentExecutor} class (public, with a no-argument constructor). */
+  public static final String EXECUTOR_PROPERTY = "corobridge.intent.executor";
+
+  private static final ThreadLocal<IntentScope> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<ArrayDeque<IntentPolicy>> LOCAL_POLICIES = ThreadLocal.withInitial(ArrayDeque::new);
+  private static final ThreadLocal<Boolean> IN_POLICY = new ThreadLocal<>();
+  private static final Set<String> SETTINGS = Set.of("executor", "policy", "flushMode");
+
+  private static volatile IntentExecutor configuredExecutor;
+  private static volatile IntentPolicy configuredPolicy;
+  private static volatile FlushMode configuredFlushMode;
+  private static volatile IntentExecutor discoveredExecutor;
+
+  /** Carries the current scope into tasks and coroutines. */
+  private static final ContextPropagator<IntentScope> SCOPE_PROPAGATOR = new ContextPropagator<>() {
+    @Override
+    public IntentScope capture() {
+      return CURRENT.get();
+    }
+
+    @Override
+    public IntentScope install(IntentScope captured) {
+      IntentScope previous = CURRENT.get();
+      CURRENT.set(captured);
+      return previous;
+    }
+
+    @Override
+    public void uninstall(IntentScope previous) {
+      setCurrent(previous);
+    }
+  };
+
+  static {
+    ContextPropagation.register(SCOPE_PROPAGATOR);
+  }
+
+  private Airlock() {}
+
+  // ------------------------------------------------------------------------------------------ scopes
+
+  /** Opens a scope with the configured executor and policy, nested in the current one if there is one. */
+  public static IntentScope scope() {
+    return open(new IntentScope());
+  }
+
+  /** Opens a scope dispatching through {@code executor}. */
+  public static IntentScope scope(IntentExecutor executor) {
+    return open(new IntentScope(Checks.notNull(executor, "executor"), null, null));
+  }
+
+  /** Opens a scope with the given executor, policy and flush mode ({@code null}: the default of each). */
+  public static IntentScope scope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+    return open(new IntentScope(executor, policy, flushMode));
+  }
+
+  /**
+   * Opens {@code scope}, which has not been opened before (typically an instance of a subclass), as
+   * the current scope of this unit of work.
+   *
+   * @throws ScopeStateException if it was opened before
+   */
+  public static <S extends IntentScope> S open(S scope) {
+    Checks.notNull(scope, "scope");
+    scope.open(CURRENT.get());
+    CURRENT.set(scope);
+    return scope;
+  }
+
+  /**
+   * Runs {@code work} in a new scope: flushed if it returns, discarded if it throws (the exception is
+   * rethrown). A flush failure is thrown as {@link IntentDispatchException}.
+   */
+  public static <T> T scoped(Callable<T> work) throws Exception {
+    return scoped(new IntentScope(), work);
+  }
+
+  /** Runs {@code work} in {@code scope} (new, typically a subclass), as {@link #scoped(Callable)} does. */
+  public static <T> T scoped(IntentScope scope, Callable<T> work) throws Exception {
+    Checks.notNull(work, "work");
+    open(scope);
+    T result;
+    try {
+      result = work.call();
+    } catch (Throwable e) {
+      try {
+        scope.close(e);
+      } catch (RuntimeException endFailure) {
+        e.addSuppressed(endFailure);
+      }
+      throw e;
+    }
+    scope.complete();
+    scope.close(null);
+    return result;
+  }
+
+  /** The current scope of this unit of work, if any. */
+  public static Optional<IntentScope> current() {
+    return Optional.ofNullable(CURRENT.get());
+  }
+
+  /**
+   * Makes {@code scope} (or none, for {@code null}) current on this thread and returns the scope that
+   * was. For integrations that install a scope around code running for its unit of work, such as a
+   * coroutine context element; application code opens and closes scopes instead.
+   */
+  public static IntentScope swapCurrent(IntentScope scope) {
+    IntentScope previous = CURRENT.get();
+    setCurrent(scope);
+    return previous;
+  }
+
+  static void restoreCurrent(IntentScope closing, IntentScope previous) {
+    if (CURRENT.get() == closing) setCurrent(previous);
+  }
+
+  private static void setCurrent(IntentScope scope) {
+    if (scope == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(scope);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ enqueueing
+
+  /**
+   * Buffers {@code intent} in the current scope, after the scope's policy and the local policies in
+   * force ({@link #policy}) have seen it, in that order; the intent carries the local policies with it.
+   *
+   * @throws NoScopeException          if no scope is open for this unit of work
+   * @throws PolicyViolationException  if a policy refuses the intent
+   * @throws PolicyEnqueueException    if called from inside a policy callback
+   * @throws ScopeStateException       if the current scope has ended
+   */
+  public static void enqueue(Intent intent) {
+    Checks.notNull(intent, "intent");
+    if (IN_POLICY.get() != null) {
+      throw new PolicyEnqueueException("cannot enqueue " + intent + " from inside a policy callback: policies decide about intents, they do not create them");
+    }
+    IntentScope scope = CURRENT.get();
+    if (scope == null) {
+      throw new NoScopeException("cannot enqueue " + intent + ": no intent scope is open for this unit of work; "
+          + "wrap it in Airlock.scoped(...) or try (IntentScope scope = Airlock.scope()) { ... scope.complete(); }");
+    }
+    List<IntentPolicy> locals = new ArrayList<>();
+    LOCAL_POLICIES.get().descendingIterator().forEachRemaining(locals::add); // outermost first
+    Intent recorded = locals.isEmpty() ? intent : intent.withPolicies(locals);
+    onEnqueue(scope.policy(), recorded);
+    for (IntentPolicy local : locals) {
+      onEnqueue(local, recorded);
+    }
+    scope.add(recorded);
+  }
+
+  /** Enqueues an intent run by the handler registered for {@code name}, with positional arguments. */
+  public static void enqueue(String name, Object... args) {
+    enqueue(Intent.named(name).args(args).build());
+  }
+
+  private static void onEnqueue(IntentPolicy policy, Intent intent) {
+    IN_POLICY.set(Boolean.TRUE);
+    try {
+      policy.onEnqueue(intent);
+    } finally {
+      IN_POLICY.remove();
+    }
+  }
+
+  static boolean allows(IntentPolicy policy, Intent intent) {
+    IN_POLICY.set(Boolean.TRUE);
+    try {
+      return policy.allows(intent);
+    } finally {
+      IN_POLICY.remove();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ local policies
+
+  /**
+   * Pushes {@code policy} for the block: intents enqueued on this thread until the returned handle is
+   * closed are checked by it at enqueue and carry it to their dispatch.
+   *
+   * <pre>{@code
+   * try (var noMail = Airlock.policy(new BlockTasks("sendMail"))) {
+   *   importer.run();   // its mails are dropped, its other intents go out
+   * }
+   * }</pre>
+   */
+  public static PolicyBlock policy(IntentPolicy policy) {
+    Checks.notNull(policy, "policy");
+    ArrayDeque<IntentPolicy> stack = LOCAL_POLICIES.get();
+    stack.push(policy);
+    return new PolicyBlock(stack, policy);
+  }
+
+  /** A local policy in force until {@link #close()}. */
+  public static final class PolicyBlock implements AutoCloseable {
+    private final ArrayDeque<IntentPolicy> stack;
+    private final IntentPolicy policy;
+    private boolean closed;
+
+    private PolicyBlock(ArrayDeque<IntentPolicy> stack, IntentPolicy policy) {
+      this.stack = stack;
+      this.policy = policy;
+    }
+
+    /**
+     * Ends the local policy.
+     *
+     * @throws IllegalStateException if a policy pushed after it is still in force (blocks must nest)
+     */
+    @Override
+    public void close() {
+      if (closed) return;
+      if (stack.peek() != policy) throw new IllegalStateException("local policies must be closed in reverse order: " + stack.peek() + " is still in force");
+      stack.pop();
+      closed = true;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ configuration
+
+  /**
+   * Sets the defaults of scopes that choose nothing themselves; {@code null} leaves one unchanged.
+   * Takes precedence over the system property and {@code ServiceLoader}.
+   */
+  public static void configure(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+    if (executor != null) configuredExecutor = executor;
+    if (policy != null) configuredPolicy = policy;
+    if (flushMode != null) configuredFlushMode = flushMode;
+  }
+
+  /**
+   * Sets the defaults from text settings, as read from a configuration file: {@code executor} and
+   * {@code policy} name classes with public no-argument constructors, {@code flushMode} is
+   * {@code FAIL_FAST} or {@code ROBUST}.
+   *
+   * @throws IllegalArgumentException naming the key or the class, for an unknown key, a class that
+   *                                  cannot be found or created, or an unknown flush mode
+   */
+  public static void configure(Map<String, String> settings) {
+    Checks.notNull(settings, "settings");
+    for (String key : settings.keySet()) {
+      if (!SETTINGS.contains(key)) throw new IllegalArgumentException("unknown intent setting \"" + key + "\"; known settings are " + SETTINGS);
+    }
+    IntentExecutor executor = settings.containsKey("executor") ? instantiate(settings.get("executor"), IntentExecutor.class, "executor") : null;
+    IntentPolicy policy = settings.containsKey("policy") ? instantiate(settings.get("policy"), IntentPolicy.class, "policy") : null;
+    FlushMode mode = null;
+    if (settings.containsKey("flushMode")) {
+      String value = settings.get("flushMode");
+      try {
+        mode = FlushMode.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new IllegalArgumentException("setting flushMode must be FAIL_FAST or ROBUST, was " + value);
+      }
+    }
+    configure(executor, policy, mode);
+  }
+
+  /** Forgets {@link #configure} and reads the system property and {@code ServiceLoader} again. */
+  public static void resetConfiguration() {
+    configuredExecutor = null;
+    configuredPolicy = null;
+    configuredFlushMode = null;
+    discoveredExecutor = null;
+  }
+
+  static IntentExecutor configuredExecutor() {
+    IntentExecutor executor = configuredExecutor;
+    if (executor != null) return executor;
+    executor = discoveredExecutor;
+    if (executor == null) discoveredExecutor = executor = discoverExecutor();
+    return executor;
+  }
+
+  static IntentPolicy configuredPolicy() {
+    IntentPolicy policy = configuredPolicy;
+    return policy != null ? policy : new AllowAll();
+  }
+
+  static FlushMode configuredFlushMode() {
+    FlushMode mode = configuredFlushMode;
+    return mode != null ? mode : FlushMode.FAIL_FAST;
+  }
+
+  private static IntentExecutor discoverExecutor() {
+    String named = System.getProperty(EXECUTOR_PROPERTY);
+    if (named != null) return instantiate(named, IntentExecutor.class, "system property " + EXECUTOR_PROPERTY);
+    Iterator<IntentExecutor> found = ServiceLoader.load(IntentExecutor.class, Airlock.class.getClassLoader()).iterator();
+    return found.hasNext() ? found.next() : IntentExecutors.synchronous();
+  }
+
+  private static <T> T instantiate(String className, Class<T> type, String setting) {
+    if (className == null || className.isBlank()) throw new IllegalArgumentException(setting + " must name a class, was \"" + className + "\"");
+    Class<?> found;
+    try {
+      found = Class.forName(className.trim(), true, Thread.currentThread().getContextClassLoader() != null
+          ? Thread.currentThread().getContextClassLoader() : Airlock.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException(setting + " names class " + className + ", which is not on the class path", e);
+    }
+    if (!type.isAssignableFrom(found)) {
+      throw new IllegalArgumentException(setting + " names class " + className + ", which is not a " + type.getName());
+    }
+    try {
+      return type.cast(found.getConstructor().newInstance());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(setting + " names class " + className + ", which has no public no-argument constructor that works", e);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.intent;
+
+/** Allows every intent: the default policy. */
+public final class AllowAll implements IntentPolicy {
+  @Override
+  public String toString() {
+    return "AllowAll";
+  }
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.intent;
+
+import dev.corobridge.internal.Checks;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * A side effect to perform later: a name, positional and named arguments, where it was enqueued, how
+ * to dispatch it (delay, queue, priority, ...), the local policies in force when it was enqueued, and
+ * what runs it. Immutable.
+ *
+ * <p>What runs it is either a local {@link IntentTask} (a method reference, which also names the
+ * intent) or nothing but the name, resolved through {@link IntentHandlers} when it is dispatched. The
+ * second form is what an executor that runs intents elsewhere needs: it sends the name and arguments
+ * (which should serialize to JSON: strings, numbers, booleans, lists, maps), never code.
+ *
+ * <pre>{@code
+ * Intent mail = Intent.named("sendMail").args("a@b.example", "Welcome").arg("retries", 2).build();
+ * mail.toString();  // sendMail("a@b.example", "Welcome", retries=2)
+ *
+ * Intent audit = Intent.of(Audit::record).args(userId).option(Intent.QUEUE, "audit").build();  // named "record"
+ * }</pre>
+ */
+public final class Intent {
+  /** Dispatch option: a {@link Duration} to wait before running the intent. */
+  public static final String DELAY = "delay";
+  /** Dispatch option: the name of the queue (or lane) to run it on. */
+  public static final String QUEUE = "queue";
+  /** Dispatch option: an {@link Integer} priority, higher first, where the executor supports it. */
+  public static final String PRIORITY = "priority";
+
+  private final String name;
+  private final List<Object> args;
+  private final Map<String, Object> namedArgs;
+  private final String origin;
+  private final Map<String, Object> options;
+  private final List<IntentPolicy> policies;
+  private final IntentTask task;
+
+  private Intent(String name, List<Object> args, Map<String, Object> namedArgs, String origin, Map<String, Object> options,
+                 List<IntentPolicy> policies, IntentTask task) {
+    this.name = name;
+    this.args = args;
+    this.namedArgs = namedArgs;
+    this.origin = origin;
+    this.options = options;
+    this.policies = policies;
+    this.task = task;
+  }
+
+  /**
+   * Starts an intent that runs the handler registered for {@code name} in {@link IntentHandlers}.
+   *
+   * @throws NullPointerException if {@code name} is null
+   */
+  public static Builder named(String name) {
+    return new Builder(Checks.notNull(name, "name"), null);
+  }
+
+  /**
+   * Starts an intent that runs {@code task} locally, named after it: a method reference
+   * {@code Mailer::sendMail} is {@code sendMail}, a class {@code SendMail} is {@code sendMail}.
+   *
+   * @throws IllegalArgumentException if {@code task} is a lambda, which has no name: use {@link #of(String, IntentTask)}
+   */
+  public static Builder of(IntentTask task) {
+    return new Builder(nameOf(Checks.notNull(task, "task")), task);
+  }
+
+  /** Starts an intent named {@code name} that runs {@code task} locally. */
+  public static Builder of(String name, IntentTask task) {
+    return new Builder(Checks.notNull(name, "name"), Checks.notNull(task, "task"));
+  }
+
+  /** The intent's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The positional arguments; unmodifiable. */
+  public List<Object> args() {
+    return args;
+  }
+
+  /** Positional argument {@code index}. @throws IndexOutOfBoundsException if there is no such argument */
+  public Object arg(int index) {
+    return args.get(index);
+  }
+
+  /** The named arguments, in the order given; unmodifiable. */
+  public Map<String, Object> namedArgs() {
+    return namedArgs;
+  }
+
+  /** Named argument {@code name}, if given. */
+  public Optional<Object> arg(String name) {
+    return Optional.ofNullable(namedArgs.get(name));
+  }
+
+  /** Where the intent was enqueued: given by the builder, else the class and method that built it. */
+  public String origin() {
+    return origin;
+  }
+
+  /** The dispatch options ({@link #DELAY}, {@link #QUEUE}, {@link #PRIORITY}, ...); unmodifiable. */
+  public Map<String, Object> options() {
+    return options;
+  }
+
+  /** The {@link #DELAY} option. */
+  public Optional<Duration> delay() {
+    return Optional.ofNullable((Duration) options.get(DELAY));
+  }
+
+  /** The {@link #QUEUE} option. */
+  public Optional<String> queue() {
+    return Optional.ofNullable((String) options.get(QUEUE));
+  }
+
+  /** The {@link #PRIORITY} option. */
+  public Optional<Integer> priority() {
+    return Optional.ofNullable((Integer) options.get(PRIORITY));
+  }
+
+  /** The local policies that were in force when the intent was enqueued, outermost first; unmodifiable. */
+  public List<IntentPolicy> policies() {
+    return policies;
+  }
+
+  /** Whether it runs local code, rather than a handler found by name. */
+  public boolean isLocal() {
+    return task != null;
+  }
+
+  /** A copy carrying {@code policies} (Airlock records the local policies in force at enqueue). */
+  Intent withPolicies(List<IntentPolicy> policies) {
+    return new Intent(name, args, namedArgs, origin, options, List.copyOf(policies), task);
+  }
+
+  /**
+   * Runs the side effect now, on this thread: the local task, else the handler registered for the name.
+   * Executors call this; application code enqueues instead.
+   *
+   * @throws IllegalStateException if no handler is registered for the name
+   * @throws Exception             what the task or handler threw
+   */
+  public void run() throws Exception {
+    if (task != null) {
+      task.run(this);
+      return;
+    }
+    IntentHandler handler = IntentHandlers.find(name).orElseThrow(() ->
+        new IllegalStateException("no handler is registered for intent \"" + name + "\"; call IntentHandlers.register(\"" + name + "\", ...)"));
+    handler.handle(this);
+  }
+
+  /** Reads like a call: {@code sendMail("a@b", retries=2)}. */
+  @Override
+  public String toString() {
+    StringJoiner call = new StringJoiner(", ", name + "(", ")");
+    args.forEach(arg -> call.add(literal(arg)));
+    namedArgs.forEach((key, value) -> call.add(key + "=" + literal(value)));
+    return call.toString();
+  }
+
+  private static String literal(Object value) {
+    return value instanceof CharSequence ? "\"" + value + "\"" : String.valueOf(value);
+  }
+
+  static String nameOf(IntentTask task) {
+    try {
+      Method writeReplace = task.getClass().getDeclaredMethod("writeReplace");
+      writeReplace.setAccessible(true);
+      String method = ((SerializedLambda) writeReplace.invoke(task)).getImplMethodName();
+      if (!method.startsWith("lambda$")) return method;
+    } catch (NoSuchMethodException notALambda) {
+      String simple = task.getClass().getSimpleName();
+      if (!simple.isEmpty()) return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+    } catch (ReflectiveOperationException | RuntimeException unreadable) {
+      // fall through: ask for a name
+    }
+    throw new IllegalArgumentException("task has no name to give the intent (a lambda): use a method reference "
+        + "or Intent.of(\"name\", task)");
+  }
+
+  /** Builds an {@link Intent}. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final IntentTask task;
+    private final List<Object> args = new ArrayList<>();
+    private final Map<String, Object> namedArgs = new LinkedHashMap<>();
+    private final Map<String, Object> options = new LinkedHashMap<>();
+    private String origin;
+
+    private Builder(String name, IntentTask task) {
+      this.name = name;
+      this.task = task;
+    }
+
+    /** Appends positional arguments. */
+    public Builder args(Object... values) {
+      args.addAll(Arrays.asList(Checks.notNull(values, "values")));
+      return this;
+    }
+
+    /** Sets a named argument. @throws NullPointerException if {@code name} is null */
+    public Builder arg(String name, Object value) {
+      namedArgs.put(Checks.notNull(name, "name"), value);
+      return this;
+    }
+
+    /**
+     * Sets a dispatch option; {@link Intent#DELAY} must be a non-negative {@link Duration},
+     * {@link Intent#QUEUE} a String, {@link Intent#PRIORITY} an Integer.
+     *
+     * @throws IllegalArgumentException if a known option has a value of the wrong kind
+     */
+    public Builder option(String key, Object value) {
+      Checks.notNull(key, "key");
+      Checks.notNull(value, "value");
+      switch (key) {
+        case DELAY -> {
+          if (!(value instanceof Duration d) || d.isNegative()) throw new IllegalArgumentException("option delay must be a Duration >= 0, was " + value);
+        }
+        case QUEUE -> {
+          if (!(value instanceof String)) throw new IllegalArgumentException("option queue must be a String, was " + value);
+        }
+        case PRIORITY -> {
+          if (!(value instanceof Integer)) throw new IllegalArgumentException("option priority must be an Integer, was " + value);
+        }
+        default -> { }
+      }
+      options.put(key, value);
+      return this;
+    }
+
+    /** Says where the intent comes from, for logs and for executors that record it. */
+    public Builder origin(String origin) {
+      this.origin = Checks.notNull(origin, "origin");
+      return this;
+    }
+
+    /** Builds the intent. */
+    public Intent build() {
+      String from = origin != null ? origin : StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+          .filter(f -> f.getDeclaringClass() != Builder.class && f.getDeclaringClass() != Airlock.class)
+          .findFirst()
+          .map(f -> f.getClassName() + "." + f.getMethodName())
+          .orElse("unknown"));
+      return new Intent(name, Collections.unmodifiableList(new ArrayList<>(args)), Collections.unmodifiableMap(new LinkedHashMap<>(namedArgs)),
+          from, Collections.unmodifiableMap(new LinkedHashMap<>(options)), List.of(), task);
+    }
+  }
+}

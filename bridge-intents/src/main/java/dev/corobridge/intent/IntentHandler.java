@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.intent;
+
+/**
+ * Runs the intents of one name, found by name in {@link IntentHandlers}: the form an executor on
+ * another machine needs, since it receives only the name and the arguments.
+ */
+@FunctionalInterface
+public interface IntentHandler {
+  /** Runs the side effect with the intent's arguments. */
+  void handle(Intent intent) throws Exception;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.intent;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A unit of work's buffer of intents: they escape, through the scope's {@link IntentExecutor}, only
+ * when the scope ends well. Open one with {@link Airlock#scope()} (or {@link Airlock#open} for a
+ * subclass) or run a block in one with {@link Airlock#scoped}.
+ *
+ * <pre>{@code
+ * try (IntentScope scope = Airlock.scope()) {
+ *   orders.save(order);
+ *   Airlock.enqueue(Intent.named("sendMail").args(order.email(), "Thanks!").build());
+ *   scope.complete();   // reached the end: close() flushes
+ * }                     // an exception skipped complete(): close() discards
+ * }</pre>
+ *
+ * <p><b>Ending.</b> {@link #flush()} dispatches, {@link #discard()} drops; each ends the scope, and ending it
+ * twice, or while a scope nested in it is still open, throws {@link ScopeStateException}.
+ * {@link #close()} ends a scope that is still open by asking {@link #shouldFlush(Throwable)}: with no
+ * error if {@link #complete()} was called, else with the error {@code Airlock.scoped} caught or a
+ * {@link ScopeStateException} saying {@code complete()} was not reached. Intents are always dispatched
+ * in the order they were enqueued; policies filter, never reorder.
+ *
+ * <p><b>Nesting.</b> A scope opened while another is current is nested in it. When a nested scope flushes,
+ * its intents go to its parent, so the outermost scope decides ({@link #passesThrough(Intent)} lets
+ * chosen intents dispatch at once instead); when it discards, the parent is unaffected.
+ *
+ * <p><b>Choosing the executor and policy.</b> A scope takes, in order of precedence, the executor, policy and
+ * flush mode given to its constructor, then its subclass's {@link #defaultExecutor()},
+ * {@link #defaultPolicy()} and {@link #defaultFlushMode()}, then {@link Airlock#configure}, the
+ * {@code corobridge.intent.executor} system property or a {@code ServiceLoader} entry, then
+ * synchronous dispatch, {@link AllowAll} and {@link FlushMode#FAIL_FAST}. A subclass can also change
+ * when the flush happens, for example after a transaction commits, by overriding
+ * {@link #scheduleFlush(Runnable)}.
+ *
+ * <p>Thread-safe: tasks of the unit of work may enqueue into it from any thread.
+ */
+public class IntentScope implements AutoCloseable {
+  private enum State { NEW, OPEN, FLUSHED, DISCARDED }
+
+  private final IntentExecutor chosenExecutor;
+  private final IntentPolicy chosenPolicy;
+  private final FlushMode chosenFlushMode;
+
+  // Set by open(), guarded by this afterwards.
+  private IntentScope parent;
+  private Thread openedOn;
+  private IntentExecutor executor;
+  private IntentPolicy policy;
+  private FlushMode flushMode;
+  private State state = State.NEW;
+  private int openChildren;
+  private boolean completed;
+  private final List<Intent> buffer = new ArrayList<>();
+
+  /** A scope with the configured executor, policy and flush mode (or its subclass's defaults). */
+  public IntentScope() {
+    this(null, null, null);
+  }
+
+  /**
+   * A scope with the given executor, policy and flush mode; {@code null} for any of them means the
+   * subclass default, else the configured one.
+   */
+  public IntentScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+    this.chosenExecutor = executor;
+    this.chosenPolicy = policy;
+    this.chosenFlushMode = flushMode;
+  }
+
+  /** This subclass's executor when none is given to the constructor; {@code null} for the configured one. */
+  protected IntentExecutor defaultExecutor() {
+    return null;
+  }
+
+  /** This subclass's policy when none is given to the constructor; {@code null} for the configured one. */
+  protected IntentPolicy defaultPolicy() {
+    return null;
+  }
+
+  /** This subclass's flush mode when none is given to the constructor; {@code null} for the configured one. */
+  protected FlushMode defaultFlushMode() {
+    return null;
+  }
+
+  /** Whether the scope dispatches when it ends with {@code error} ({@code null}: it ended well). By default: only without error. */
+  protected boolean shouldFlush(Throwable error) {
+    return error == null;
+  }
+
+  /**
+   * Whether {@code intent}, flushed by this nested scope, is dispatched at once instead of being
+   * captured by the parent scope. By default none is: the outermost scope decides.
+   */
+  protected boolean passesThrough(Intent intent) {
+    return false;
+  }
+
+  /**
+   * Runs the dispatch of a flush. By default at once, on the flushing thread; a subclass may defer it,
+   * for example to after a transaction commits ({@code TransactionSynchronization.afterCommit}).
+   */
+  protected void scheduleFlush(Runnable dispatch) {
+    dispatch.run();
+  }
+
+  /** Opens the scope as the current one of this unit of work. Called by {@link Airlock#open}. */
+  final synchronized void open(IntentScope current) {
+    if (state != State.NEW) throw new ScopeStateException("this scope was opened already: " + this);
+    parent = current;
+    openedOn = Thread.currentThread();
+    executor = firstNonNull(chosenExecutor, defaultExecutor(), Airlock.configuredExecutor());
+    policy = firstNonNull(chosenPolicy, defaultPolicy(), Airlock.configuredPolicy());
+    flushMode = firstNonNull(chosenFlushMode, defaultFlushMode(), Airlock.configuredFlushMode());
+    if (parent != null) parent.childOpened();
+    state = State.OPEN;
+  }
+
+  @SafeVarargs
+  private static <T> T firstNonNull(T... choices) {
+    for (T choice : choices) {
+      if (choice != null) return choice;
+    }
+    throw new IllegalStateException("no default");
+  }
+
+  private synchronized void childOpened() {
+    openChildren++;
+  }
+
+  private synchronized void childEnded() {
+    openChildren--;
+  }
+
+  /** The scope this one is nested in, or {@code null} for an outermost scope. */
+  public final IntentScope parent() {
+    return parent;
+  }
+
+  /** The executor this scope dispatches through. */
+  public final synchronized IntentExecutor executor() {
+    return executor;
+  }
+
+  /** The scope's policy. */
+  public final synchronized IntentPolicy policy() {
+    return policy;
+  }
+
+  /** Whether the scope is open: neither flushed nor discarded. */
+  public final synchronized boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  /** The intents buffered so far, in order. */
+  public final synchronized List<Intent> pending() {
+    return List.copyOf(buffer);
+  }
+
+  /** Marks the unit of work as finished well: {@link #close()} will flush (if {@link #shouldFlush} agrees). */
+  public final synchronized void complete() {
+    completed = true;
+  }
+
+  /** Buffers an intent that passed the policies' {@code onEnqueue}. */
+  final synchronized void add(Intent intent) {
+    if (state != State.OPEN) throw new ScopeStateException("cannot enqueue " + intent + ": the scope has ended (" + state + ")");
+    buffer.add(intent);
+  }
+
+  /**
+   * Ends the scope and dispatches its intents that the policies allow, in order: to its parent if it
+   * is nested (save those that {@link #passesThrough pass through}), else through its executor.
+   *
+   * @throws ScopeStateException     if the scope has ended already or a nested scope is still open
+   * @throws IntentDispatchException if the executor failed (see {@link FlushMode})
+   */
+  public final void flush() {
+    List<Intent> intents = end(State.FLUSHED);
+    List<Intent> allowed = new ArrayList<>(intents.size());
+    for (Intent intent : intents) {
+      if (Airlock.allows(policy, intent)) allowed.add(intent);
+    }
+    List<Intent> dispatchNow = new ArrayList<>(allowed.size());
+    for (Intent intent : allowed) {
+      if (parent != null && !passesThrough(intent)) {
+        parent.add(intent);
+      } else {
+        dispatchNow.add(intent);
+      }
+    }
+    if (!dispatchNow.isEmpty()) scheduleFlush(() -> dispatch(dispatchNow));
+  }
+
+  /**
+   * Ends the scope and drops its intents. The parent, if any, is unaffected.
+   *
+   * @throws ScopeStateException if the scope has ended already or a nested scope is still open
+   */
+  public final void discard() {
+    end(State.DISCARDED);
+  }
+
+  private List<Intent> end(State end) {
+    List<Intent> intents;
+    synchronized (this) {
+      if (state != State.OPEN) {
+        throw new ScopeStateException("cannot " + (end == State.FLUSHED ? "flush" : "discard") + " a scope that is " + state);
+      }
+      if (openChildren > 0) {
+        throw new ScopeStateException("cannot end a scope while " + openChildren + " scope(s) nested in it are still open");
+      }
+      state = end;
+      intents = List.copyOf(buffer);
+      buffer.clear();
+    }
+    if (parent != null) parent.childEnded();
+    return intents;
+  }
+
+  /** Dispatches through the executor, with the intents' own local policies applied last. */
+  private void dispatch(List<Intent> intents) {
+    List<Intent> failed = new ArrayList<>();
+    List<Throwable> errors = new ArrayList<>();
+    for (Intent intent : intents) {
+      boolean allowed = true;
+      for (IntentPolicy local : intent.policies()) {
+        allowed &= Airlock.allows(local, intent);
+      }
+      if (!allowed) continue;
+      try {
+        executor.dispatch(intent);
+      } catch (Exception e) {
+        failed.add(intent);
+        errors.add(e);
+        if (flushMode == FlushMode.FAIL_FAST) break;
+        System.getLogger("dev.corobridge.intent").log(Level.ERROR, "dispatch of " + intent + " failed; dispatching the others", e);
+      }
+    }
+    if (!errors.isEmpty()) throw new IntentDispatchException(failed, errors);
+  }
+
+  /**
+   * Ends the scope if it is still open (flush or discard, as {@link #shouldFlush} decides for how the
+   * unit of work ended) and makes the scope that was current before it current again.
+   */
+  @Override
+  public final void close() {
+    close(null);
+  }
+
+  /**
+   * Like {@link #close()}, for a unit of work known to have ended with {@code error} ({@code null}:
+   * as far as the caller knows, normally). Integrations that see how the work ended (coroutines,
+   * interceptors) call this.
+   */
+  public final void close(Throwable error) {
+    boolean open;
+    boolean flush;
+    synchronized (this) {
+      open = state == State.OPEN;
+      Throwable outcome = error != null ? error
+          : completed ? null : new ScopeStateException("the scope was closed without complete(): the unit of work did not reach its end");
+      flush = open && shouldFlush(outcome);
+    }
+    try {
+      if (open) {
+        if (flush) {
+          flush();
+        } else {
+          discard();
+        }
+      }
+    } finally {
+      if (openedOn == Thread.currentThread()) Airlock.restoreCurrent(this, parent); // the scope that was current when this one opened
+    }
+  }
+
+  @Override
+  public synchronized String toString() {
+    return getClass().getSimpleName() + "[" + state.name().toLowerCase() + ", " + buffer.size() + " pending, executor=" + executor
+        + ", policy=" + policy + (parent != null ? ", nested" : "") + "]";
+  }
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.intent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.RetryPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The built-in executors with their dispatch options, flush failure modes, and how the executor is chosen. */
+class IntentExecutorsTest {
+  private final Recorder recorder = new Recorder();
+
+  @AfterEach
+  void resetConfiguration() {
+    System.clearProperty(Airlock.EXECUTOR_PROPERTY);
+    Airlock.resetConfiguration();
+  }
+
+  private static void await(CompletableFuture<?> done) throws Exception {
+    done.get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void synchronousDispatchRunsOnTheFlushingThread() {
+    List<Thread> ran = new ArrayList<>();
+    try (IntentScope scope = Airlock.scope(IntentExecutors.synchronous())) {
+      Airlock.enqueue(Intent.of("where", intent -> ran.add(Thread.currentThread())).build());
+      scope.complete();
+    }
+    assertEquals(List.of(Thread.currentThread()), ran);
+  }
+
+  @Test
+  void anExecutorRunsEachIntentOnItsThreadsAfterItsDelay() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "intent-pool"));
+    try {
+      CompletableFuture<String> ranOn = new CompletableFuture<>();
+      long[] ranAt = new long[1];
+      long flushedAt;
+      try (IntentScope scope = Airlock.scope(IntentExecutors.on(pool))) {
+        Airlock.enqueue(Intent.of("later", intent -> {
+          ranAt[0] = System.nanoTime();
+          ranOn.complete(Thread.currentThread().getName());
+        }).option(Intent.DELAY, Duration.ofMillis(20)).build());
+        scope.complete();
+        flushedAt = System.nanoTime();
+      }
+      assertEquals("intent-pool", ranOn.get(20, TimeUnit.SECONDS));
+      assertTrue(ranAt[0] - flushedAt >= Duration.ofMillis(20).toNanos() - Duration.ofMillis(1).toNanos(),
+          "it ran no earlier than its delay after the flush");
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void anAsyncExecutorTakesLaneRetryAndTimeoutFromTheDispatchOptions() throws Exception {
+    try (AsyncExecutor executor = AsyncExecutor.builder().name("intents").maxWorkers(4).lane("mail", 1).build()) {
+      AtomicInteger attempts = new AtomicInteger();
+      CompletableFuture<String> lane = new CompletableFuture<>();
+      CompletableFuture<Void> sent = new CompletableFuture<>();
+      try (IntentScope scope = Airlock.scope(IntentExecutors.on(executor))) {
+        Airlock.enqueue(Intent.of("sendMail", intent -> {
+          lane.complete(Thread.currentThread().getName());
+          if (attempts.incrementAndGet() < 3) throw new IOException("smtp down");
+          sent.complete(null);
+        }).option(Intent.QUEUE, "mail").option(IntentExecutors.RETRY, RetryPolicy.exponential(3, Duration.ZERO)).build());
+        Airlock.enqueue(Intent.of("slow", intent -> Thread.sleep(60_000)).option(IntentExecutors.TIMEOUT, Duration.ofMillis(10)).build());
+        scope.complete();
+      }
+      await(sent);
+      assertEquals(3, attempts.get(), "retried under the intent's retry policy");
+      assertTrue(lane.join().startsWith("intents-"), lane.join());
+      executor.close(); // waits for the slow intent, which its timeout ends
+      assertEquals(1, executor.stats().failed(), "the slow intent timed out");
+      assertEquals(2, executor.stats().retried());
+    }
+  }
+
+  @Test
+  void anUnknownLaneIsAFailedDispatch() {
+    try (AsyncExecutor executor = AsyncExecutor.create(1)) {
+      IntentScope scope = Airlock.scope(IntentExecutors.on(executor));
+      Airlock.enqueue(recorder.effect("x"));
+      Airlock.enqueue(Intent.named("nowhere").option(Intent.QUEUE, "missing-lane").build());
+      IntentDispatchException e = assertThrows(IntentDispatchException.class, scope::flush);
+      assertInstanceOf(IllegalArgumentException.class, e.getCause());
+      assertEquals("nowhere", e.failedIntents().get(0).name());
+      scope.close();
+    }
+  }
+
+  @Test
+  void aDryRunRecordsAndRunsNothing() {
+    IntentExecutors.DryRun dryRun = IntentExecutors.dryRun();
+    try (IntentScope scope = Airlock.scope(dryRun)) {
+      Airlock.enqueue(recorder.effect("sendMail", "a@b"));
+      scope.complete();
+    }
+    assertEquals("[sendMail(\"a@b\")]", dryRun.dispatched().toString());
+    assertEquals(List.of(), recorder.ran);
+  }
+
+  @Test
+  void aScopeSubclassCanDeferTheFlushUntilATransactionCommits() {
+    List<Runnable> afterCommit = new ArrayList<>();
+    class TransactionalScope extends IntentScope {
+      @Override
+      protected void scheduleFlush(Runnable dispatch) {
+        afterCommit.add(dispatch);
+      }
+
+      @Override
+      protected IntentExecutor defaultExecutor() {
+        return recorder;
+      }
+    }
+    try (TransactionalScope scope = Airlock.open(new TransactionalScope())) {
+      Airlock.enqueue(recorder.effect("sendMail"));
+      scope.complete();
+    }
+    assertEquals(List.of(), recorder.ran, "nothing before the commit");
+    afterCommit.forEach(Runnable::run);
+    assertEquals(List.of("sendMail()"), recorder.ran);
+  }
+
+  @Test
+  void failFastStopsAtTheFirstFailedDispatch() {
+    IOException smtp = new IOException("smtp down");
+    IntentScope scope = Airlock.scope(recorder, null, FlushMode.FAIL_FAST);
+    Airlock.enqueue(recorder.effect("a"));
+    Airlock.enqueue(Intent.of("b", intent -> { throw smtp; }).build());
+    Airlock.enqueue(recorder.effect("c"));
+    IntentDispatchException e = assertThrows(IntentDispatchException.class, scope::flush);
+    scope.close();
+    assertSame(smtp, e.getCause());
+    assertEquals(List.of("a()"), recorder.ran, "c was not dispatched");
+  }
+
+  @Test
+  void robustDispatchesTheRestAndReportsEveryFailureTogether() {
+    IOException first = new IOException("first");
+    IOException second = new IOException("second");
+    IntentScope scope = Airlock.scope(recorder, null, FlushMode.ROBUST);
+    Airlock.enqueue(Intent.of("b", intent -> { throw first; }).build());
+    Airlock.enqueue(recorder.effect("a"));
+    Airlock.enqueue(Intent.of("d", intent -> { throw second; }).build());
+    Airlock.enqueue(recorder.effect("c"));
+    IntentDispatchException e = assertThrows(IntentDispatchException.class, scope::flush);
+    scope.close();
+    assertEquals(List.of("a()", "c()"), recorder.ran);
+    assertSame(first, e.getCause());
+    assertSame(second, e.getSuppressed()[0]);
+    assertEquals(List.of("b", "d"), e.failedIntents().stream().map(Intent::name).toList());
+  }
+
+  /** Named by configuration in the tests below; needs a public no-argument constructor. */
+  public static final class Counting implements IntentExecutor {
+    static final List<String> DISPATCHED = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void dispatch(Intent intent) {
+      DISPATCHED.add(intent.name());
+    }
+  }
+
+  @Test
+  void theExecutorIsChosenByArgumentThenSubclassThenConfigurationThenSystemPropertyThenSynchronous() {
+    Counting.DISPATCHED.clear();
+    IntentExecutors.DryRun configured = IntentExecutors.dryRun();
+    IntentExecutors.DryRun subclassDefault = IntentExecutors.dryRun();
+    IntentExecutors.DryRun argument = IntentExecutors.dryRun();
+    class WithDefault extends IntentScope {
+      WithDefault(IntentExecutor executor) {
+        super(executor, null, null);
+      }
+
+      @Override
+      protected IntentExecutor defaultExecutor() {
+        return subclassDefault;
+      }
+    }
+    System.setProperty(Airlock.EXECUTOR_PROPERTY, Counting.class.getName());
+    Airlock.resetConfiguration();
+    assertInstanceOf(Counting.class, scopeExecutor(new IntentScope()), "the system property");
+    Airlock.configure(configured, null, null);
+    assertSame(configured, scopeExecutor(new IntentScope()), "configure() beats the system property");
+    assertSame(subclassDefault, scopeExecutor(new WithDefault(null)), "a subclass default beats configure()");
+    assertSame(argument, scopeExecutor(new WithDefault(argument)), "an argument beats everything");
+    System.clearProperty(Airlock.EXECUTOR_PROPERTY);
+    Airlock.resetConfiguration();
+    IntentScope plain = Airlock.scope();
+    Airlock.enqueue(recorder.effect("sync"));
+    plain.flush();
+    plain.close();
+    assertEquals(List.of("sync()"), recorder.ran, "with nothing configured: synchronous");
+  }
+
+  private static IntentExecutor scopeExecutor(IntentScope scope) {
+    try (IntentScope opened = Airlock.open(scope)) {
+      opened.complete();
+      return opened.executor();
+    }
+  }
+
+  @Test
+  void textSettingsAreCheckedWhenConfigured() {
+    Airlock.configure(Map.of("executor", Counting.class.getName(), "policy", DropAll.class.getName(), "flushMode", "robust"));
+    try (IntentScope scope = Airlock.scope()) {
+      assertInstanceOf(Counting.class, scope.executor());
+      assertInstanceOf(DropAll.class, scope.policy());
+      scope.complete();
+    }
+    IllegalArgumentException unknownKey = assertThrows(IllegalArgumentException.class, () -> Airlock.configure(Map.of("exector", "x")));
+    assertTrue(unknownKey.getMessage().contains("exector") && unknownKey.getMessage().contains("executor"), unknownKey.getMessage());
+    IllegalArgumentException unknownClass = assertThrows(IllegalArgumentException.class,
+        () -> Airlock.configure(Map.of("executor", "com.example.Missing")));
+    assertTrue(unknownClass.getMessage().contains("com.example.Missing"), unknownClass.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Airlock.configure(Map.of("executor", String.class.getName())));
+    assertThrows(IllegalArgumentException.class, () -> Airlock.configure(Map.of("flushMode", "sometimes")));
+  }
+
+  @Test
+  void aSystemPropertyNamingAMissingClassFailsClearlyAtTheFirstScope() {
+    System.setProperty(Airlock.EXECUTOR_PROPERTY, "com.example.NoSuchExecutor");
+    Airlock.resetConfiguration();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Airlock::scope);
+    assertTrue(e.getMessage().contains(Airlock.EXECUTOR_PROPERTY) && e.getMessage().contains("com.example.NoSuchExecutor"), e.getMessage());
+    assertEquals(java.util.Optional.empty(), Airlock.current(), "no scope was left open");
+  }
+}

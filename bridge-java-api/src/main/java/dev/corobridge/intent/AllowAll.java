@@ -1,9 +1,0 @@
-package dev.corobridge.intent;
-
-/** Allows every intent: the default policy. */
-public final class AllowAll implements IntentPolicy {
-  @Override
-  public String toString() {
-    return "AllowAll";
-  }
-}
