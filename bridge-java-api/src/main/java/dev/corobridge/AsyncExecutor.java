@@ -72,6 +72,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * it is the zero-dependency {@linkplain dev.corobridge.runtime.FallbackRuntime fallback runtime}, which
    * runs at most {@value dev.corobridge.runtime.FallbackRuntime#MAX_WORKERS} tasks at once.
    *
+   * @return a running executor
    * @throws IllegalArgumentException if {@code maxWorkers < 1}, or above the bound of the runtime found
    */
   static AsyncExecutor create(int maxWorkers) {
@@ -81,6 +82,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Returns a builder for an executor: {@code maxWorkers} 64 (or the runtime's bound, if lower), no
    * lanes, failures of fire-and-forget work logged, blocking work on platform threads.
+   *
+   * @return a new builder
    */
   static Builder builder() {
     return new Builder();
@@ -91,6 +94,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Submits an async task with default options.
    *
+   * @param <T> the type of the task's value
+   * @param task the async work
    * @return a future that completes with the stage's outcome
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws OutOfResourcesException   if the runtime is bounded and its queue is full
@@ -101,6 +106,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Submits an async task with the given lane, retry policy, timeout and semaphore.
    *
+   * @param <T> the type of the task's value
+   * @param task the async work
+   * @param options the lane, retry, timeout and semaphore of the task
+   * @return the task's future
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
    * @throws IllegalArgumentException  if {@code options} names a lane this executor does not have
@@ -111,6 +120,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Submits a blocking task with default options. It runs on a blocking worker thread, which is
    * interrupted if the future is cancelled.
    *
+   * @param <T> the type of the task's value
+   * @param task the blocking work
+   * @return the task's future
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code task} is null
    */
@@ -119,6 +131,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Submits a blocking task with the given options.
    *
+   * @param <T> the type of the task's value
+   * @param task the blocking work
+   * @param options the lane, retry, timeout and semaphore of the task
+   * @return the task's future
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
    * @throws IllegalArgumentException  if {@code options} names a lane this executor does not have
@@ -133,6 +149,11 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * future with that exception and cancels the items still running or not yet started; cancelling the
    * returned future cancels them too.
    *
+   * @param <A> the type of the items
+   * @param <R> the type of the results
+   * @param fn the async work for one item
+   * @param items the input, read whole at the call
+   * @return the future of the results, in input order
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
    */
@@ -142,12 +163,27 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Like {@link #map(AsyncFunction, Iterable)}, with task options for every item, a window of items in
    * flight and a timeout for the whole batch (which then fails with
    * {@link java.util.concurrent.TimeoutException}).
+   *
+   * @param <A> the type of the items
+   * @param <R> the type of the results
+   * @param fn the async work for one item
+   * @param items the input, read whole at the call
+   * @param options the items' task options, the window and the batch's timeout
+   * @return the future of the results, in input order
    */
   <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
 
   /**
    * Applies {@code fn} to pairs taken from both inputs in step, stopping at the shorter, with the same
    * order and failure rules as {@link #map(AsyncFunction, Iterable)}.
+   *
+   * @param <A> the type of the first input's items
+   * @param <B> the type of the second input's items
+   * @param <R> the type of the results
+   * @param fn the async work for one pair
+   * @param first the first input
+   * @param second the second input
+   * @return the future of the results, in input order
    */
   <A, B, R> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
                                            Iterable<? extends A> first, Iterable<? extends B> second);
@@ -155,10 +191,25 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Like {@link #map(AsyncFunction, Iterable)} for a blocking function, which runs on blocking worker
    * threads and is interrupted when its item is cancelled.
+   *
+   * @param <A> the type of the items
+   * @param <R> the type of the results
+   * @param fn the blocking work for one item
+   * @param items the input, read whole at the call
+   * @return the future of the results, in input order
    */
   <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
 
-  /** Like {@link #mapBlocking(BlockingFunction, Iterable)} with options. */
+  /**
+   * Like {@link #mapBlocking(BlockingFunction, Iterable)} with options.
+   *
+   * @param <A> the type of the items
+   * @param <R> the type of the results
+   * @param fn the blocking work for one item
+   * @param items the input, read whole at the call
+   * @param options the items' task options, the window and the batch's timeout
+   * @return the future of the results, in input order
+   */
   <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
 
   /**
@@ -176,11 +227,25 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * }
    * }</pre>
    *
+   * @param <A> the type of the items
+   * @param <R> the type of the results
+   * @param fn the async work for one item
+   * @param items the input, pulled lazily
+   * @return the stream of the results, in input order; close it when done
    * @throws ExecutorShutdownException if the executor is shut down
    */
   <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
 
-  /** Like {@link #mapIter(AsyncFunction, Iterable)} with options: {@code window} bounds the items in flight. */
+  /**
+   * Like {@link #mapIter(AsyncFunction, Iterable)} with options: {@code window} bounds the items in flight.
+   *
+   * @param <A> the type of the items
+   * @param <R> the type of the results
+   * @param fn the async work for one item
+   * @param items the input, pulled lazily
+   * @param options the items' task options, the window and the batch's timeout
+   * @return the stream of the results, in input order; close it when done
+   */
   <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
 
   // ---------------------------------------------------------------------------------------- waiting
@@ -195,6 +260,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * }
    * }</pre>
    *
+   * @param <T> the type of the values
+   * @param futures the stages to watch
+   * @return as many futures as inputs, completing in the order the inputs complete
    * @throws NullPointerException if {@code futures} or one of them is null
    */
   <T> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures);
@@ -203,6 +271,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Completes with the futures that are done and those still pending once the strategy is met.
    * Never cancels the inputs; empty input completes at once with both sets empty.
    *
+   * @param <T> the type of the values
+   * @param futures the futures to wait for
+   * @param strategy when the wait is over
+   * @return the future of the partition into done and pending futures
    * @throws NullPointerException if an argument is null
    */
   <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy);
@@ -211,6 +283,11 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Like {@link #waitFor(Collection, WaitStrategy)}, but when {@code timeout} expires first it
    * completes (normally, never with an exception) with the partition at that moment.
    *
+   * @param <T> the type of the values
+   * @param futures the futures to wait for
+   * @param strategy when the wait is over
+   * @param timeout the longest the wait may take
+   * @return the future of the partition into done and pending futures
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout);
@@ -232,6 +309,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * drives a {@link dev.corobridge.runtime.ManualExecutor}. Compose the future from {@link #submit} or
    * {@link #scoped(ScopedBody)} instead.
    *
+   * @param <T> the type of the task's value
+   * @param task the async work
+   * @return the task's value
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NotSupportedException     if called where blocking could deadlock the executor
    */
@@ -240,12 +320,20 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   /**
    * Starts fire-and-forget work: like {@link #submit(AsyncTask)}, and a failure (other than
    * cancellation) is also handed to the {@code onUncaughtError} handler, never silently lost.
+   *
+   * @param <T> the type of the task's value
+   * @param task the async work
+   * @return the task's future
    */
   <T> CompletableFuture<T> spawn(AsyncTask<T> task);
 
   /**
    * Like {@link #spawn(AsyncTask)} on the named lane.
    *
+   * @param <T> the type of the task's value
+   * @param lane the lane it runs under
+   * @param task the async work
+   * @return the task's future
    * @throws IllegalArgumentException if the executor has no such lane
    */
   <T> CompletableFuture<T> spawn(String lane, AsyncTask<T> task);
@@ -254,6 +342,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Runs {@code fn} on a blocking-capable worker (never on the caller's thread); if it returns a
    * {@link CompletionStage}, the returned future follows that stage, else it completes with the value.
    *
+   * @param <T> the type of the value
+   * @param fn blocking work, or work that returns the stage to follow
+   * @return the future of its value, or of the value of the stage it returned
    * @throws ExecutorShutdownException if the executor is shut down
    */
   <T> CompletableFuture<T> callAppropriately(Callable<?> fn);
@@ -281,6 +372,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Runs {@code body} in a new {@linkplain TaskScope scope} with the default options (policy
    * {@link WaitStrategy#FIRST_EXCEPTION}, no deadline): see {@link #scoped(ScopeOptions, ScopedBody)}.
    *
+   * @param <R> the type of the scope's value
+   * @param body forks the children and returns the stage of the value
+   * @return the scope's future
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code body} is null
    */
@@ -308,6 +402,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    *
    * <p>Called while a child of another scope runs, the new scope is a child of that one.
    *
+   * @param <R> the type of the scope's value
+   * @param options the policy, deadline and name of the scope
+   * @param body forks the children and returns the stage of the value
+   * @return the scope's future
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
    */
@@ -319,6 +417,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * Opens a {@linkplain TaskScope scope} with the default options, to use in a try-with-resources
    * statement: see {@link TaskScope}.
    *
+   * @return the open scope; close it in a try-with-resources
    * @throws ExecutorShutdownException if the executor is shut down
    */
   default TaskScope openScope() {
@@ -330,6 +429,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * statement: fork, {@link TaskScope#join() join}, close. Opened while a child of another scope runs,
    * it is a child of that one.
    *
+   * @param options the policy, deadline and name of the scope
+   * @return the open scope; close it in a try-with-resources
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code options} is null
    */
@@ -344,21 +445,39 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * have not started are cancelled (their futures report {@code isCancelled()}); with {@code wait},
    * blocks until every accepted task has finished.
    *
+   * @param wait whether to block until every accepted task has finished
+   * @param cancelFutures whether to cancel the tasks that have not started
    * @throws IllegalStateException if {@code wait} is set and the caller is a task of this executor,
    *                               which would wait for itself
    */
   void shutdown(boolean wait, boolean cancelFutures);
 
-  /** A future that completes once the executor is shut down and every accepted task has finished. */
+  /**
+   * A future that completes once the executor is shut down and every accepted task has finished.
+   *
+   * @return a future that completes when the executor has terminated
+   */
   CompletableFuture<Void> termination();
 
-  /** Whether the executor still accepts work. */
+  /**
+   * Whether the executor still accepts work.
+   *
+   * @return whether the executor accepts work
+   */
   boolean isRunning();
 
-  /** Whether the executor is shut down and every accepted task has finished. */
+  /**
+   * Whether the executor is shut down and every accepted task has finished.
+   *
+   * @return whether the executor has terminated
+   */
   boolean isTerminated();
 
-  /** Returns a snapshot of the executor's counters. */
+  /**
+   * Returns a snapshot of the executor's counters.
+   *
+   * @return a snapshot of the counters
+   */
   ExecutorStats stats();
 
   /** Same as {@code shutdown(true, false)}: no new work, then waits for the accepted work to finish. */
@@ -397,6 +516,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     /**
      * Sets the most tasks in flight at once (default 64, or the runtime's bound if lower: 32 on the fallback).
      *
+     * @param maxWorkers the most tasks in flight at once, {@code >= 1}
+     * @return this builder
      * @throws IllegalArgumentException if {@code maxWorkers < 1}
      */
     public Builder maxWorkers(int maxWorkers) {
@@ -408,6 +529,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
      * Declares a lane: a named limit on how many tasks that run under it are in flight at once
      * (they count against {@code maxWorkers} too).
      *
+     * @param name the lane's name
+     * @param maxConcurrency the most tasks of the lane in flight at once, {@code >= 1}
+     * @return this builder
      * @throws NullPointerException     if {@code name} is null
      * @throws IllegalArgumentException if {@code maxConcurrency < 1} or the lane was already declared
      */
@@ -426,6 +550,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
      * JDK 17 it keeps running on the executor's platform threads. Virtual threads suit many blocking
      * calls that mostly wait (sleeps, sockets); code that pins its carrier (long {@code synchronized}
      * sections on JDKs before 24, native calls) is better left on platform threads.
+     *
+     * @param preferVirtualThreads whether blocking work runs on virtual threads where the JDK has them
+     * @return this builder
      */
     public Builder preferVirtualThreads(boolean preferVirtualThreads) {
       this.preferVirtualThreads = preferVirtualThreads;
@@ -434,6 +561,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
 
     /**
      * Turns on the stall watchdog with the default threshold of 100 ms: see {@link #detectStalls(Duration)}.
+     *
+     * @return this builder
      */
     public Builder detectStalls() {
       return detectStalls(Duration.ofMillis(100));
@@ -446,6 +575,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
      * handler as a {@link StalledTaskException} carrying the task's name and the thread's stack. Off by
      * default; blocking tasks are never reported.
      *
+     * @param threshold how long a task may hold a worker thread before it is reported
+     * @return this builder
      * @throws IllegalArgumentException if {@code threshold} is zero or negative
      */
     public Builder detectStalls(Duration threshold) {
@@ -453,7 +584,13 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
       return this;
     }
 
-    /** Names the executor for thread names and diagnostics. @throws NullPointerException if {@code name} is null */
+    /**
+     * Names the executor for thread names and diagnostics.
+     *
+     * @param name the executor's name, used in thread names and messages
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     */
     public Builder name(String name) {
       this.name = Checks.notNull(name, "name");
       return this;
@@ -464,6 +601,8 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
      * they are logged through {@link System.Logger} {@code dev.corobridge}. The handler runs on the
      * thread that finished the task and should not block; what it throws is logged.
      *
+     * @param handler receives the failures nobody waits for
+     * @return this builder
      * @throws NullPointerException if {@code handler} is null
      */
     public Builder onUncaughtError(Consumer<Throwable> handler) {
@@ -471,7 +610,11 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
       return this;
     }
 
-    /** Returns the settings collected so far, for an {@link dev.corobridge.spi.AsyncExecutorProvider}. */
+    /**
+     * Returns the settings collected so far, for an {@link dev.corobridge.spi.AsyncExecutorProvider}.
+     *
+     * @return the configuration built so far
+     */
     public ExecutorConfig toConfig() {
       return config(DEFAULT_MAX_WORKERS);
     }
@@ -486,6 +629,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
      * Builds a running executor with the engine found on the class path, else the
      * {@linkplain dev.corobridge.runtime.FallbackRuntime fallback runtime}.
      *
+     * @return a running executor
      * @throws IllegalArgumentException if {@code maxWorkers} is above the bound of the runtime found
      */
     public AsyncExecutor build() {

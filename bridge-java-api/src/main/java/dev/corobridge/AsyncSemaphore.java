@@ -31,22 +31,33 @@ public interface AsyncSemaphore {
    * Creates a fair semaphore with the given number of permits.
    *
    * @param permits the number of permits, {@code >= 0}
+   * @return the semaphore
    * @throws IllegalArgumentException if {@code permits < 0}
    */
   static AsyncSemaphore create(int permits) {
     return new QueuedAsyncSemaphore(Checks.atLeast(permits, 0, "permits"));
   }
 
-  /** Returns the number of permits that could be taken right now without waiting. */
+  /**
+   * Returns the number of permits that could be taken right now without waiting.
+   *
+   * @return the permits free now, {@code >= 0}
+   */
   int availablePermits();
 
   /**
    * Asks for a permit. The returned future completes (on the thread that released the permit, or at
    * once on the caller's) when the permit is granted; the caller must {@link #release()} it later.
+   *
+   * @return a future that completes when the permit is the caller's; cancelling it withdraws the request
    */
   CompletableFuture<Void> acquire();
 
-  /** Takes a permit if one is available now and nobody waits for one. @return whether a permit was taken */
+  /**
+   * Takes a permit if one is available now and nobody waits for one.
+   *
+   * @return whether a permit was taken
+   */
   boolean tryAcquire();
 
   /**

@@ -33,27 +33,47 @@ public final class MapOptions {
     this.timeout = builder.timeout;
   }
 
-  /** Returns the options with nothing set: default task options, window = maxWorkers, no timeout. */
+  /**
+   * Returns the options with nothing set: default task options, window = maxWorkers, no timeout.
+   *
+   * @return the default options
+   */
   public static MapOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Returns a new builder with nothing set. */
+  /**
+   * Returns a new builder with nothing set.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The options applied to every item. */
+  /**
+   * The options applied to every item.
+   *
+   * @return the task options of each item, never null
+   */
   public TaskOptions task() {
     return task;
   }
 
-  /** The most items in flight at once, if set; otherwise the executor's {@code maxWorkers}. */
+  /**
+   * The most items in flight at once, if set; otherwise the executor's {@code maxWorkers}.
+   *
+   * @return the window, or empty for the executor's {@code maxWorkers}
+   */
   public OptionalInt window() {
     return window == 0 ? OptionalInt.empty() : OptionalInt.of(window);
   }
 
-  /** The timeout of the whole batch, if any. */
+  /**
+   * The timeout of the whole batch, if any.
+   *
+   * @return the timeout of the whole batch, or empty for none
+   */
   public Optional<Duration> timeout() {
     return Optional.ofNullable(timeout);
   }
@@ -72,7 +92,13 @@ public final class MapOptions {
 
     private Builder() {}
 
-    /** Applies these options to every item. @throws NullPointerException if {@code task} is null */
+    /**
+     * Applies these options to every item.
+     *
+     * @param task the options every item runs with
+     * @return this builder
+     * @throws NullPointerException if {@code task} is null
+     */
     public Builder task(TaskOptions task) {
       this.task = Checks.notNull(task, "task");
       return this;
@@ -81,6 +107,8 @@ public final class MapOptions {
     /**
      * Keeps at most {@code window} items in flight.
      *
+     * @param window the most items in flight at once, at least 1
+     * @return this builder
      * @throws IllegalArgumentException if {@code window < 1}
      */
     public Builder window(int window) {
@@ -92,15 +120,21 @@ public final class MapOptions {
      * Bounds the whole batch; on expiry the batch fails with
      * {@link java.util.concurrent.TimeoutException} and its remaining items are cancelled.
      *
+     * @param timeout the longest the whole batch may take, counted from the call
+     * @return this builder
      * @throws NullPointerException     if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive(timeout, "timeout");
+      this.timeout = Checks.isUnlimited(Checks.positive(timeout, "timeout")) ? null : timeout;
       return this;
     }
 
-    /** Returns the options built so far. */
+    /**
+     * Returns the options built so far.
+     *
+     * @return the immutable options
+     */
     public MapOptions build() {
       return new MapOptions(this);
     }

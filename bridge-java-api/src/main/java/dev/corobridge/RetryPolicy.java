@@ -48,7 +48,11 @@ public final class RetryPolicy {
     this.abortOn = abortOn;
   }
 
-  /** Returns the policy that never retries. */
+  /**
+   * Returns the policy that never retries.
+   *
+   * @return the policy without retries
+   */
   public static RetryPolicy none() {
     return NONE;
   }
@@ -59,6 +63,7 @@ public final class RetryPolicy {
    *
    * @param retries      how many times to retry, {@code >= 0}
    * @param initialDelay the wait before the first retry, {@code >= 0}
+   * @return the policy
    * @throws IllegalArgumentException if {@code retries < 0} or {@code initialDelay} is negative
    * @throws NullPointerException     if {@code initialDelay} is null
    */
@@ -71,12 +76,14 @@ public final class RetryPolicy {
   /**
    * Returns a copy whose waits never exceed {@code max}.
    *
+   * @param max the longest wait before a retry
+   * @return the new policy
    * @throws IllegalArgumentException if {@code max} is negative
    * @throws NullPointerException     if {@code max} is null
    */
   public RetryPolicy withMaxDelay(Duration max) {
     Checks.nonNegative(max, "max");
-    return new RetryPolicy(retries, initialDelay, max, jitter, retryOn, abortOn);
+    return new RetryPolicy(retries, initialDelay, Checks.isUnlimited(max) ? null : max, jitter, retryOn, abortOn);
   }
 
   /**
@@ -84,6 +91,7 @@ public final class RetryPolicy {
    * (still capped by the maximum delay).
    *
    * @param fraction from 0 (no jitter) to 1
+   * @return the new policy
    * @throws IllegalArgumentException if {@code fraction} is not within 0..1
    */
   public RetryPolicy withJitter(double fraction) {
@@ -96,6 +104,8 @@ public final class RetryPolicy {
   /**
    * Returns a copy that retries only exceptions of the given types (and their subtypes).
    *
+   * @param types the exception types that may be retried
+   * @return the new policy
    * @throws IllegalArgumentException if no type is given
    * @throws NullPointerException     if {@code types} or one of them is null
    */
@@ -108,6 +118,8 @@ public final class RetryPolicy {
    * Returns a copy that never retries exceptions of the given types (and their subtypes), even when
    * {@link #retryOn} would.
    *
+   * @param types the exception types that are never retried
+   * @return the new policy
    * @throws IllegalArgumentException if no type is given
    * @throws NullPointerException     if {@code types} or one of them is null
    */
@@ -116,7 +128,11 @@ public final class RetryPolicy {
     return new RetryPolicy(retries, initialDelay, maxDelay, jitter, retryOn, typeList(types, "abortOn"));
   }
 
-  /** How many retries at most: an attempt count of {@code maxRetries() + 1}. */
+  /**
+   * How many retries at most: an attempt count of {@code maxRetries() + 1}.
+   *
+   * @return the most retries, {@code >= 0}
+   */
   public int maxRetries() {
     return retries;
   }
@@ -124,6 +140,9 @@ public final class RetryPolicy {
   /**
    * Whether an attempt that failed with {@code failure} may be retried (given retries are left).
    * Never for a {@link CancellationException}.
+   *
+   * @param failure the exception the attempt failed with
+   * @return whether the policy allows a retry of it
    */
   public boolean shouldRetry(Throwable failure) {
     if (failure instanceof CancellationException) return false;
@@ -139,18 +158,20 @@ public final class RetryPolicy {
   /**
    * The wait before retry number {@code retry} (1 for the first retry), in nanoseconds, jitter applied.
    *
+   * @param retry the number of the retry about to happen, from 1
+   * @return the wait in nanoseconds, {@code >= 0}
    * @throws IllegalArgumentException if {@code retry < 1}
    */
   public long delayNanosBeforeRetry(int retry) {
     Checks.atLeast(retry, 1, "retry");
-    long base = initialDelay.toNanos();
+    long base = Checks.saturatedNanos(initialDelay);
     int shift = Math.min(retry - 1, 62);
     long delay = base > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : base << shift;
     if (jitter > 0.0 && delay > 0) {
       double factor = 1.0 + jitter * (2.0 * ThreadLocalRandom.current().nextDouble() - 1.0);
       delay = (long) Math.min(Long.MAX_VALUE, delay * factor);
     }
-    if (maxDelay != null) delay = Math.min(delay, maxDelay.toNanos());
+    if (maxDelay != null) delay = Math.min(delay, maxDelay.toNanos()); // a maxDelay too large to count is none
     return delay;
   }
 

@@ -44,17 +44,29 @@ public final class ScopeOptions {
     this.name = builder.name;
   }
 
-  /** Returns the options with nothing set: policy {@link WaitStrategy#FIRST_EXCEPTION}, no deadline, no name. */
+  /**
+   * Returns the options with nothing set: policy {@link WaitStrategy#FIRST_EXCEPTION}, no deadline, no name.
+   *
+   * @return the default options
+   */
   public static ScopeOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Returns a new builder with nothing set. */
+  /**
+   * Returns a new builder with nothing set.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder that starts from these options. */
+  /**
+   * Returns a builder that starts from these options.
+   *
+   * @return a new builder holding these options
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.policy = policy;
@@ -63,17 +75,29 @@ public final class ScopeOptions {
     return b;
   }
 
-  /** The policy that decides when the children still running are cancelled and how the scope ends. */
+  /**
+   * The policy that decides when the children still running are cancelled and how the scope ends.
+   *
+   * @return the policy, never null
+   */
   public WaitStrategy policy() {
     return policy;
   }
 
-  /** How long the scope may take, counted from its opening, if limited. */
+  /**
+   * How long the scope may take, counted from its opening, if limited.
+   *
+   * @return the deadline, or empty for none
+   */
   public Optional<Duration> deadline() {
     return Optional.ofNullable(deadline);
   }
 
-  /** The scope's name, used in messages, if any. */
+  /**
+   * The scope's name, used in messages, if any.
+   *
+   * @return the name, or empty for none
+   */
   public Optional<String> name() {
     return Optional.ofNullable(name);
   }
@@ -95,7 +119,13 @@ public final class ScopeOptions {
 
     private Builder() {}
 
-    /** Sets the policy (default {@link WaitStrategy#FIRST_EXCEPTION}). @throws NullPointerException if {@code policy} is null */
+    /**
+     * Sets the policy (default {@link WaitStrategy#FIRST_EXCEPTION}).
+     *
+     * @param policy when the children still running are cancelled, and how the scope ends
+     * @return this builder
+     * @throws NullPointerException if {@code policy} is null
+     */
     public Builder policy(WaitStrategy policy) {
       this.policy = Checks.notNull(policy, "policy");
       return this;
@@ -106,21 +136,33 @@ public final class ScopeOptions {
      * running is cancelled and the scope fails with {@link java.util.concurrent.TimeoutException}. A
      * duration too large to count in nanoseconds (about 292 years) means no limit.
      *
+     * @param deadline the longest the scope may take, counted from its opening
+     * @return this builder
      * @throws NullPointerException     if {@code deadline} is null
      * @throws IllegalArgumentException if {@code deadline} is negative
      */
     public Builder deadline(Duration deadline) {
-      this.deadline = Checks.nonNegative(deadline, "deadline");
+      this.deadline = Checks.isUnlimited(Checks.nonNegative(deadline, "deadline")) ? null : deadline;
       return this;
     }
 
-    /** Names the scope for messages. @throws NullPointerException if {@code name} is null */
+    /**
+     * Names the scope for messages.
+     *
+     * @param name the name used in messages
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     */
     public Builder name(String name) {
       this.name = Checks.notNull(name, "name");
       return this;
     }
 
-    /** Returns the options built so far. */
+    /**
+     * Returns the options built so far.
+     *
+     * @return the immutable options
+     */
     public ScopeOptions build() {
       return new ScopeOptions(this);
     }

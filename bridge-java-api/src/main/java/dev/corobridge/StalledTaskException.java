@@ -10,7 +10,9 @@ package dev.corobridge;
  */
 public class StalledTaskException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The name of the task that stalled. */
   private final String task;
+  /** The name of the worker thread it kept busy. */
   private final String threadName;
 
   /**
@@ -28,12 +30,20 @@ public class StalledTaskException extends RuntimeException {
     setStackTrace(stack);
   }
 
-  /** The name of the task that stalled: its {@code TaskOptions} name, else the executor's or coroutine's name. */
+  /**
+   * The name of the task that stalled: its {@code TaskOptions} name, else the executor's or coroutine's name.
+   *
+   * @return the task's name
+   */
   public String task() {
     return task;
   }
 
-  /** The name of the worker thread it kept busy. */
+  /**
+   * The name of the worker thread it kept busy.
+   *
+   * @return the thread's name
+   */
   public String threadName() {
     return threadName;
   }

@@ -43,17 +43,29 @@ public final class TaskOptions {
     this.name = builder.name;
   }
 
-  /** Returns the options with nothing set: default lane, no retry, no timeout, no semaphore. */
+  /**
+   * Returns the options with nothing set: default lane, no retry, no timeout, no semaphore.
+   *
+   * @return the default options
+   */
   public static TaskOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Returns a new builder with nothing set. */
+  /**
+   * Returns a new builder with nothing set.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder that starts from these options. */
+  /**
+   * Returns a builder that starts from these options.
+   *
+   * @return a new builder holding these options
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.lane = lane;
@@ -65,17 +77,29 @@ public final class TaskOptions {
     return b;
   }
 
-  /** The lane the task runs under, if any. */
+  /**
+   * The lane the task runs under, if any.
+   *
+   * @return the lane's name, or empty for none
+   */
   public Optional<String> lane() {
     return Optional.ofNullable(lane);
   }
 
-  /** The retry policy; {@link RetryPolicy#none()} unless set. */
+  /**
+   * The retry policy; {@link RetryPolicy#none()} unless set.
+   *
+   * @return the retry policy, never null
+   */
   public RetryPolicy retry() {
     return retry;
   }
 
-  /** The timeout of the whole task, if any. */
+  /**
+   * The timeout of the whole task, if any.
+   *
+   * @return the timeout of the whole task, or empty for none
+   */
   public Optional<Duration> timeout() {
     return Optional.ofNullable(timeout);
   }
@@ -83,17 +107,27 @@ public final class TaskOptions {
   /**
    * The bound on each attempt alone, counted from the attempt's start, if any; a duration too large to
    * count in nanoseconds means none.
+   *
+   * @return the timeout of each attempt, or empty for none
    */
   public Optional<Duration> attemptTimeout() {
     return Optional.ofNullable(attemptTimeout);
   }
 
-  /** The shared semaphore each attempt takes a permit from, if any. */
+  /**
+   * The shared semaphore each attempt takes a permit from, if any.
+   *
+   * @return the semaphore, or empty for none
+   */
   public Optional<AsyncSemaphore> semaphore() {
     return Optional.ofNullable(semaphore);
   }
 
-  /** The task's name, used in diagnostics, if any. */
+  /**
+   * The task's name, used in diagnostics, if any.
+   *
+   * @return the name, or empty for none
+   */
   public Optional<String> name() {
     return Optional.ofNullable(name);
   }
@@ -125,6 +159,8 @@ public final class TaskOptions {
      * Runs the task under the named lane, which must have been declared with
      * {@link AsyncExecutor.Builder#lane(String, int)}; an unknown lane is refused when the task is submitted.
      *
+     * @param lane the name of a lane of the executor
+     * @return this builder
      * @throws NullPointerException if {@code lane} is null
      */
     public Builder lane(String lane) {
@@ -132,20 +168,28 @@ public final class TaskOptions {
       return this;
     }
 
-    /** Retries failed attempts as the policy says. @throws NullPointerException if {@code retry} is null */
+    /**
+     * Retries failed attempts as the policy says.
+     *
+     * @param retry the policy that decides whether and when a failed attempt is tried again
+     * @return this builder
+     * @throws NullPointerException if {@code retry} is null
+     */
     public Builder retry(RetryPolicy retry) {
       this.retry = Checks.notNull(retry, "retry");
       return this;
     }
 
     /**
-     * Bounds the whole task, retries included.
+     * Bounds the whole task, retries included. A duration too large to count in nanoseconds (about 292 years) means no limit.
      *
+     * @param timeout the longest the whole task may take, counted from submission
+     * @return this builder
      * @throws NullPointerException     if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive(timeout, "timeout");
+      this.timeout = Checks.isUnlimited(Checks.positive(timeout, "timeout")) ? null : timeout;
       return this;
     }
 
@@ -155,12 +199,14 @@ public final class TaskOptions {
      * interrupted) and fails with {@link java.util.concurrent.TimeoutException}, which the retry policy
      * retries like any failure. A duration too large to count in nanoseconds means no limit.
      *
+     * @param attemptTimeout the longest one attempt may take, counted from its start
+     * @return this builder
      * @throws NullPointerException     if {@code attemptTimeout} is null
      * @throws IllegalArgumentException if {@code attemptTimeout} is zero or negative
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
       Checks.positive(attemptTimeout, "attemptTimeout");
-      this.attemptTimeout = attemptTimeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0 ? null : attemptTimeout;
+      this.attemptTimeout = Checks.isUnlimited(attemptTimeout) ? null : attemptTimeout;
       return this;
     }
 
@@ -168,6 +214,8 @@ public final class TaskOptions {
      * Makes each attempt take a permit of the shared semaphore before it takes a worker slot, and
      * release it when the attempt has really finished.
      *
+     * @param semaphore the semaphore shared with other tasks
+     * @return this builder
      * @throws NullPointerException if {@code semaphore} is null
      */
     public Builder semaphore(AsyncSemaphore semaphore) {
@@ -175,13 +223,23 @@ public final class TaskOptions {
       return this;
     }
 
-    /** Names the task for diagnostics. @throws NullPointerException if {@code name} is null */
+    /**
+     * Names the task for diagnostics.
+     *
+     * @param name the name shown in stall reports and messages
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     */
     public Builder name(String name) {
       this.name = Checks.notNull(name, "name");
       return this;
     }
 
-    /** Returns the options built so far. */
+    /**
+     * Returns the options built so far.
+     *
+     * @return the immutable options
+     */
     public TaskOptions build() {
       return new TaskOptions(this);
     }

@@ -50,6 +50,8 @@ public interface TaskScope extends AutoCloseable {
   /**
    * Forks an async child with default options.
    *
+   * @param <T> the type of the child's value
+   * @param task the child's work
    * @return the child's future; cancelling it cancels the child alone
    * @throws IllegalStateException     if the scope has completed, was cancelled or closed (the child is not started)
    * @throws ExecutorShutdownException if the executor is shut down
@@ -60,6 +62,10 @@ public interface TaskScope extends AutoCloseable {
   /**
    * Forks an async child with the given options.
    *
+   * @param <T> the type of the child's value
+   * @param task the child's work
+   * @param options the child's lane, semaphore, retry and timeout
+   * @return the child's future; cancelling it cancels the child alone
    * @throws IllegalStateException     if the scope has completed, was cancelled or closed
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
@@ -70,6 +76,9 @@ public interface TaskScope extends AutoCloseable {
   /**
    * Forks a blocking child with default options; it runs on a blocking worker and is interrupted when cancelled.
    *
+   * @param <T> the type of the child's value
+   * @param task the child's blocking work
+   * @return the child's future; cancelling it interrupts the child alone
    * @throws IllegalStateException     if the scope has completed, was cancelled or closed
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code task} is null
@@ -79,6 +88,10 @@ public interface TaskScope extends AutoCloseable {
   /**
    * Forks a blocking child with the given options.
    *
+   * @param <T> the type of the child's value
+   * @param task the child's blocking work
+   * @param options the child's lane, semaphore, retry and timeout
+   * @return the child's future; cancelling it interrupts the child alone
    * @throws IllegalStateException     if the scope has completed, was cancelled or closed
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
@@ -101,7 +114,11 @@ public interface TaskScope extends AutoCloseable {
   /** Cancels every child not finished, and every scope nested in them; later forks are refused. Idempotent. */
   void cancel();
 
-  /** Whether the scope was cancelled: by {@link #cancel()}, its deadline, its policy, its parent or {@link #close()}. */
+  /**
+   * Whether the scope was cancelled: by {@link #cancel()}, its deadline, its policy, its parent or {@link #close()}.
+   *
+   * @return whether the scope was cancelled
+   */
   boolean isCancelled();
 
   /**

@@ -20,6 +20,8 @@ public record WaitResult<T>(Set<CompletableFuture<T>> done, Set<CompletableFutur
   /**
    * Creates a result, copying both sets.
    *
+   * @param done the futures that were done when the wait ended
+   * @param pending the futures that were not
    * @throws NullPointerException if {@code done} or {@code pending} is null
    */
   public WaitResult {

@@ -20,24 +20,42 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface AsyncComponent<I, O> {
-  /** Starts the work for {@code input}; the stage completes with the output. Must not block. */
+  /**
+   * Starts the work for {@code input}; the stage completes with the output. Must not block.
+   *
+   * @param input the input
+   * @return the stage of the output
+   * @throws Exception a failure, as if the stage failed with it
+   */
   CompletionStage<O> apply(I input) throws Exception;
 
   /**
    * Runs the component for {@code input} under {@code executor}: by default as an async task of it.
    * Cancelling the returned future cancels the work.
+   *
+   * @param executor the executor to run on
+   * @param input the input
+   * @return the future of the output
    */
   default java.util.concurrent.CompletableFuture<O> applyOn(AsyncExecutor executor, I input) {
     return executor.submit(() -> apply(input));
   }
 
-  /** A name for reports and logs: the class's simple name unless overridden. */
+  /**
+   * A name for reports and logs: the class's simple name unless overridden.
+   *
+   * @return the name
+   */
   default String name() {
     String simple = getClass().getSimpleName();
     return simple.isEmpty() || simple.contains("$$Lambda") ? getClass().getName() : simple;
   }
 
-  /** The executor components use when no runner gives them one: {@link ExecutorRegistry#current()}. */
+  /**
+   * The executor components use when no runner gives them one: {@link ExecutorRegistry#current()}.
+   *
+   * @return the process-wide executor
+   */
   static AsyncExecutor defaultExecutor() {
     return ExecutorRegistry.current();
   }

@@ -54,6 +54,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
   /**
    * Creates an open queue holding at most {@code capacity} items.
    *
+   * @param capacity the most items held at once, {@code >= 1}
    * @throws IllegalArgumentException if {@code capacity < 1}
    */
   public BridgeQueue(int capacity) {
@@ -89,6 +90,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
   /**
    * Adds {@code item} if there is room now.
    *
+   * @param item the item, not null
    * @return whether it was added; false if the queue is full
    * @throws IllegalStateException if the queue is closed
    */
@@ -111,6 +113,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
   /**
    * Adds {@code item}, waiting for room.
    *
+   * @param item the item, not null
    * @throws IllegalStateException if the queue is closed, also while waiting
    * @throws InterruptedException  if interrupted while waiting
    */
@@ -136,6 +139,8 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    * {@link IllegalStateException} if the queue is closed first. Cancelling it while it waits withdraws
    * the item.
    *
+   * @param item the item, not null
+   * @return a future that completes when the item is in the queue
    * @throws NullPointerException if {@code item} is null
    */
   public CompletableFuture<Void> putAsync(T item) {
@@ -170,7 +175,11 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
 
   // ------------------------------------------------------------------------------------------ taking
 
-  /** Removes and returns the next item if there is one now; {@code null} if the queue is empty (or ended). */
+  /**
+   * Removes and returns the next item if there is one now; {@code null} if the queue is empty (or ended).
+   *
+   * @return the next item, or {@code null}
+   */
   public T poll() {
     T item;
     lock.lock();
@@ -189,6 +198,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    * Removes and returns the next item, waiting for one; {@code null} once the queue is closed and
    * drained.
    *
+   * @return the next item, or {@code null} once the queue is closed and drained
    * @throws CompletionException  with the failure, once drained, if it was closed exceptionally
    * @throws InterruptedException if interrupted while waiting
    */
@@ -212,6 +222,8 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    * A future of the next item: completes with it as soon as there is one, or with {@code null} once the
    * queue is closed and drained (exceptionally if it was closed exceptionally). Cancelling it withdraws
    * the request.
+   *
+   * @return the future of the next item, or of {@code null} at the end
    */
   public CompletableFuture<T> takeAsync() {
     CompletableFuture<T> next = new CompletableFuture<>();
@@ -245,6 +257,8 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    * Removes up to {@code max} items, waiting for at least one; an empty list once the queue is closed
    * and drained.
    *
+   * @param max the most items to take, {@code >= 1}
+   * @return the items taken, in order
    * @throws IllegalArgumentException if {@code max < 1}
    * @throws CompletionException      with the failure, once drained, if it was closed exceptionally
    * @throws InterruptedException     if interrupted while waiting
@@ -254,7 +268,12 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
     return batchStartingWith(take(), max);
   }
 
-  /** Like {@link #takeBatch(int)} for async code: a future of up to {@code max} items, empty at the end. */
+  /**
+   * Like {@link #takeBatch(int)} for async code: a future of up to {@code max} items, empty at the end.
+   *
+   * @param max the most items to take, {@code >= 1}
+   * @return the future of the items taken, in order
+   */
   public CompletableFuture<List<T>> takeBatchAsync(int max) {
     Checks.atLeast(max, 1, "max");
     return takeAsync().thenApply(first -> batchStartingWith(first, max));
@@ -303,6 +322,9 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
   /**
    * Hands every item to {@code action}, without blocking a thread, until the end; the future completes
    * then (exceptionally with the queue's failure, or with what {@code action} threw, which stops it).
+   *
+   * @param action receives each item in order
+   * @return a future that completes at the end of the queue
    */
   public CompletableFuture<Void> forEachAsync(Consumer<? super T> action) {
     Checks.notNull(action, "action");
@@ -361,7 +383,11 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
     end(null);
   }
 
-  /** Like {@link #close()}, and takers get {@code failure} after the drain instead of the end. */
+  /**
+   * Like {@link #close()}, and takers get {@code failure} after the drain instead of the end.
+   *
+   * @param failure what the consumers get once they have drained the queue
+   */
   public void closeExceptionally(Throwable failure) {
     end(Checks.notNull(failure, "failure"));
   }
@@ -386,7 +412,11 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
     putters.forEach(put -> put.done().completeExceptionally(closedException()));
   }
 
-  /** Whether {@link #close()} or {@link #closeExceptionally} was called. */
+  /**
+   * Whether {@link #close()} or {@link #closeExceptionally} was called.
+   *
+   * @return whether the queue is closed
+   */
   public boolean isClosed() {
     lock.lock();
     try {
@@ -396,7 +426,11 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
     }
   }
 
-  /** How many items are queued now. */
+  /**
+   * How many items are queued now.
+   *
+   * @return the items held now
+   */
   public int size() {
     lock.lock();
     try {
@@ -406,7 +440,11 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
     }
   }
 
-  /** The most items it holds. */
+  /**
+   * The most items it holds.
+   *
+   * @return the most items held at once
+   */
   public int capacity() {
     return capacity;
   }

@@ -13,13 +13,19 @@ import java.util.concurrent.CompletionException;
  * @param <O>       the output
  */
 public record ComponentResult<O>(String component, O value, Throwable failure) {
-  /** Whether the component succeeded. */
+  /**
+   * Whether the component succeeded.
+   *
+   * @return whether there is no failure
+   */
   public boolean succeeded() {
     return failure == null;
   }
 
   /**
    * The value, or the failure thrown (unchecked as it is, checked wrapped in {@link CompletionException}).
+   *
+   * @return the value, if the component succeeded
    */
   public O valueOrThrow() {
     if (failure == null) return value;

@@ -40,22 +40,40 @@ public final class ComponentRunner {
     this.handoff = handoff;
   }
 
-  /** A runner on {@code executor} that collects failures and hands values off by {@link HandoffRules#defaults()}. */
+  /**
+   * A runner on {@code executor} that collects failures and hands values off by {@link HandoffRules#defaults()}.
+   *
+   * @param executor the executor the components run on
+   * @return the runner
+   */
   public static ComponentRunner on(AsyncExecutor executor) {
     return new ComponentRunner(Checks.notNull(executor, "executor"), false, HandoffRules.defaults());
   }
 
-  /** This runner, but the first failure fails the run and cancels the rest. */
+  /**
+   * This runner, but the first failure fails the run and cancels the rest.
+   *
+   * @return a runner that cancels the others at the first failure
+   */
   public ComponentRunner failFast() {
     return new ComponentRunner(executor, true, handoff);
   }
 
-  /** This runner, but failures are collected per component (the default). */
+  /**
+   * This runner, but failures are collected per component (the default).
+   *
+   * @return a runner that lets every component finish
+   */
   public ComponentRunner collectFailures() {
     return new ComponentRunner(executor, false, handoff);
   }
 
-  /** This runner with other hand-off rules. */
+  /**
+   * This runner with other hand-off rules.
+   *
+   * @param rules how inputs are handed to each component's thread
+   * @return a runner with those rules
+   */
   public ComponentRunner withHandoff(HandoffRules rules) {
     return new ComponentRunner(executor, failFast, Checks.notNull(rules, "rules"));
   }
@@ -64,6 +82,11 @@ public final class ComponentRunner {
    * Runs every component on {@code input} at once (within the executor's limits) and completes with
    * their results in component order.
    *
+   * @param <I> the type of the input
+   * @param <O> the type of the outputs
+   * @param components the components to run
+   * @param input the input each gets
+   * @return the future of one result per component, in component order
    * @throws UnsafeHandoffException if the input may not cross threads under the hand-off rules
    */
   public <I, O> CompletableFuture<List<ComponentResult<O>>> runAll(List<? extends AsyncComponent<? super I, ? extends O>> components, I input) {
@@ -84,6 +107,13 @@ public final class ComponentRunner {
    * Runs every component on {@code input} and completes with the successful result that
    * {@code comparator} ranks highest (the first of equals, in component order). If every component
    * fails, fails with the first failure, the others attached as suppressed.
+   *
+   * @param <I> the type of the input
+   * @param <O> the type of the outputs
+   * @param components the components to run
+   * @param input the input each gets
+   * @param comparator ranks the outputs, highest best
+   * @return the future of the best result
    */
   public <I, O> CompletableFuture<ComponentResult<O>> best(List<? extends AsyncComponent<? super I, ? extends O>> components, I input,
                                                            Comparator<? super O> comparator) {
@@ -102,7 +132,16 @@ public final class ComponentRunner {
     });
   }
 
-  /** Like {@link #best(List, Object, Comparator)}, ranking by a score, highest best. */
+  /**
+   * Like {@link #best(List, Object, Comparator)}, ranking by a score, highest best.
+   *
+   * @param <I> the type of the input
+   * @param <O> the type of the outputs
+   * @param components the components to run
+   * @param input the input each gets
+   * @param score scores the outputs, highest best
+   * @return the future of the best result
+   */
   public <I, O> CompletableFuture<ComponentResult<O>> best(List<? extends AsyncComponent<? super I, ? extends O>> components, I input,
                                                            ToDoubleFunction<? super O> score) {
     Checks.notNull(score, "score");
@@ -113,6 +152,11 @@ public final class ComponentRunner {
    * Runs each input through {@code stages} in order (the output of one is the input of the next),
    * the inputs at once within the executor's limits; completes with one result per input, in input
    * order, naming the stage that failed for a failed input.
+   *
+   * @param <T> the type of the last stage's output
+   * @param stages the components, in order
+   * @param inputs the inputs
+   * @return the future of one result per input, in input order
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public <T> CompletableFuture<List<ComponentResult<T>>> chain(List<? extends AsyncComponent<?, ?>> stages, List<?> inputs) {

@@ -26,12 +26,20 @@ public final class ComponentStream<O> implements AutoCloseable, Iterable<O> {
     this.producer = producer;
   }
 
-  /** The queue the producer fills: {@code takeAsync}, {@code takeBatch}, {@code forEachAsync} ... */
+  /**
+   * The queue the producer fills: {@code takeAsync}, {@code takeBatch}, {@code forEachAsync} ...
+   *
+   * @return the queue
+   */
   public BridgeQueue<O> queue() {
     return queue;
   }
 
-  /** Completes when the producer has finished: normally, with its failure, or cancelled by {@link #close()}. */
+  /**
+   * Completes when the producer has finished: normally, with its failure, or cancelled by {@link #close()}.
+   *
+   * @return the producer's future
+   */
   public CompletableFuture<Void> producer() {
     return producer;
   }
@@ -42,7 +50,11 @@ public final class ComponentStream<O> implements AutoCloseable, Iterable<O> {
     return queue.iterator();
   }
 
-  /** The items as a sequential pull stream; closing it stops the producer. */
+  /**
+   * The items as a sequential pull stream; closing it stops the producer.
+   *
+   * @return the stream of the items
+   */
   public Stream<O> stream() {
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL), false)
         .onClose(this::close);

@@ -53,7 +53,11 @@ public final class HandoffRules {
     this.unsafe = unsafe;
   }
 
-  /** The default rules: collection snapshots and the documented list of unsafe types. */
+  /**
+   * The default rules: collection snapshots and the documented list of unsafe types.
+   *
+   * @return the default rules
+   */
   public static HandoffRules defaults() {
     return DEFAULTS;
   }
@@ -70,7 +74,14 @@ public final class HandoffRules {
     return List.copyOf(types);
   }
 
-  /** These rules plus one: values of {@code type} (and its subtypes) are copied by {@code copier}. */
+  /**
+   * These rules plus one: values of {@code type} (and its subtypes) are copied by {@code copier}.
+   *
+   * @param <T> the type of the values
+   * @param type the type whose values are copied
+   * @param copier makes a copy for the receiving thread
+   * @return the new rules
+   */
   @SuppressWarnings("unchecked")
   public <T> HandoffRules with(Class<T> type, Function<? super T, ? extends T> copier) {
     Checks.notNull(type, "type");
@@ -81,7 +92,12 @@ public final class HandoffRules {
     return new HandoffRules(List.copyOf(more), unsafe);
   }
 
-  /** These rules, with values of {@code type} (and its subtypes) refused unless a rule copies them. */
+  /**
+   * These rules, with values of {@code type} (and its subtypes) refused unless a rule copies them.
+   *
+   * @param type the type whose values may not be handed off
+   * @return the new rules
+   */
   public HandoffRules unsafe(Class<?> type) {
     Checks.notNull(type, "type");
     List<Class<?>> more = new ArrayList<>(unsafe);
@@ -93,6 +109,9 @@ public final class HandoffRules {
    * Prepares {@code value} for another thread; close the result when the work on that thread ends
    * (it closes an {@code AutoCloseable} copy, never the original).
    *
+   * @param <T> the type of the value
+   * @param value the value to hand to another thread
+   * @return the value to use there, to close when done with it
    * @throws UnsafeHandoffException if the value is of a type known to be unsafe and no rule copies it
    */
   @SuppressWarnings("unchecked")
@@ -200,12 +219,20 @@ public final class HandoffRules {
       this.copies = copies;
     }
 
-    /** The value to use on the other thread. */
+    /**
+     * The value to use on the other thread.
+     *
+     * @return the value
+     */
     public T value() {
       return value;
     }
 
-    /** Whether it is (or contains) a copy made for the hand-off. */
+    /**
+     * Whether it is (or contains) a copy made for the hand-off.
+     *
+     * @return whether the value is a copy made for the hand-off
+     */
     public boolean isCopy() {
       return copy;
     }

@@ -33,12 +33,24 @@ public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
     this.executor = null;
   }
 
-  /** A component that runs on {@code executor} unless a runner gives it another. */
+  /**
+   * A component that runs on {@code executor} unless a runner gives it another.
+   *
+   * @param executor the executor it runs on when applied without one
+   */
   protected SyncComponent(AsyncExecutor executor) {
     this.executor = Checks.notNull(executor, "executor");
   }
 
-  /** A sync component from a blocking function, named {@code name}. */
+  /**
+   * A sync component from a blocking function, named {@code name}.
+   *
+   * @param <I> the type of the input
+   * @param <O> the type of the output
+   * @param name the component's name
+   * @param fn the blocking work
+   * @return the component
+   */
   public static <I, O> SyncComponent<I, O> of(String name, BlockingFunction<? super I, ? extends O> fn) {
     Checks.notNull(name, "name");
     Checks.notNull(fn, "fn");
@@ -58,6 +70,11 @@ public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
   /**
    * A sync view of any component: {@code applySync} starts {@code component} and blocks for its
    * result (interrupting the wait cancels it); its exception is thrown as is.
+   *
+   * @param <I> the type of the input
+   * @param <O> the type of the output
+   * @param component the async component
+   * @return the sync adapter
    */
   public static <I, O> SyncComponent<I, O> from(AsyncComponent<I, O> component) {
     Checks.notNull(component, "component");
@@ -84,7 +101,13 @@ public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
     };
   }
 
-  /** Does the work, blocking: runs on a blocking worker, never on the caller's thread. */
+  /**
+   * Does the work, blocking: runs on a blocking worker, never on the caller's thread.
+   *
+   * @param input the input
+   * @return the output
+   * @throws Exception a failure of the component
+   */
   protected abstract O applySync(I input) throws Exception;
 
   /** Runs {@link #applySync} on a blocking worker of this component's executor. */

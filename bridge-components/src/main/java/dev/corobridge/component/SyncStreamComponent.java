@@ -22,15 +22,29 @@ import java.util.Iterator;
  * @param <O> the items produced
  */
 public abstract class SyncStreamComponent<I, O> {
-  /** Produces the items for {@code input}, blocking as it likes; runs on a blocking worker. */
+  /**
+   * Produces the items for {@code input}, blocking as it likes; runs on a blocking worker.
+   *
+   * @param input the input
+   * @return the iterator of the items
+   * @throws Exception a failure of the component
+   */
   protected abstract Iterator<O> generate(I input) throws Exception;
 
-  /** How many produced items may wait for the consumer; 64 unless overridden. */
+  /**
+   * How many produced items may wait for the consumer; 64 unless overridden.
+   *
+   * @return the capacity of the queue between producer and consumer
+   */
   protected int bufferSize() {
     return 64;
   }
 
-  /** A name for reports and logs: the class's simple name unless overridden. */
+  /**
+   * A name for reports and logs: the class's simple name unless overridden.
+   *
+   * @return the name
+   */
   public String name() {
     return getClass().getSimpleName();
   }
@@ -38,6 +52,9 @@ public abstract class SyncStreamComponent<I, O> {
   /**
    * Starts producing for {@code input} now, on a blocking worker of {@code executor}.
    *
+   * @param executor the executor the producer runs on
+   * @param input the input
+   * @return the stream of the items
    * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
    */
   public final ComponentStream<O> start(AsyncExecutor executor, I input) {

@@ -9,6 +9,10 @@ package dev.corobridge.component;
  * @param <T> the value's type
  */
 public interface ThreadHandoff<T> {
-  /** A copy for use on another thread, independent of this one. */
+  /**
+   * A copy for use on another thread, independent of this one.
+   *
+   * @return the copy
+   */
   T copyForThread();
 }

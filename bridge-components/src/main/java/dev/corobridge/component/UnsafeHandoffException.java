@@ -9,7 +9,11 @@ package dev.corobridge.component;
 public class UnsafeHandoffException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with a message naming the value's type and what to do. */
+  /**
+   * Creates the exception with a message naming the value's type and what to do.
+   *
+   * @param message what cannot be handed off
+   */
   public UnsafeHandoffException(String message) {
     super(message);
   }

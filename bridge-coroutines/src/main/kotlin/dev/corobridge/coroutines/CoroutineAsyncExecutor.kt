@@ -212,7 +212,7 @@ public class CoroutineAsyncExecutor private constructor(
     waitFor(futures, strategy, -1L)
 
   override fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy, timeout: Duration): CompletableFuture<WaitResult<T>> =
-    waitFor(futures, strategy, Checks.nonNegative(timeout, "timeout").toNanos())
+    waitFor(futures, strategy, Checks.saturatedNanos(Checks.nonNegative(timeout, "timeout")))
 
   private fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy, timeoutNanos: Long): CompletableFuture<WaitResult<T>> {
     Checks.notNull(futures, "futures")

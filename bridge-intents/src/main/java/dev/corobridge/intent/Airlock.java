@@ -81,17 +81,33 @@ public final class Airlock {
 
   // ------------------------------------------------------------------------------------------ scopes
 
-  /** Opens a scope with the configured executor and policy, nested in the current one if there is one. */
+  /**
+   * Opens a scope with the configured executor and policy, nested in the current one if there is one.
+   *
+   * @return the open scope; close it in a try-with-resources
+   */
   public static IntentScope scope() {
     return open(new IntentScope());
   }
 
-  /** Opens a scope dispatching through {@code executor}. */
+  /**
+   * Opens a scope dispatching through {@code executor}.
+   *
+   * @param executor the executor its intents are dispatched through
+   * @return the open scope; close it in a try-with-resources
+   */
   public static IntentScope scope(IntentExecutor executor) {
     return open(new IntentScope(Checks.notNull(executor, "executor"), null, null));
   }
 
-  /** Opens a scope with the given executor, policy and flush mode ({@code null}: the default of each). */
+  /**
+   * Opens a scope with the given executor, policy and flush mode ({@code null}: the default of each).
+   *
+   * @param executor the executor its intents are dispatched through, or {@code null}
+   * @param policy the policy every intent must pass, or {@code null}
+   * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
+   * @return the open scope; close it in a try-with-resources
+   */
   public static IntentScope scope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
     return open(new IntentScope(executor, policy, flushMode));
   }
@@ -100,6 +116,9 @@ public final class Airlock {
    * Opens {@code scope}, which has not been opened before (typically an instance of a subclass), as
    * the current scope of this unit of work.
    *
+   * @param <S> the type of the scope
+   * @param scope the scope to open
+   * @return {@code scope}, now current
    * @throws ScopeStateException if it was opened before
    */
   public static <S extends IntentScope> S open(S scope) {
@@ -112,12 +131,25 @@ public final class Airlock {
   /**
    * Runs {@code work} in a new scope: flushed if it returns, discarded if it throws (the exception is
    * rethrown). A flush failure is thrown as {@link IntentDispatchException}.
+   *
+   * @param <T> the type of the work's value
+   * @param work the unit of work
+   * @return what {@code work} returned
+   * @throws Exception what {@code work} threw
    */
   public static <T> T scoped(Callable<T> work) throws Exception {
     return scoped(new IntentScope(), work);
   }
 
-  /** Runs {@code work} in {@code scope} (new, typically a subclass), as {@link #scoped(Callable)} does. */
+  /**
+   * Runs {@code work} in {@code scope} (new, typically a subclass), as {@link #scoped(Callable)} does.
+   *
+   * @param <T> the type of the work's value
+   * @param scope the scope to run the work in, not opened before
+   * @param work the unit of work
+   * @return what {@code work} returned
+   * @throws Exception what {@code work} threw
+   */
   public static <T> T scoped(IntentScope scope, Callable<T> work) throws Exception {
     Checks.notNull(work, "work");
     open(scope);
@@ -137,7 +169,11 @@ public final class Airlock {
     return result;
   }
 
-  /** The current scope of this unit of work, if any. */
+  /**
+   * The current scope of this unit of work, if any.
+   *
+   * @return the current scope, or empty outside any scope
+   */
   public static Optional<IntentScope> current() {
     return Optional.ofNullable(CURRENT.get());
   }
@@ -146,6 +182,9 @@ public final class Airlock {
    * Makes {@code scope} (or none, for {@code null}) current on this thread and returns the scope that
    * was. For integrations that install a scope around code running for its unit of work, such as a
    * coroutine context element; application code opens and closes scopes instead.
+   *
+   * @param scope the scope to make current, or {@code null} for none
+   * @return the scope that was current, or {@code null}
    */
   public static IntentScope swapCurrent(IntentScope scope) {
     IntentScope previous = CURRENT.get();
@@ -171,6 +210,7 @@ public final class Airlock {
    * Buffers {@code intent} in the current scope, after the scope's policy and the local policies in
    * force ({@link #policy}) have seen it, in that order; the intent carries the local policies with it.
    *
+   * @param intent the side effect to dispatch when the scope ends well
    * @throws NoScopeException          if no scope is open for this unit of work
    * @throws PolicyViolationException  if a policy refuses the intent
    * @throws PolicyEnqueueException    if called from inside a policy callback
@@ -196,7 +236,12 @@ public final class Airlock {
     scope.add(recorded);
   }
 
-  /** Enqueues an intent run by the handler registered for {@code name}, with positional arguments. */
+  /**
+   * Enqueues an intent run by the handler registered for {@code name}, with positional arguments.
+   *
+   * @param name the name a handler is registered under
+   * @param args the positional arguments
+   */
   public static void enqueue(String name, Object... args) {
     enqueue(Intent.named(name).args(args).build());
   }
@@ -230,6 +275,9 @@ public final class Airlock {
    *   importer.run();   // its mails are dropped, its other intents go out
    * }
    * }</pre>
+   *
+   * @param policy the policy in force until the handle is closed
+   * @return the handle that ends the policy
    */
   public static PolicyBlock policy(IntentPolicy policy) {
     Checks.notNull(policy, "policy");
@@ -268,6 +316,10 @@ public final class Airlock {
   /**
    * Sets the defaults of scopes that choose nothing themselves; {@code null} leaves one unchanged.
    * Takes precedence over the system property and {@code ServiceLoader}.
+   *
+   * @param executor the default executor, or {@code null} to keep it
+   * @param policy the default policy, or {@code null} to keep it
+   * @param flushMode the default flush mode, or {@code null} to keep it
    */
   public static void configure(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
     if (executor != null) configuredExecutor = executor;
@@ -280,6 +332,7 @@ public final class Airlock {
    * {@code policy} name classes with public no-argument constructors, {@code flushMode} is
    * {@code FAIL_FAST} or {@code ROBUST}.
    *
+   * @param settings the settings by key: {@code executor}, {@code policy}, {@code flushMode}
    * @throws IllegalArgumentException naming the key or the class, for an unknown key, a class that
    *                                  cannot be found or created, or an unknown flush mode
    */

@@ -8,7 +8,11 @@ import java.util.Set;
 public final class BlockTasks implements IntentPolicy {
   private final Set<String> names;
 
-  /** Blocks intents named one of {@code names}. */
+  /**
+   * Blocks intents named one of {@code names}.
+   *
+   * @param names the names of the intents to block
+   */
   public BlockTasks(String... names) {
     this.names = Set.of(Checks.notNull(names, "names"));
   }

@@ -61,6 +61,8 @@ public final class Intent {
   /**
    * Starts an intent that runs the handler registered for {@code name} in {@link IntentHandlers}.
    *
+   * @param name the name a handler is registered under
+   * @return a builder of the intent
    * @throws NullPointerException if {@code name} is null
    */
   public static Builder named(String name) {
@@ -71,73 +73,132 @@ public final class Intent {
    * Starts an intent that runs {@code task} locally, named after it: a method reference
    * {@code Mailer::sendMail} is {@code sendMail}, a class {@code SendMail} is {@code sendMail}.
    *
+   * @param task a method reference, whose name becomes the intent's
+   * @return a builder of the intent
    * @throws IllegalArgumentException if {@code task} is a lambda, which has no name: use {@link #of(String, IntentTask)}
    */
   public static Builder of(IntentTask task) {
     return new Builder(nameOf(Checks.notNull(task, "task")), task);
   }
 
-  /** Starts an intent named {@code name} that runs {@code task} locally. */
+  /**
+   * Starts an intent named {@code name} that runs {@code task} locally.
+   *
+   * @param name the intent's name
+   * @param task the work the intent runs
+   * @return a builder of the intent
+   */
   public static Builder of(String name, IntentTask task) {
     return new Builder(Checks.notNull(name, "name"), Checks.notNull(task, "task"));
   }
 
-  /** The intent's name. */
+  /**
+   * The intent's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The positional arguments; unmodifiable. */
+  /**
+   * The positional arguments; unmodifiable.
+   *
+   * @return the positional arguments, unmodifiable
+   */
   public List<Object> args() {
     return args;
   }
 
-  /** Positional argument {@code index}. @throws IndexOutOfBoundsException if there is no such argument */
+  /**
+   * Positional argument {@code index}.
+   *
+   * @param index the position, from 0
+   * @return the argument at that position
+   * @throws IndexOutOfBoundsException if there is no such argument
+   */
   public Object arg(int index) {
     return args.get(index);
   }
 
-  /** The named arguments, in the order given; unmodifiable. */
+  /**
+   * The named arguments, in the order given; unmodifiable.
+   *
+   * @return the named arguments, unmodifiable
+   */
   public Map<String, Object> namedArgs() {
     return namedArgs;
   }
 
-  /** Named argument {@code name}, if given. */
+  /**
+   * Named argument {@code name}, if given.
+   *
+   * @param name the argument's name
+   * @return the argument, or empty if there is none of that name
+   */
   public Optional<Object> arg(String name) {
     return Optional.ofNullable(namedArgs.get(name));
   }
 
-  /** Where the intent was enqueued: given by the builder, else the class and method that built it. */
+  /**
+   * Where the intent was enqueued: given by the builder, else the class and method that built it.
+   *
+   * @return where the intent was enqueued
+   */
   public String origin() {
     return origin;
   }
 
-  /** The dispatch options ({@link #DELAY}, {@link #QUEUE}, {@link #PRIORITY}, ...); unmodifiable. */
+  /**
+   * The dispatch options ({@link #DELAY}, {@link #QUEUE}, {@link #PRIORITY}, ...); unmodifiable.
+   *
+   * @return the options, unmodifiable
+   */
   public Map<String, Object> options() {
     return options;
   }
 
-  /** The {@link #DELAY} option. */
+  /**
+   * The {@link #DELAY} option.
+   *
+   * @return the delay, or empty for none
+   */
   public Optional<Duration> delay() {
     return Optional.ofNullable((Duration) options.get(DELAY));
   }
 
-  /** The {@link #QUEUE} option. */
+  /**
+   * The {@link #QUEUE} option.
+   *
+   * @return the queue, or empty for the default
+   */
   public Optional<String> queue() {
     return Optional.ofNullable((String) options.get(QUEUE));
   }
 
-  /** The {@link #PRIORITY} option. */
+  /**
+   * The {@link #PRIORITY} option.
+   *
+   * @return the priority, or empty for the default
+   */
   public Optional<Integer> priority() {
     return Optional.ofNullable((Integer) options.get(PRIORITY));
   }
 
-  /** The local policies that were in force when the intent was enqueued, outermost first; unmodifiable. */
+  /**
+   * The local policies that were in force when the intent was enqueued, outermost first; unmodifiable.
+   *
+   * @return the local policies the intent carries, unmodifiable
+   */
   public List<IntentPolicy> policies() {
     return policies;
   }
 
-  /** Whether it runs local code, rather than a handler found by name. */
+  /**
+   * Whether it runs local code, rather than a handler found by name.
+   *
+   * @return whether the intent runs code in this process rather than a registered handler
+   */
   public boolean isLocal() {
     return task != null;
   }
@@ -207,13 +268,25 @@ public final class Intent {
       this.task = task;
     }
 
-    /** Appends positional arguments. */
+    /**
+     * Appends positional arguments.
+     *
+     * @param values the positional arguments
+     * @return this builder
+     */
     public Builder args(Object... values) {
       args.addAll(Arrays.asList(Checks.notNull(values, "values")));
       return this;
     }
 
-    /** Sets a named argument. @throws NullPointerException if {@code name} is null */
+    /**
+     * Sets a named argument.
+     *
+     * @param name the argument's name
+     * @param value the argument
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     */
     public Builder arg(String name, Object value) {
       namedArgs.put(Checks.notNull(name, "name"), value);
       return this;
@@ -223,6 +296,9 @@ public final class Intent {
      * Sets a dispatch option; {@link Intent#DELAY} must be a non-negative {@link Duration},
      * {@link Intent#QUEUE} a String, {@link Intent#PRIORITY} an Integer.
      *
+     * @param key the option's key
+     * @param value the option's value
+     * @return this builder
      * @throws IllegalArgumentException if a known option has a value of the wrong kind
      */
     public Builder option(String key, Object value) {
@@ -244,13 +320,22 @@ public final class Intent {
       return this;
     }
 
-    /** Says where the intent comes from, for logs and for executors that record it. */
+    /**
+     * Says where the intent comes from, for logs and for executors that record it.
+     *
+     * @param origin where the intent comes from, for messages
+     * @return this builder
+     */
     public Builder origin(String origin) {
       this.origin = Checks.notNull(origin, "origin");
       return this;
     }
 
-    /** Builds the intent. */
+    /**
+     * Builds the intent.
+     *
+     * @return the intent
+     */
     public Intent build() {
       String from = origin != null ? origin : StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
           .filter(f -> f.getDeclaringClass() != Builder.class && f.getDeclaringClass() != Airlock.class)

@@ -13,7 +13,12 @@ public class IntentDispatchException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient List<Intent> failed;
 
-  /** Creates the exception for the intents in {@code failed}, whose failures are {@code errors} in the same order. */
+  /**
+   * Creates the exception for the intents in {@code failed}, whose failures are {@code errors} in the same order.
+   *
+   * @param failed the intents whose dispatch failed
+   * @param errors their failures, in the same order
+   */
   public IntentDispatchException(List<Intent> failed, List<Throwable> errors) {
     super("failed to dispatch " + failed, errors.isEmpty() ? null : errors.get(0));
     this.failed = List.copyOf(failed);
@@ -22,7 +27,11 @@ public class IntentDispatchException extends RuntimeException {
     }
   }
 
-  /** The intents whose dispatch failed, in flush order. */
+  /**
+   * The intents whose dispatch failed, in flush order.
+   *
+   * @return the intents whose dispatch failed
+   */
   public List<Intent> failedIntents() {
     return failed;
   }

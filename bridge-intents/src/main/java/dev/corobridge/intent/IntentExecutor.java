@@ -13,6 +13,9 @@ public interface IntentExecutor {
   /**
    * Dispatches one intent. An exception thrown here is a failed dispatch, handled by the scope's
    * {@link FlushMode}; failures of work that runs later belong to the executor.
+   *
+   * @param intent the intent to run or hand on
+   * @throws Exception if the dispatch fails
    */
   void dispatch(Intent intent) throws Exception;
 }

@@ -24,7 +24,11 @@ public final class IntentExecutors {
 
   private IntentExecutors() {}
 
-  /** Runs each intent at once on the flushing thread; a failure is a failed dispatch. Ignores {@link Intent#DELAY}. The default. */
+  /**
+   * Runs each intent at once on the flushing thread; a failure is a failed dispatch. Ignores {@link Intent#DELAY}. The default.
+   *
+   * @return the executor
+   */
   public static IntentExecutor synchronous() {
     return Intent::run;
   }
@@ -32,6 +36,9 @@ public final class IntentExecutors {
   /**
    * Hands each intent to {@code executor}, after its {@link Intent#DELAY} if it has one. A failure of
    * the intent is logged; refusal by the executor is a failed dispatch.
+   *
+   * @param executor where the intents run
+   * @return the executor
    */
   public static IntentExecutor on(Executor executor) {
     Checks.notNull(executor, "executor");
@@ -53,6 +60,9 @@ public final class IntentExecutors {
    * {@link RetryPolicy}, {@link #TIMEOUT} a {@link Duration}; {@link Intent#DELAY} waits before
    * submitting. A failure of the intent is logged; a refusal at submit (unknown lane, executor shut
    * down) is a failed dispatch.
+   *
+   * @param executor where the intents run
+   * @return the executor
    */
   public static IntentExecutor on(AsyncExecutor executor) {
     Checks.notNull(executor, "executor");
@@ -90,7 +100,11 @@ public final class IntentExecutors {
     return type.cast(value);
   }
 
-  /** Logs each intent it is given and runs none: see what a unit of work would do. */
+  /**
+   * Logs each intent it is given and runs none: see what a unit of work would do.
+   *
+   * @return a new recording executor
+   */
   public static DryRun dryRun() {
     return new DryRun();
   }
@@ -107,7 +121,11 @@ public final class IntentExecutors {
       dispatched.add(intent);
     }
 
-    /** The intents it was given, in order. */
+    /**
+     * The intents it was given, in order.
+     *
+     * @return the intents dispatched so far, in order
+     */
     public List<Intent> dispatched() {
       return List.copyOf(dispatched);
     }

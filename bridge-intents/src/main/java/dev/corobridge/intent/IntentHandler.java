@@ -7,6 +7,11 @@ package dev.corobridge.intent;
  */
 @FunctionalInterface
 public interface IntentHandler {
-  /** Runs the side effect with the intent's arguments. */
+  /**
+   * Runs the side effect with the intent's arguments.
+   *
+   * @param intent the intent, with its arguments
+   * @throws Exception if the side effect fails
+   */
   void handle(Intent intent) throws Exception;
 }

@@ -18,6 +18,8 @@ public final class IntentHandlers {
   /**
    * Registers the handler of intents named {@code name}.
    *
+   * @param name the intents' name
+   * @param handler runs them
    * @throws IllegalStateException if a handler is registered for that name already; {@link #unregister} it first
    */
   public static void register(String name, IntentHandler handler) {
@@ -29,12 +31,22 @@ public final class IntentHandlers {
     }
   }
 
-  /** Removes the handler of {@code name}, if any; returns it. */
+  /**
+   * Removes the handler of {@code name}, if any; returns it.
+   *
+   * @param name the intents' name
+   * @return the handler that was registered, or empty
+   */
   public static Optional<IntentHandler> unregister(String name) {
     return Optional.ofNullable(HANDLERS.remove(Checks.notNull(name, "name")));
   }
 
-  /** The handler of {@code name}, if one is registered. */
+  /**
+   * The handler of {@code name}, if one is registered.
+   *
+   * @param name the intents' name
+   * @return the registered handler, or empty
+   */
   public static Optional<IntentHandler> find(String name) {
     return Optional.ofNullable(HANDLERS.get(Checks.notNull(name, "name")));
   }

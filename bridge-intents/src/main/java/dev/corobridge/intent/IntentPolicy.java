@@ -14,11 +14,17 @@ public interface IntentPolicy {
   /**
    * Called when {@code intent} is enqueued, on the enqueuing thread.
    *
+   * @param intent the intent being enqueued
    * @throws PolicyViolationException to refuse the intent; the enqueuing code gets the exception
    */
   default void onEnqueue(Intent intent) {}
 
-  /** Called when a scope flushes: whether {@code intent} is dispatched (else it is dropped). */
+  /**
+   * Called when a scope flushes: whether {@code intent} is dispatched (else it is dropped).
+   *
+   * @param intent the intent about to be dispatched
+   * @return whether it is dispatched
+   */
   default boolean allows(Intent intent) {
     return true;
   }

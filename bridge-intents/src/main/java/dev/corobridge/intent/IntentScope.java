@@ -65,6 +65,10 @@ public class IntentScope implements AutoCloseable {
   /**
    * A scope with the given executor, policy and flush mode; {@code null} for any of them means the
    * subclass default, else the configured one.
+   *
+   * @param executor the executor its intents are dispatched through, or {@code null}
+   * @param policy the policy every intent must pass, or {@code null}
+   * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
    */
   public IntentScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
     this.chosenExecutor = executor;
@@ -72,22 +76,39 @@ public class IntentScope implements AutoCloseable {
     this.chosenFlushMode = flushMode;
   }
 
-  /** This subclass's executor when none is given to the constructor; {@code null} for the configured one. */
+  /**
+   * This subclass's executor when none is given to the constructor; {@code null} for the configured one.
+   *
+   * @return the executor, or {@code null}
+   */
   protected IntentExecutor defaultExecutor() {
     return null;
   }
 
-  /** This subclass's policy when none is given to the constructor; {@code null} for the configured one. */
+  /**
+   * This subclass's policy when none is given to the constructor; {@code null} for the configured one.
+   *
+   * @return the policy, or {@code null}
+   */
   protected IntentPolicy defaultPolicy() {
     return null;
   }
 
-  /** This subclass's flush mode when none is given to the constructor; {@code null} for the configured one. */
+  /**
+   * This subclass's flush mode when none is given to the constructor; {@code null} for the configured one.
+   *
+   * @return the flush mode, or {@code null}
+   */
   protected FlushMode defaultFlushMode() {
     return null;
   }
 
-  /** Whether the scope dispatches when it ends with {@code error} ({@code null}: it ended well). By default: only without error. */
+  /**
+   * Whether the scope dispatches when it ends with {@code error} ({@code null}: it ended well). By default: only without error.
+   *
+   * @param error how the unit of work ended, {@code null} for well
+   * @return whether to dispatch
+   */
   protected boolean shouldFlush(Throwable error) {
     return error == null;
   }
@@ -95,6 +116,9 @@ public class IntentScope implements AutoCloseable {
   /**
    * Whether {@code intent}, flushed by this nested scope, is dispatched at once instead of being
    * captured by the parent scope. By default none is: the outermost scope decides.
+   *
+   * @param intent an intent this scope flushes
+   * @return whether it is dispatched at once
    */
   protected boolean passesThrough(Intent intent) {
     return false;
@@ -103,6 +127,8 @@ public class IntentScope implements AutoCloseable {
   /**
    * Runs the dispatch of a flush. By default at once, on the flushing thread; a subclass may defer it,
    * for example to after a transaction commits ({@code TransactionSynchronization.afterCommit}).
+   *
+   * @param dispatch the dispatch of the flushed intents
    */
   protected void scheduleFlush(Runnable dispatch) {
     dispatch.run();
@@ -136,27 +162,47 @@ public class IntentScope implements AutoCloseable {
     openChildren--;
   }
 
-  /** The scope this one is nested in, or {@code null} for an outermost scope. */
+  /**
+   * The scope this one is nested in, or {@code null} for an outermost scope.
+   *
+   * @return the parent scope, or {@code null}
+   */
   public final IntentScope parent() {
     return parent;
   }
 
-  /** The executor this scope dispatches through. */
+  /**
+   * The executor this scope dispatches through.
+   *
+   * @return the executor
+   */
   public final synchronized IntentExecutor executor() {
     return executor;
   }
 
-  /** The scope's policy. */
+  /**
+   * The scope's policy.
+   *
+   * @return the policy
+   */
   public final synchronized IntentPolicy policy() {
     return policy;
   }
 
-  /** Whether the scope is open: neither flushed nor discarded. */
+  /**
+   * Whether the scope is open: neither flushed nor discarded.
+   *
+   * @return whether the scope is open
+   */
   public final synchronized boolean isOpen() {
     return state == State.OPEN;
   }
 
-  /** The intents buffered so far, in order. */
+  /**
+   * The intents buffered so far, in order.
+   *
+   * @return a copy of the buffered intents
+   */
   public final synchronized List<Intent> pending() {
     return List.copyOf(buffer);
   }
@@ -257,6 +303,8 @@ public class IntentScope implements AutoCloseable {
    * Like {@link #close()}, for a unit of work known to have ended with {@code error} ({@code null}:
    * as far as the caller knows, normally). Integrations that see how the work ended (coroutines,
    * interceptors) call this.
+   *
+   * @param error how the unit of work ended, {@code null} for well
    */
   public final void close(Throwable error) {
     boolean open;

@@ -10,6 +10,11 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface IntentTask extends Serializable {
-  /** Runs the side effect with the intent's arguments. */
+  /**
+   * Runs the side effect with the intent's arguments.
+   *
+   * @param intent the intent, with its arguments
+   * @throws Exception if the side effect fails
+   */
   void run(Intent intent) throws Exception;
 }

@@ -7,7 +7,11 @@ package dev.corobridge.intent;
 public class ScopeStateException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with a message that says what happened and what to do instead. */
+  /**
+   * Creates the exception with a message that says what happened and what to do instead.
+   *
+   * @param message what went wrong
+   */
   public ScopeStateException(String message) {
     super(message);
   }

@@ -30,6 +30,22 @@ public final class Checks {
     return value;
   }
 
+  /** The longest duration that counts as a limit: more nanoseconds than a {@code long} holds means no limit. */
+  private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
+  /**
+   * Whether {@code value} is too large to count in nanoseconds (about 292 years), which every option of the
+   * library takes to mean "no limit".
+   */
+  public static boolean isUnlimited(Duration value) {
+    return value.compareTo(LONGEST) > 0;
+  }
+
+  /** {@code value} in nanoseconds, {@code Long.MAX_VALUE} when it is too large to count (never an overflow). */
+  public static long saturatedNanos(Duration value) {
+    return isUnlimited(value) ? Long.MAX_VALUE : value.toNanos();
+  }
+
   /** Returns {@code value} if it is neither null, zero nor negative. */
   public static Duration positive(Duration value, String name) {
     notNull(value, name);

@@ -55,7 +55,7 @@ public final class StallWatchdog {
   /** Starts watching; {@link #stop()} it when the executor terminates. */
   public StallWatchdog(String executorName, Duration threshold, Consumer<Throwable> report) {
     this.executorName = executorName;
-    this.thresholdNanos = threshold.toNanos();
+    this.thresholdNanos = Checks.saturatedNanos(threshold);
     this.report = report;
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 4);
     this.checking = CHECKER.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);

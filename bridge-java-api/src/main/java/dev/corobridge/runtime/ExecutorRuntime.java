@@ -32,6 +32,7 @@ public final class ExecutorRuntime implements AsyncExecutorProvider {
   /**
    * A runtime that runs work on {@code executor}.
    *
+   * @param executor the executor that runs the work; it is not shut down by Corobridge
    * @throws NullPointerException if {@code executor} is null
    */
   public ExecutorRuntime(Executor executor) {

@@ -49,13 +49,18 @@ public final class FallbackRuntime implements AsyncExecutorProvider {
   /**
    * A fallback runtime whose executors queue up to {@code queueCapacity} tasks waiting for a worker.
    *
+   * @param queueCapacity how many tasks may wait for a worker, {@code >= 1}
    * @throws IllegalArgumentException if {@code queueCapacity < 1}
    */
   public FallbackRuntime(int queueCapacity) {
     this.queueCapacity = Checks.atLeast(queueCapacity, 1, "queueCapacity");
   }
 
-  /** How many tasks each executor of this runtime lets wait for a worker. */
+  /**
+   * How many tasks each executor of this runtime lets wait for a worker.
+   *
+   * @return how many tasks may wait for a worker
+   */
   public int queueCapacity() {
     return queueCapacity;
   }

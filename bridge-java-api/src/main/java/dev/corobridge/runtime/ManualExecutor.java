@@ -66,6 +66,8 @@ public final class ManualExecutor implements AsyncExecutor {
   /**
    * A manual executor with the given bound on tasks in flight.
    *
+   * @param maxWorkers the most tasks in flight at once, {@code >= 1}
+   * @return the executor, idle at time zero
    * @throws IllegalArgumentException if {@code maxWorkers < 1}
    */
   public static ManualExecutor create(int maxWorkers) {
@@ -76,6 +78,8 @@ public final class ManualExecutor implements AsyncExecutor {
    * A manual executor with the given configuration, for example
    * {@code ManualExecutor.create(AsyncExecutor.builder().maxWorkers(4).lane("io", 1).toConfig())}.
    *
+   * @param config the configuration, as {@code AsyncExecutor.builder()...toConfig()} makes it
+   * @return the executor, idle at time zero
    * @throws NullPointerException if {@code config} is null
    */
   public static ManualExecutor create(ExecutorConfig config) {
@@ -107,18 +111,27 @@ public final class ManualExecutor implements AsyncExecutor {
    * Moves the virtual clock forward, firing the timers that come due in time order and running
    * until idle after each.
    *
+   * @param duration how far to move the virtual clock, {@code >= 0}
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public void advanceTimeBy(Duration duration) {
-    loop.advanceTimeBy(Checks.nonNegative(duration, "duration").toNanos());
+    loop.advanceTimeBy(Checks.saturatedNanos(Checks.nonNegative(duration, "duration")));
   }
 
-  /** The virtual time that has passed since the executor was created. */
+  /**
+   * The virtual time that has passed since the executor was created.
+   *
+   * @return the virtual time since the executor was created
+   */
   public Duration currentTime() {
     return Duration.ofNanos(loop.nanoTime());
   }
 
-  /** Whether any work is ready or any timer is pending. */
+  /**
+   * Whether any work is ready or any timer is pending.
+   *
+   * @return whether work is ready to run or a timer is pending
+   */
   public boolean hasPendingWork() {
     return loop.hasPendingWork();
   }
@@ -127,11 +140,13 @@ public final class ManualExecutor implements AsyncExecutor {
    * Returns a stage that completes once {@code duration} of virtual time has passed: a test's
    * stand-in for latency.
    *
+   * @param duration how long to wait in virtual time
+   * @return a future that completes when the virtual clock has advanced that far
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public CompletableFuture<Void> delay(Duration duration) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.schedule(() -> done.complete(null), Checks.nonNegative(duration, "duration").toNanos());
+    loop.schedule(() -> done.complete(null), Checks.saturatedNanos(Checks.nonNegative(duration, "duration")));
     return done;
   }
 

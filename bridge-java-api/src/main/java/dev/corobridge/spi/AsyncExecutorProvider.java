@@ -22,12 +22,18 @@ public interface AsyncExecutorProvider {
   /**
    * The most {@code maxWorkers} this runtime accepts; {@link #create} refuses more with an
    * {@link IllegalArgumentException} naming this bound. Unbounded by default.
+   *
+   * @return the largest {@code maxWorkers} the runtime supports
    */
   default int maxWorkersLimit() {
     return Integer.MAX_VALUE;
   }
 
-  /** Higher wins when several providers are on the class path. The coroutine engine uses 100. */
+  /**
+   * Higher wins when several providers are on the class path. The coroutine engine uses 100.
+   *
+   * @return the priority; the highest registered provider is used
+   */
   default int priority() {
     return 0;
   }

@@ -19,18 +19,30 @@ public final class ContextPropagation {
 
   private ContextPropagation() {}
 
-  /** Registers a propagator; registering the same instance again does nothing. */
+  /**
+   * Registers a propagator; registering the same instance again does nothing.
+   *
+   * @param propagator the propagator to add
+   */
   public static void register(ContextPropagator<?> propagator) {
     Checks.notNull(propagator, "propagator");
     if (PROPAGATORS.addIfAbsent(propagator)) registered = PROPAGATORS.toArray(new ContextPropagator<?>[0]);
   }
 
-  /** Unregisters a propagator. */
+  /**
+   * Unregisters a propagator.
+   *
+   * @param propagator the propagator to remove
+   */
   public static void unregister(ContextPropagator<?> propagator) {
     if (PROPAGATORS.remove(propagator)) registered = PROPAGATORS.toArray(new ContextPropagator<?>[0]);
   }
 
-  /** Captures the current thread's context from every registered propagator. */
+  /**
+   * Captures the current thread's context from every registered propagator.
+   *
+   * @return the snapshot of every registered propagator's context
+   */
   public static Snapshot capture() {
     ContextPropagator<?>[] propagators = registered;
     if (propagators.length == 0) return Snapshot.EMPTY;
@@ -59,12 +71,20 @@ public final class ContextPropagation {
       this.values = values;
     }
 
-    /** Whether there is nothing to carry. */
+    /**
+     * Whether there is nothing to carry.
+     *
+     * @return whether nothing was captured
+     */
     public boolean isEmpty() {
       return this == EMPTY;
     }
 
-    /** Installs the context on this thread; close the result to put the previous context back. */
+    /**
+     * Installs the context on this thread; close the result to put the previous context back.
+     *
+     * @return the handle that puts the thread's own context back when closed
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Installed install() {
       if (this == EMPTY) return NOTHING;
@@ -79,7 +99,13 @@ public final class ContextPropagation {
       };
     }
 
-    /** {@code callable} run with this context installed; {@code callable} itself if there is nothing to carry. */
+    /**
+     * {@code callable} run with this context installed; {@code callable} itself if there is nothing to carry.
+     *
+     * @param <T> the type of the callable's value
+     * @param callable the work to run in the captured context
+     * @return a callable that installs the snapshot around {@code callable}
+     */
     public <T> Callable<T> wrap(Callable<T> callable) {
       if (this == EMPTY) return callable;
       return () -> {

@@ -10,12 +10,25 @@ package dev.corobridge.spi;
  * @param <T> the captured value
  */
 public interface ContextPropagator<T> {
-  /** Captures the current thread's context on the submitting thread; {@code null} when there is none. */
+  /**
+   * Captures the current thread's context on the submitting thread; {@code null} when there is none.
+   *
+   * @return the captured context, or {@code null}
+   */
   T capture();
 
-  /** Installs {@code captured} on the worker thread and returns what was there, for {@link #uninstall}. */
+  /**
+   * Installs {@code captured} on the worker thread and returns what was there, for {@link #uninstall}.
+   *
+   * @param captured what {@link #capture()} returned on the submitting thread
+   * @return the worker thread's own context, to put back
+   */
   T install(T captured);
 
-  /** Puts back what {@link #install} returned, when the task's code returns or suspends. */
+  /**
+   * Puts back what {@link #install} returned, when the task's code returns or suspends.
+   *
+   * @param previous what {@link #install} returned
+   */
   void uninstall(T previous);
 }

@@ -75,43 +75,76 @@ public final class ExecutorConfig {
    * Returns a copy whose executors watch for stalls longer than {@code threshold}, or do not watch
    * ({@code null}).
    *
+   * @param threshold how long a task may hold a worker thread before it is reported
+   * @return the new configuration
    * @throws IllegalArgumentException if {@code threshold} is zero or negative
    */
   public ExecutorConfig withStallThreshold(Duration threshold) {
     return new ExecutorConfig(this, threshold == null ? null : Checks.positive(threshold, "threshold"));
   }
 
-  /** How long a task may keep a non-blocking worker busy before it is reported, if stalls are watched for. */
+  /**
+   * How long a task may keep a non-blocking worker busy before it is reported, if stalls are watched for.
+   *
+   * @return the stall threshold, or empty when stalls are not watched
+   */
   public Optional<Duration> stallThreshold() {
     return Optional.ofNullable(stallThreshold);
   }
 
-  /** Returns a copy with another bound on tasks in flight. @throws IllegalArgumentException if {@code maxWorkers < 1} */
+  /**
+   * Returns a copy with another bound on tasks in flight.
+   *
+   * @param maxWorkers the most tasks in flight at once
+   * @return the new configuration
+   * @throws IllegalArgumentException if {@code maxWorkers < 1}
+   */
   public ExecutorConfig withMaxWorkers(int maxWorkers) {
     return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads).withStallThreshold(stallThreshold);
   }
 
-  /** Returns a copy that prefers, or does not prefer, virtual threads for blocking work. */
+  /**
+   * Returns a copy that prefers, or does not prefer, virtual threads for blocking work.
+   *
+   * @param preferVirtualThreads whether blocking work runs on virtual threads where the JDK has them
+   * @return the new configuration
+   */
   public ExecutorConfig withPreferVirtualThreads(boolean preferVirtualThreads) {
     return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads).withStallThreshold(stallThreshold);
   }
 
-  /** The most tasks in flight at once. */
+  /**
+   * The most tasks in flight at once.
+   *
+   * @return the most tasks in flight at once
+   */
   public int maxWorkers() {
     return maxWorkers;
   }
 
-  /** The executor's name. */
+  /**
+   * The executor's name.
+   *
+   * @return the executor's name
+   */
   public String name() {
     return name;
   }
 
-  /** Lane name to concurrency limit, in declaration order; unmodifiable. */
+  /**
+   * Lane name to concurrency limit, in declaration order; unmodifiable.
+   *
+   * @return the lanes' limits by name, unmodifiable
+   */
   public Map<String, Integer> lanes() {
     return lanes;
   }
 
-  /** Receives failures of fire-and-forget work ({@code spawn}, {@code execute}). */
+  /**
+   * Receives failures of fire-and-forget work ({@code spawn}, {@code execute}).
+   *
+   * @return the handler of failures nobody waits for
+   */
   public Consumer<Throwable> uncaughtErrorHandler() {
     return uncaughtErrorHandler;
   }
@@ -119,6 +152,8 @@ public final class ExecutorConfig {
   /**
    * Whether blocking work should run on virtual threads. Honoured where the JDK has them (21+); on
    * older JDKs blocking work runs on the executor's platform threads.
+   *
+   * @return whether blocking work prefers virtual threads
    */
   public boolean preferVirtualThreads() {
     return preferVirtualThreads;

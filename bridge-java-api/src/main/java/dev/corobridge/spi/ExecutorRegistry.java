@@ -39,6 +39,7 @@ public final class ExecutorRegistry {
   /**
    * Registers the executor that {@link #current()} returns from now on.
    *
+   * @param executor the executor to use process-wide
    * @throws NullPointerException  if {@code executor} is null
    * @throws IllegalStateException if an executor is registered already; {@link #unregister()} it first
    */
@@ -60,13 +61,21 @@ public final class ExecutorRegistry {
     return Optional.ofNullable(REGISTERED.getAndSet(null));
   }
 
-  /** The registered executor, else the shared fallback executor. */
+  /**
+   * The registered executor, else the shared fallback executor.
+   *
+   * @return the registered executor, or the fallback one
+   */
   public static AsyncExecutor current() {
     AsyncExecutor registered = REGISTERED.get();
     return registered != null ? registered : Fallback.EXECUTOR;
   }
 
-  /** Whether {@link #current()} is the fallback, because no executor is registered. */
+  /**
+   * Whether {@link #current()} is the fallback, because no executor is registered.
+   *
+   * @return whether no executor was registered
+   */
   public static boolean isUsingFallback() {
     return REGISTERED.get() == null;
   }

@@ -29,6 +29,17 @@ class ManualExecutorTest {
   private final ManualExecutor executor = ManualExecutor.create(2);
 
   @Test
+  void virtualTimeTooLargeToCountSaturatesInsteadOfOverflowing() {
+    Duration tooLong = Duration.ofSeconds(Long.MAX_VALUE);
+    CompletableFuture<Void> never = executor.delay(tooLong);
+    executor.advanceTimeBy(Duration.ofDays(1));
+    assertFalse(never.isDone());
+    executor.advanceTimeBy(tooLong);
+    assertTrue(never.isDone(), "a delay as long as the clock can count ends when the clock can count no further");
+    assertEquals(Duration.ofNanos(Long.MAX_VALUE), executor.currentTime());
+  }
+
+  @Test
   void nothingRunsUntilTheTestPolls() {
     List<String> ran = new ArrayList<>();
     CompletableFuture<String> future = executor.submit(() -> {

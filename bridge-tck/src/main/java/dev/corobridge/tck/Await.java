@@ -19,7 +19,13 @@ public final class Await {
 
   private Await() {}
 
-  /** Waits for the future's value; fails the test if it takes longer than {@link #LIMIT}. */
+  /**
+   * Waits for the future's value; fails the test if it takes longer than {@link #LIMIT}.
+   *
+   * @param <T> the type of the value
+   * @param future the future to wait for
+   * @return its value
+   */
   public static <T> T value(Future<T> future) {
     try {
       return future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -33,7 +39,12 @@ public final class Await {
     }
   }
 
-  /** Waits for the future to fail and returns the failure's cause (the task's own exception). */
+  /**
+   * Waits for the future to fail and returns the failure's cause (the task's own exception).
+   *
+   * @param future the future to wait for
+   * @return its failure, unwrapped
+   */
   public static Throwable failure(CompletableFuture<?> future) {
     try {
       future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -50,7 +61,11 @@ public final class Await {
     }
   }
 
-  /** Waits for the future to be done in any way. */
+  /**
+   * Waits for the future to be done in any way.
+   *
+   * @param future the future to wait for
+   */
   public static void done(Future<?> future) {
     try {
       future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -64,7 +79,12 @@ public final class Await {
     }
   }
 
-  /** Polls until the condition holds; fails the test after {@link #LIMIT}. */
+  /**
+   * Polls until the condition holds; fails the test after {@link #LIMIT}.
+   *
+   * @param condition polled until it holds
+   * @param what describes the condition for the failure message
+   */
   public static void until(BooleanSupplier condition, Supplier<String> what) {
     long deadline = System.nanoTime() + LIMIT.toNanos();
     while (!condition.getAsBoolean()) {
@@ -74,7 +94,12 @@ public final class Await {
     }
   }
 
-  /** Runs the action in a thread and fails if it does not finish within {@link #LIMIT}. */
+  /**
+   * Runs the action in a thread and fails if it does not finish within {@link #LIMIT}.
+   *
+   * @param action the action to run
+   * @param what names the action for the failure message
+   */
   public static void finishes(Runnable action, String what) {
     CompletableFuture<Void> f = CompletableFuture.runAsync(action, r -> {
       Thread t = new Thread(r, "tck-" + what);

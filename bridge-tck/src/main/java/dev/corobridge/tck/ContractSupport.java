@@ -29,20 +29,39 @@ public abstract class ContractSupport {
   private final List<AsyncExecutor> executors = new ArrayList<>();
   private Set<Thread> threadsBefore;
 
-  /** The runtime under test. */
+  /**
+   * The runtime under test.
+   *
+   * @return the runtime
+   */
   protected abstract RuntimeUnderTest runtime();
 
-  /** A new running executor with the given bound, shut down after the test. */
+  /**
+   * A new running executor with the given bound, shut down after the test.
+   *
+   * @param maxWorkers the most tasks in flight at once
+   * @return the executor
+   */
   protected AsyncExecutor newExecutor(int maxWorkers) {
     return newExecutor(b -> b.maxWorkers(maxWorkers));
   }
 
-  /** {@code wanted}, or the most workers the runtime offers if that is fewer. */
+  /**
+   * {@code wanted}, or the most workers the runtime offers if that is fewer.
+   *
+   * @param wanted the number of workers the test would like
+   * @return the number it gets
+   */
   protected int workersUpTo(int wanted) {
     return Math.min(wanted, runtime().provider().maxWorkersLimit());
   }
 
-  /** A new running executor configured by {@code config}, shut down after the test. */
+  /**
+   * A new running executor configured by {@code config}, shut down after the test.
+   *
+   * @param config configures the builder
+   * @return the executor
+   */
   protected AsyncExecutor newExecutor(Consumer<AsyncExecutor.Builder> config) {
     AsyncExecutor.Builder builder = AsyncExecutor.builder().name("tck-" + getClass().getSimpleName());
     config.accept(builder);
@@ -89,7 +108,12 @@ public abstract class ContractSupport {
     return left;
   }
 
-  /** Waits until the executor is quiescent, asserts that its stats balance and returns them. */
+  /**
+   * Waits until the executor is quiescent, asserts that its stats balance and returns them.
+   *
+   * @param executor the executor to check
+   * @return its stats
+   */
   protected static ExecutorStats assertBalanced(AsyncExecutor executor) {
     Await.until(() -> {
       ExecutorStats s = executor.stats();
@@ -98,7 +122,15 @@ public abstract class ContractSupport {
     return executor.stats();
   }
 
-  /** Asserts that {@code call} throws {@code type} with a message naming {@code parameter}. */
+  /**
+   * Asserts that {@code call} throws {@code type} with a message naming {@code parameter}.
+   *
+   * @param <E> the type of the exception
+   * @param type the exception type expected
+   * @param parameter the name the message must mention
+   * @param call the call to make
+   * @return the exception thrown
+   */
   protected static <E extends Throwable> E assertRejects(Class<E> type, String parameter, Runnable call) {
     E e = assertThrows(type, call::run);
     assertTrue(e.getMessage() != null && e.getMessage().contains(parameter),
@@ -106,13 +138,22 @@ public abstract class ContractSupport {
     return e;
   }
 
-  /** Asserts that the call is refused at the call because the executor is shut down. */
+  /**
+   * Asserts that the call is refused at the call because the executor is shut down.
+   *
+   * @param call the call to make
+   */
   protected static void assertShutdownRejects(Runnable call) {
     ExecutorShutdownException e = assertThrows(ExecutorShutdownException.class, call::run);
     assertInstanceOf(RejectedExecutionException.class, e);
   }
 
-  /** Asserts that the future failed with exactly {@code expected}, the very instance. */
+  /**
+   * Asserts that the future failed with exactly {@code expected}, the very instance.
+   *
+   * @param expected the exception instance expected
+   * @param future the future to check
+   */
   protected static void assertFailsWith(Throwable expected, CompletableFuture<?> future) {
     assertSame(expected, Await.failure(future));
   }

@@ -61,6 +61,35 @@ public abstract class LifecycleContract extends ContractSupport {
   }
 
   @Test
+  void aBatchCutShortByShutdownWithCancelFuturesFailsInsteadOfReturningMissingResults() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      AsyncExecutor executor = newExecutor(4);
+      CountDownLatch someDone = new CountDownLatch(10);
+      List<Integer> input = new ArrayList<>();
+      for (int i = 0; i < 200; i++) input.add(i);
+      CompletableFuture<List<Integer>> async = executor.map(i -> CompletableFuture.supplyAsync(() -> {
+        someDone.countDown();
+        return i;
+      }, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS)), input,
+          dev.corobridge.MapOptions.builder().window(2).build());
+      CompletableFuture<List<Integer>> blocking = executor.mapBlocking(i -> {
+        someDone.countDown();
+        Thread.sleep(1);
+        return i;
+      }, input, dev.corobridge.MapOptions.builder().window(2).build());
+      someDone.await();
+      executor.shutdown(false, true);
+      for (CompletableFuture<List<Integer>> batch : List.of(async, blocking)) {
+        Await.done(batch);
+        if (!batch.isCompletedExceptionally()) {
+          assertEquals(input, batch.join(), "a batch that succeeds has every result; it fails if shutdown refused an item");
+        }
+      }
+      Await.finishes(() -> executor.shutdown(true, false), "termination");
+    }
+  }
+
+  @Test
   void shutdownWithoutCancelFuturesRunsEveryAcceptedTask() {
     AsyncExecutor executor = newExecutor(1);
     List<CompletableFuture<Integer>> futures = new ArrayList<>();

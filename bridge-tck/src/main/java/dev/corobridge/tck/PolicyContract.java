@@ -371,4 +371,63 @@ public abstract class PolicyContract extends ContractSupport {
     assertRejects(NullPointerException.class, "semaphore", () -> TaskOptions.builder().semaphore(null));
     assertRejects(IllegalArgumentException.class, "permits", () -> AsyncSemaphore.create(-1));
   }
+
+  /** About 292 billion years: more nanoseconds than a {@code long} holds. */
+  private static final Duration TOO_LONG_TO_COUNT = Duration.ofSeconds(Long.MAX_VALUE);
+
+  @Test
+  void aDurationTooLargeToCountMeansNoLimitInEveryOption() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(4)).detectStalls(TOO_LONG_TO_COUNT));
+    TaskOptions unlimited = TaskOptions.builder().timeout(TOO_LONG_TO_COUNT).attemptTimeout(TOO_LONG_TO_COUNT).build();
+    assertTrue(unlimited.timeout().isEmpty() && unlimited.attemptTimeout().isEmpty(), "no limit: " + unlimited);
+    assertEquals("done", Await.value(executor.submit(() -> CompletableFuture.completedFuture("done"), unlimited)));
+    assertEquals("blocking", Await.value(executor.submitBlocking(() -> "blocking", unlimited)));
+
+    MapOptions batch = MapOptions.builder().timeout(TOO_LONG_TO_COUNT).build();
+    assertTrue(batch.timeout().isEmpty());
+    assertEquals(List.of(1, 2), Await.value(executor.map(i -> CompletableFuture.completedFuture(i), List.of(1, 2), batch)));
+    assertEquals(List.of(3), executor.mapIter(i -> CompletableFuture.completedFuture(i), List.of(3), batch).collect(Collectors.toList()));
+
+    dev.corobridge.ScopeOptions scope = dev.corobridge.ScopeOptions.builder().deadline(TOO_LONG_TO_COUNT).build();
+    assertTrue(scope.deadline().isEmpty());
+    assertEquals("scoped", Await.value(executor.scoped(scope, s -> s.fork(() -> CompletableFuture.completedFuture("scoped")))));
+
+    CompletableFuture<String> waited = CompletableFuture.completedFuture("x");
+    assertEquals(1, Await.value(executor.waitFor(List.of(waited), dev.corobridge.WaitStrategy.ALL_COMPLETED, TOO_LONG_TO_COUNT)).done().size());
+  }
+
+  @Test
+  void aRetryDelayTooLargeToCountWaitsForeverUntilCancelledAndLeavesNothingBehind() {
+    AsyncExecutor executor = newExecutor(workersUpTo(2));
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<Object> never = executor.submit(() -> {
+      attempts.incrementAndGet();
+      return CompletableFuture.failedFuture(new IOException("try again in 292 years"));
+    }, TaskOptions.builder().retry(RetryPolicy.exponential(1, TOO_LONG_TO_COUNT)).build());
+    Await.until(() -> attempts.get() == 1 && executor.stats().retried() == 1, () -> "the first attempt failed: " + executor.stats());
+    assertFalse(never.isDone(), "waiting for the retry");
+    never.cancel(true);
+    Await.finishes(executor::close, "close after cancelling the waiting retry");
+    assertEquals(1, attempts.get());
+    assertBalanced(executor);
+
+    AsyncExecutor capped = newExecutor(workersUpTo(2));
+    AtomicInteger tries = new AtomicInteger();
+    RetryPolicy policy = RetryPolicy.exponential(2, Duration.ofMillis(1)).withMaxDelay(TOO_LONG_TO_COUNT);
+    assertEquals("third time", Await.value(capped.submit(() -> tries.incrementAndGet() < 3
+        ? CompletableFuture.failedFuture(new IOException("again"))
+        : CompletableFuture.completedFuture("third time"), TaskOptions.builder().retry(policy).build())));
+  }
+
+  @Test
+  void aPolicyAllowingIntegerMaxValueRetriesCostsNothingUntilItRetries() {
+    AsyncExecutor executor = newExecutor(workersUpTo(2));
+    AtomicInteger tries = new AtomicInteger();
+    RetryPolicy many = RetryPolicy.exponential(Integer.MAX_VALUE, Duration.ZERO);
+    assertEquals(Integer.MAX_VALUE, many.maxRetries());
+    assertEquals("fifth", Await.value(executor.submit(() -> tries.incrementAndGet() < 5
+        ? CompletableFuture.failedFuture(new IOException("again"))
+        : CompletableFuture.completedFuture("fifth"), TaskOptions.builder().retry(many).build())));
+    assertEquals(4, executor.stats().retried());
+  }
 }

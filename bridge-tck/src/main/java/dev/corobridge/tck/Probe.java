@@ -28,6 +28,11 @@ public final class Probe {
    * {@code maxMillis}; the task leaves the region just <em>before</em> the stage completes, so whoever
    * awaits the stage never sees the task still inside. If the stage is cancelled meanwhile, the task
    * still leaves at the scheduled time.
+   *
+   * @param <T> the type of the value
+   * @param value the value the stage completes with
+   * @param maxMillis the longest delay, in milliseconds
+   * @return the stage
    */
   public <T> CompletableFuture<T> completeLater(T value, int maxMillis) {
     enter();
@@ -40,17 +45,29 @@ public final class Probe {
     return stage;
   }
 
-  /** How many tasks are inside now. */
+  /**
+   * How many tasks are inside now.
+   *
+   * @return the tasks inside now
+   */
   public int now() {
     return now.get();
   }
 
-  /** The most tasks that were inside at once. */
+  /**
+   * The most tasks that were inside at once.
+   *
+   * @return the most tasks inside at once
+   */
   public int max() {
     return max.get();
   }
 
-  /** How many tasks ever entered. */
+  /**
+   * How many tasks ever entered.
+   *
+   * @return the tasks that ever entered
+   */
   public int entered() {
     return entered.get();
   }

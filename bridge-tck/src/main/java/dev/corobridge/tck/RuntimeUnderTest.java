@@ -8,6 +8,8 @@ public interface RuntimeUnderTest {
   /**
    * Creates the executors under test. Its {@link AsyncExecutorProvider#maxWorkersLimit()} is the
    * runtime's declared bound: tests that want more workers ask for that many instead.
+   *
+   * @return the provider of the runtime under test
    */
   AsyncExecutorProvider provider();
 
@@ -15,13 +17,20 @@ public interface RuntimeUnderTest {
    * Whether a thread belongs to a shared runtime pool the engine uses but did not create for one
    * executor (for the coroutine engine: kotlinx.coroutines' shared workers). Such threads may outlive
    * an executor; every other thread an executor started must be gone once it has terminated.
+   *
+   * @param thread a thread alive after an executor terminated
+   * @return whether it belongs to a shared pool
    */
   default boolean isSharedRuntimeThread(Thread thread) {
     String name = thread.getName();
     return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler");
   }
 
-  /** How many tasks the stress run submits. */
+  /**
+   * How many tasks the stress run submits.
+   *
+   * @return the number of tasks
+   */
   default int stressTasks() {
     return 100_000;
   }

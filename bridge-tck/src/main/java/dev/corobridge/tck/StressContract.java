@@ -68,7 +68,7 @@ public abstract class StressContract extends ContractSupport {
       });
       futures.add(f);
     }
-    assertAllComplete(futures, kinds, executor);
+    assertAllComplete(futures, kinds, () -> executor + " " + executor.stats() + ", " + semaphore);
     executor.close();
     assertEquals(n, completions.get(), "every future completed");
     assertEquals(0, doubleCompletions.get(), "no future completed twice");
@@ -127,22 +127,49 @@ public abstract class StressContract extends ContractSupport {
   private static final String[] KINDS = {"async value", "async failure", "async never completing, 1 ms timeout on a lane",
       "async retried once, semaphore", "blocking value", "spawned failure", "async delayed value", "async delayed value"};
 
-  /** Waits for every future (one deadline for all); a failure names each future left pending, with its kind. */
-  private static void assertAllComplete(List<CompletableFuture<?>> futures, List<String> kinds, AsyncExecutor executor) {
-    long deadline = System.nanoTime() + Await.LIMIT.toNanos();
-    List<String> pending = new ArrayList<>();
-    for (int i = 0; i < futures.size(); i++) {
-      try {
-        futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      } catch (Exception doneOrNot) {
-        if (!futures.get(i).isDone()) pending.add("#" + i + " (" + kinds.get(i) + ")");
+  /**
+   * Waits for every future for as long as they keep completing: it fails only when none has completed for
+   * {@link Await#LIMIT} (a loaded machine drains slowly; a lost task stops the progress). A failure names each
+   * future left pending, with its kind.
+   */
+  private static void assertAllComplete(List<CompletableFuture<?>> futures, List<String> kinds, java.util.function.Supplier<String> state) {
+    long[] lastProgress = {System.nanoTime()};
+    int[] doneSoFar = {0};
+    java.util.function.BooleanSupplier stalled = () -> {
+      int done = (int) futures.stream().filter(CompletableFuture::isDone).count();
+      if (done > doneSoFar[0]) {
+        doneSoFar[0] = done;
+        lastProgress[0] = System.nanoTime();
       }
+      return System.nanoTime() - lastProgress[0] > Await.LIMIT.toNanos();
+    };
+    List<String> pending = new ArrayList<>();
+    boolean gaveUp = false;
+    for (int i = 0; i < futures.size(); i++) {
+      CompletableFuture<?> future = futures.get(i);
+      while (!gaveUp && !future.isDone()) {
+        try {
+          future.get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        } catch (Exception doneOrNotYet) {
+          gaveUp = !future.isDone() && stalled.getAsBoolean();
+        }
+      }
+      if (!future.isDone()) pending.add("#" + i + " (" + kinds.get(i) + ")");
     }
-    assertTrue(pending.isEmpty(), () -> pending.size() + " futures never completed within " + Await.LIMIT + ": "
-        + pending.subList(0, Math.min(20, pending.size())) + "; " + executor + " " + executor.stats());
+    if (!pending.isEmpty()) {
+      // the threads' stacks say where the work stopped: printed for whoever reads the failed run's output
+      StringBuilder dump = new StringBuilder("Threads when " + pending.size() + " futures were still pending:\n");
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+        for (StackTraceElement frame : stack) dump.append("    at ").append(frame).append('\n');
+      });
+      System.err.println(dump);
+    }
+    assertTrue(pending.isEmpty(), () -> pending.size() + " futures never completed (none completed for " + Await.LIMIT + "): "
+        + pending.subList(0, Math.min(20, pending.size())) + "; " + state.get());
   }
 
   private static CompletableFuture<?> submitOne(AsyncExecutor executor, int kind, int delay, TaskOptions retrying, TaskOptions timed) {

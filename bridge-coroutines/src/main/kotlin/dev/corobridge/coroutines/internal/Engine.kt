@@ -498,6 +498,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private suspend fun attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, body: suspend () -> Any?): Any? {
     val policy = plan.retry
     var history: ArrayList<Throwable>? = null
+    var seenIdentities: MutableSet<Throwable>? = null
     var retry = 0
     while (true) {
       val outcome = attempt(plan, if (retry == 0) owner else null, slot, body)
@@ -507,8 +508,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         history?.forEach { earlier -> if (earlier !== error) error.addSuppressed(earlier) }
         return outcome
       }
-      val seen = history ?: ArrayList<Throwable>(policy.maxRetries()).also { history = it }
-      if (seen.none { it === error }) seen.add(error)
+      // In order, each instance once (a task may fail with the same exception every time); the identity set
+      // keeps the check constant-time, so many retries cost linear time, and nothing is reserved up front.
+      val seen = history ?: ArrayList<Throwable>().also { history = it }
+      val distinct = seenIdentities ?: java.util.Collections.newSetFromMap(java.util.IdentityHashMap<Throwable, Boolean>()).also { seenIdentities = it }
+      if (distinct.add(error)) seen.add(error)
       retry++
       counters.retried.increment()
       delay(policy.delayNanosBeforeRetry(retry).nanoseconds)

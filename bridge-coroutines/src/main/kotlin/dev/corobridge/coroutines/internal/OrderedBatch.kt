@@ -94,6 +94,9 @@ private suspend fun <A> Engine.orderedBatch(
                 }
               } catch (e: CancellationException) {
                 counters.cancelled.increment()
+                // Not the batch's own cancellation: the item was refused (a shutdown cancelling what has not
+                // started). The batch cannot have every result, so it fails with that, never with a gap.
+                if (!batch.isCancelled && firstFailure.compareAndSet(null, e)) batch.cancel()
                 throw e
               }
               if (outcome is Failed) {

@@ -39,7 +39,6 @@ import java.util.concurrent.TimeoutException;
  * bookkeeping: children are cancelled and futures completed after leaving it.
  */
 public final class StructuredScope<R> implements TaskScope {
-  private static final Duration NO_LIMIT = Duration.ofNanos(Long.MAX_VALUE);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final AsyncExecutor executor;
@@ -84,7 +83,7 @@ public final class StructuredScope<R> implements TaskScope {
       cancelled = true;
       failure = new CancellationException(describe() + " was opened in work that is already cancelled");
     }
-    options.deadline().filter(d -> d.compareTo(NO_LIMIT) <= 0).ifPresent(this::startDeadline);
+    options.deadline().ifPresent(this::startDeadline); // ScopeOptions keeps no deadline too large to count
   }
 
   // ------------------------------------------------------------------------------------ entry points

@@ -61,7 +61,7 @@ final class Completions {
     }
     if (total == 0) result.complete(new WaitResult<>(Set.of(), Set.of()));
     if (timeout != null && !result.isDone()) {
-      Host.Timed timed = host.schedule(() -> result.complete(partition(inputs)), timeout.toNanos());
+      Host.Timed timed = host.schedule(() -> result.complete(partition(inputs)), Checks.saturatedNanos(timeout));
       result.whenComplete((v, e) -> timed.cancel());
     }
     return result;

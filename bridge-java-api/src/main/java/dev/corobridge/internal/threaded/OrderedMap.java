@@ -3,6 +3,7 @@ package dev.corobridge.internal.threaded;
 
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class OrderedMap<A, R> {
     batch.result.whenComplete((v, e) -> batch.stop());
     options.timeout().ifPresent(timeout -> {
       Host.Timed timed = executor.host.schedule(
-          () -> batch.result.completeExceptionally(new TimeoutException("map did not finish within " + timeout)), timeout.toNanos());
+          () -> batch.result.completeExceptionally(new TimeoutException("map did not finish within " + timeout)), Checks.saturatedNanos(timeout));
       batch.result.whenComplete((v, e) -> timed.cancel());
     });
     batch.pump();

@@ -297,7 +297,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       attemptExpired = null;
       if (timedOut != null) error = timedOut;
       if (error != null && !future.isDone() && timedOut == null && retries < retry.maxRetries() && !(error instanceof Error) && retry.shouldRetry(error)) {
-        if (earlierFailures == null) earlierFailures = new ArrayList<>(retry.maxRetries());
+        if (earlierFailures == null) earlierFailures = new ArrayList<>();
         earlierFailures.add(error);
         retries++;
         backOffNanos = retry.delayNanosBeforeRetry(retries);

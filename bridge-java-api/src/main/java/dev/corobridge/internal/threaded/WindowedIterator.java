@@ -4,6 +4,7 @@ package dev.corobridge.internal.threaded;
 import dev.corobridge.AsyncFunction;
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayDeque;
@@ -49,7 +50,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
     timer = options.timeout().map(timeout -> executor.host.schedule(() -> {
       timedOut = new TimeoutException("mapIter did not finish within " + timeout);
       close();
-    }, timeout.toNanos())).orElse(null);
+    }, Checks.saturatedNanos(timeout))).orElse(null);
   }
 
   @Override
