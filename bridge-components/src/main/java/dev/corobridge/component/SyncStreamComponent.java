@@ -22,6 +22,9 @@ import java.util.Iterator;
  * @param <O> the items produced
  */
 public abstract class SyncStreamComponent<I, O> {
+  /** For subclasses. */
+  protected SyncStreamComponent() {}
+
   /**
    * Produces the items for {@code input}, blocking as it likes; runs on a blocking worker.
    *

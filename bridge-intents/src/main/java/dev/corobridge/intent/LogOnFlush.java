@@ -8,6 +8,9 @@ import java.lang.System.Logger.Level;
 public final class LogOnFlush implements IntentPolicy {
   private static final Logger LOG = System.getLogger("dev.corobridge.intent");
 
+  /** Creates the policy that logs every intent it lets through. */
+  public LogOnFlush() {}
+
   @Override
   public boolean allows(Intent intent) {
     LOG.log(Level.INFO, "flushing {0} (from {1})", intent, intent.origin());

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Nested;
  * to run one area at a time.
  */
 public abstract class AsyncExecutorContract implements RuntimeUnderTest {
+  /** For the runtime's test class, which extends it. */
+  protected AsyncExecutorContract() {}
+
   @Nested class Submit extends SubmitContract {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }

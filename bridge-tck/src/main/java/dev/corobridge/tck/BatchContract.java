@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /** Spec §2: map, mapBlocking, the zipping map and mapIter. */
 public abstract class BatchContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected BatchContract() {}
+
 
   private static List<Integer> range(int n) {
     return IntStream.range(0, n).boxed().collect(Collectors.toList());

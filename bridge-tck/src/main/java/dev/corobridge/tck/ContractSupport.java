@@ -26,6 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
  * here), and assertions that name what they check.
  */
 public abstract class ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected ContractSupport() {}
+
   private final List<AsyncExecutor> executors = new ArrayList<>();
   private Set<Thread> threadsBefore;
 

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** Spec §2: shutdown, close, termination, and what is left behind. */
 public abstract class LifecycleContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected LifecycleContract() {}
+
 
   @Test
   void shutdownIsIdempotentAndStopsAcceptingWork() {

@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /** Spec §3: retries, timeouts, shared semaphores and lanes. */
 public abstract class PolicyContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected PolicyContract() {}
+
 
   private static TaskOptions retry(RetryPolicy policy) {
     return TaskOptions.builder().retry(policy).build();

@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts how many tasks are inside a region at once and the most there ever were. Thread-safe. */
 public final class Probe {
+  /** Creates an empty region: no task inside yet. */
+  public Probe() {}
+
   private final AtomicInteger now = new AtomicInteger();
   private final AtomicInteger max = new AtomicInteger();
   private final AtomicInteger entered = new AtomicInteger();

@@ -34,6 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Spec §6: structured scopes, {@code scoped} and {@code openScope}, on every runtime. */
 public abstract class ScopeContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected ScopeContract() {}
+
 
   private static ScopeOptions policy(WaitStrategy strategy) {
     return ScopeOptions.builder().policy(strategy).build();

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * waited on and asked again, as a caller would; refused calls are not counted as submitted.
  */
 public abstract class StressContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected StressContract() {}
+
   @Test
   void aRandomMixOfOutcomesLosesNothing() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("lane", 3).onUncaughtError(e -> { }));

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /** Spec §1-2: submitting single tasks, their outcomes, the bound on tasks in flight, cancellation. */
 public abstract class SubmitContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected SubmitContract() {}
+
 
   @Test
   void submitCompletesWithTheValueOfTheTasksStage() {

@@ -24,6 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Spec §2: asCompleted and the four wait strategies, with and without timeout. */
 public abstract class WaitContract extends ContractSupport {
+  /** For the runtime's test class, which extends it. */
+  protected WaitContract() {}
+
 
   private static List<CompletableFuture<Integer>> futures(int n) {
     return IntStream.range(0, n).mapToObj(i -> new CompletableFuture<Integer>()).collect(Collectors.toList());

@@ -315,8 +315,15 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
         acquireNext();
       } else {
         Host.Timed timed = executor.host.schedule(this::acquireNext, backOffNanos);
+        boolean stoppedMeanwhile;
         synchronized (this) {
           backOff = timed;
+          stoppedMeanwhile = stopRequested();
+        }
+        // A stop() that came before the timer was recorded found nothing to call off and left the finish to
+        // the timer, which may be years away: whoever calls the timer off (it or this) finishes the task.
+        if (stoppedMeanwhile && timed.cancel()) {
+          finish(false);
         }
       }
       return;
