@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -23,5 +27,18 @@ public final class Failures {
       e = e.getCause();
     }
     return e;
+  }
+
+  /**
+   * Attaches the failures of a task's earlier attempts to the last one, as suppressed exceptions, in order and
+   * each instance once (a task may fail with the same exception every time; the last is never attached to
+   * itself). Linear in the number of attempts.
+   */
+  public static void attachEarlierAttempts(Throwable last, List<Throwable> earlier) {
+    Set<Throwable> attached = Collections.newSetFromMap(new IdentityHashMap<>());
+    attached.add(last);
+    for (Throwable failure : earlier) {
+      if (attached.add(failure)) last.addSuppressed(failure);
+    }
   }
 }

@@ -66,6 +66,24 @@ public abstract class PolicyContract extends ContractSupport {
   }
 
   @Test
+  void anExceptionThrownByEveryAttemptIsNeverItsOwnSuppressedAndAnEarlierOneIsAttachedOnce() {
+    AsyncExecutor executor = newExecutor(2);
+    IOException same = new IOException("always this one");
+    assertTrue(Await.failure(executor.submit(() -> CompletableFuture.failedFuture(same),
+        retry(RetryPolicy.exponential(3, Duration.ofMillis(1))))) == same);
+    assertArrayEquals(new Throwable[0], same.getSuppressed(), "never suppressed in itself");
+
+    IOException early = new IOException("first and second attempt");
+    IOException last = new IOException("last attempt");
+    AtomicInteger attempts = new AtomicInteger();
+    Throwable failure = Await.failure(executor.submit(
+        () -> CompletableFuture.failedFuture(attempts.incrementAndGet() < 3 ? early : last),
+        retry(RetryPolicy.exponential(2, Duration.ofMillis(1)))));
+    assertTrue(failure == last);
+    assertArrayEquals(new Throwable[] {early}, last.getSuppressed(), "each earlier exception once");
+  }
+
+  @Test
   void anAttemptThatRunsOutOfItsAttemptTimeoutIsStoppedAndRetried() {
     AsyncExecutor executor = newExecutor(2);
     AtomicInteger attempts = new AtomicInteger();

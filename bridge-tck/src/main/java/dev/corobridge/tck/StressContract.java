@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -71,7 +73,7 @@ public abstract class StressContract extends ContractSupport {
       });
       futures.add(f);
     }
-    assertAllComplete(futures, kinds, () -> executor + " " + executor.stats() + ", " + semaphore);
+    assertAllComplete(futures, kinds, completions::get, () -> executor + " " + executor.stats() + ", " + semaphore);
     executor.close();
     assertEquals(n, completions.get(), "every future completed");
     assertEquals(0, doubleCompletions.get(), "no future completed twice");
@@ -135,29 +137,27 @@ public abstract class StressContract extends ContractSupport {
    * {@link Await#LIMIT} (a loaded machine drains slowly; a lost task stops the progress). A failure names each
    * future left pending, with its kind.
    */
-  private static void assertAllComplete(List<CompletableFuture<?>> futures, List<String> kinds, java.util.function.Supplier<String> state) {
-    long[] lastProgress = {System.nanoTime()};
-    int[] doneSoFar = {0};
-    java.util.function.BooleanSupplier stalled = () -> {
-      int done = (int) futures.stream().filter(CompletableFuture::isDone).count();
-      if (done > doneSoFar[0]) {
-        doneSoFar[0] = done;
-        lastProgress[0] = System.nanoTime();
-      }
-      return System.nanoTime() - lastProgress[0] > Await.LIMIT.toNanos();
-    };
+  private static void assertAllComplete(List<CompletableFuture<?>> futures, List<String> kinds,
+                                        IntSupplier completed, Supplier<String> state) {
+    int lastCount = completed.getAsInt();
+    long lastProgress = System.nanoTime();
+    boolean stalled = false;
     List<String> pending = new ArrayList<>();
-    boolean gaveUp = false;
     for (int i = 0; i < futures.size(); i++) {
       CompletableFuture<?> future = futures.get(i);
-      while (!gaveUp && !future.isDone()) {
+      while (!stalled && !future.isDone()) {
         try {
           future.get(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new AssertionError(e);
         } catch (Exception doneOrNotYet) {
-          gaveUp = !future.isDone() && stalled.getAsBoolean();
+          int count = completed.getAsInt();
+          if (count != lastCount) {
+            lastCount = count;
+            lastProgress = System.nanoTime();
+          }
+          stalled = !future.isDone() && System.nanoTime() - lastProgress > Await.LIMIT.toNanos();
         }
       }
       if (!future.isDone()) pending.add("#" + i + " (" + kinds.get(i) + ")");

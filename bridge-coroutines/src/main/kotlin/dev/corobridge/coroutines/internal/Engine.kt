@@ -8,6 +8,7 @@ import dev.corobridge.ExecutorStats
 import dev.corobridge.NotSupportedException
 import dev.corobridge.TaskPanicException
 import dev.corobridge.TaskOptions
+import dev.corobridge.internal.Failures
 import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.internal.scope.CallFrame
@@ -498,21 +499,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private suspend fun attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, body: suspend () -> Any?): Any? {
     val policy = plan.retry
     var history: ArrayList<Throwable>? = null
-    var seenIdentities: MutableSet<Throwable>? = null
     var retry = 0
     while (true) {
       val outcome = attempt(plan, if (retry == 0) owner else null, slot, body)
       if (outcome !is Failed) return outcome
       val error = outcome.error
       if (retry >= policy.maxRetries() || error is TaskPanicException || !policy.shouldRetry(error)) {
-        history?.forEach { earlier -> if (earlier !== error) error.addSuppressed(earlier) }
+        history?.let { Failures.attachEarlierAttempts(error, it) }
         return outcome
       }
-      // In order, each instance once (a task may fail with the same exception every time); the identity set
-      // keeps the check constant-time, so many retries cost linear time, and nothing is reserved up front.
-      val seen = history ?: ArrayList<Throwable>().also { history = it }
-      val distinct = seenIdentities ?: java.util.Collections.newSetFromMap(java.util.IdentityHashMap<Throwable, Boolean>()).also { seenIdentities = it }
-      if (distinct.add(error)) seen.add(error)
+      (history ?: ArrayList<Throwable>().also { history = it }).add(error)
       retry++
       counters.retried.increment()
       delay(policy.delayNanosBeforeRetry(retry).nanoseconds)

@@ -333,11 +333,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       future.complete(result);
     } else {
       if (error instanceof Error e) error = new TaskPanicException(e);
-      if (earlierFailures != null) {
-        for (Throwable earlier : earlierFailures) {
-          if (earlier != error) error.addSuppressed(earlier);
-        }
-      }
+      if (earlierFailures != null) Failures.attachEarlierAttempts(error, earlierFailures);
       future.completeExceptionally(error);
     }
     finish(true);
