@@ -41,8 +41,12 @@ import java.util.stream.Stream;
  *
  * <p><b>Threads.</b> An async task's {@code call()} and a map function's {@code apply} run on a
  * non-blocking worker thread and must not block; blocking tasks run on a blocking worker thread and
- * are interrupted when cancelled. Returned futures complete on whichever thread finished the work;
- * use the {@code …Async} methods of {@link CompletableFuture} to move continuations elsewhere.
+ * are interrupted when cancelled. Returned futures complete on whichever thread finished the work
+ * (a worker, or for a timeout a timer's thread that serves that one action), and the callbacks of
+ * {@link CompletableFuture}'s non-async methods run there: they must not block, or they hold up that
+ * thread's other work. For a callback that blocks, use an {@code …Async} method with an executor of your
+ * own. A blocking callback never delays another executor's timeouts or back-offs: each timed action runs
+ * apart from the clock that times them.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(true)} (or any completion of a returned future from
  * outside) cancels the task: an async task's stage is cancelled, a blocking task's thread is
@@ -219,7 +223,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * consuming the stream, as it takes results, so it need not be thread-safe. Closing the stream, or a short-circuiting terminal
    * operation, cancels the items in flight and stops pulling. A failed item makes the stream throw
    * its exception (a checked one wrapped in {@link java.util.concurrent.CompletionException}) and
-   * cancels the rest. Use the stream in try-with-resources unless it is consumed to the end.
+   * cancels the rest. Use the stream in try-with-resources unless it is consumed to the end. An open
+   * stream is work in flight: a graceful shutdown lets it run to its end, {@code shutdown(..., true)} cuts
+   * it short (its next call throws {@link java.util.concurrent.CancellationException}), and a stream nobody
+   * can reach any more is closed once the garbage collector finds it.
    *
    * <pre>{@code
    * try (Stream<Row> rows = executor.mapIter(this::load, ids)) {
@@ -442,8 +449,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
 
   /**
    * Stops accepting work. Idempotent. Started tasks finish; with {@code cancelFutures}, tasks that
-   * have not started are cancelled (their futures report {@code isCancelled()}); with {@code wait},
-   * blocks until every accepted task has finished.
+   * have not started are cancelled (their futures report {@code isCancelled()}) and open {@code mapIter}
+   * streams are cut short; with {@code wait}, blocks until every accepted task has finished. A thread
+   * interrupted while it waits cancels what has not started, as {@code cancelFutures} does, waits on for
+   * the work that runs, and returns with its interrupt status set.
    *
    * @param wait whether to block until every accepted task has finished
    * @param cancelFutures whether to cancel the tasks that have not started
@@ -480,7 +489,10 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    */
   ExecutorStats stats();
 
-  /** Same as {@code shutdown(true, false)}: no new work, then waits for the accepted work to finish. */
+  /**
+   * Same as {@code shutdown(true, false)}: no new work, then waits for the accepted work to finish.
+   * Interrupting the waiting thread cancels what has not started (see {@link #shutdown}).
+   */
   @Override
   void close();
 

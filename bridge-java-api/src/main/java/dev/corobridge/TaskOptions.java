@@ -22,7 +22,10 @@ import java.util.StringJoiner;
  *
  * <p>The timeout bounds the whole task, counted from submission (for {@code map} items, from the
  * moment the item is taken up): waiting for a slot, every attempt and every back-off. On expiry the
- * task's future fails with {@link java.util.concurrent.TimeoutException} and the work is cancelled.
+ * task's future fails with {@link java.util.concurrent.TimeoutException} at once and the work is
+ * cancelled; work that ignores the cancellation keeps its slot and permits until it has really stopped,
+ * and its late outcome changes nothing. To bound each attempt alone, from its own start, use
+ * {@link Builder#attemptTimeout(Duration)}.
  */
 public final class TaskOptions {
   private static final TaskOptions DEFAULTS = new Builder().build();

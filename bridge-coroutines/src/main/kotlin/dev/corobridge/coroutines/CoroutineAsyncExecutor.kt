@@ -24,7 +24,9 @@ import dev.corobridge.coroutines.internal.ItemCall
 import dev.corobridge.coroutines.internal.SlidingWindow
 import dev.corobridge.coroutines.internal.QueuedTask
 import dev.corobridge.coroutines.internal.TaskFuture
+import dev.corobridge.coroutines.internal.TimedTaskFuture
 import dev.corobridge.coroutines.internal.TaskPlan
+import dev.corobridge.coroutines.internal.required
 import dev.corobridge.coroutines.internal.awaitBlocking
 import dev.corobridge.coroutines.internal.awaitOutcome
 import dev.corobridge.coroutines.internal.completionOrder
@@ -33,6 +35,7 @@ import dev.corobridge.coroutines.internal.runOrderedBatch
 import dev.corobridge.coroutines.internal.waitForFutures
 import dev.corobridge.internal.Checks
 import dev.corobridge.internal.ClosingStream
+import dev.corobridge.internal.StreamCleaner
 import dev.corobridge.spi.ExecutorConfig
 import java.time.Duration
 import java.util.Spliterator
@@ -44,6 +47,7 @@ import java.util.concurrent.CompletionStage
 import java.util.function.Consumer
 import java.util.stream.Stream
 import java.util.stream.StreamSupport
+import kotlin.time.Duration.Companion.nanoseconds
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CoroutineDispatcher
@@ -99,84 +103,87 @@ public class CoroutineAsyncExecutor private constructor(
 
   // =========================================================================================== Java API
 
-  override fun <T> submit(task: AsyncTask<T>): CompletableFuture<T> = submit(task, TaskOptions.defaults())
+  override fun <T> submit(task: AsyncTask<T>?): CompletableFuture<T> = submit(task, TaskOptions.defaults())
 
-  override fun <T> submit(task: AsyncTask<T>, options: TaskOptions): CompletableFuture<T> {
-    Checks.notNull(task, "task")
-    val plan = engine.plan(Checks.notNull(options, "options"))
+  override fun <T> submit(task: AsyncTask<T>?, options: TaskOptions?): CompletableFuture<T> {
+    required(task, "task")
+    val plan = engine.plan(required(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(work, QueuedTask.ASYNC, spawned = false)
     val slot = HeldSlot(engine)
     return engine.submitTask(plan, spawned = false, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
   }
 
-  override fun <T> submitBlocking(task: Callable<T>): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
+  override fun <T> submitBlocking(task: Callable<T>?): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
 
-  override fun <T> submitBlocking(task: Callable<T>, options: TaskOptions): CompletableFuture<T> {
-    Checks.notNull(task, "task")
-    val plan = engine.plan(Checks.notNull(options, "options"))
+  override fun <T> submitBlocking(task: Callable<T>?, options: TaskOptions?): CompletableFuture<T> {
+    required(task, "task")
+    val plan = engine.plan(required(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(work, QueuedTask.BLOCKING, spawned = false)
     return engine.submitTask(plan, spawned = false, hop = false) { engine.callBlocking(work) }
   }
 
-  override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
+  override fun <A, R> map(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?): CompletableFuture<List<R>> =
     map(fn, items, MapOptions.defaults())
 
-  override fun <A, R> map(fn: AsyncFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
-    Checks.notNull(fn, "fn")
+  override fun <A, R> map(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?, options: MapOptions?): CompletableFuture<List<R>> {
+    required(fn, "fn")
     val work = fn.carryingContext()
-    return submitBatch(Checks.notNull(items, "items").toList(), options, call = ItemCall.Stage { item: A -> work.apply(item) })
+    return submitBatch(required(items, "items").toList(), options, call = ItemCall.Stage { item: A -> work.apply(item) })
   }
 
-  override fun <A, B, R> map(fn: AsyncBiFunction<in A, in B, out R>, first: Iterable<A>, second: Iterable<B>): CompletableFuture<List<R>> {
-    Checks.notNull(fn, "fn")
-    val pairs = Checks.notNull(first, "first").zip(Checks.notNull(second, "second"))
+  override fun <A, B, R> map(fn: AsyncBiFunction<in A, in B, out R>?, first: Iterable<A>?, second: Iterable<B>?): CompletableFuture<List<R>> {
+    required(fn, "fn")
+    val pairs = required(first, "first").zip(required(second, "second"))
     val work = fn.carryingContext()
     return submitBatch(pairs, MapOptions.defaults(), call = ItemCall.Stage { (a, b): Pair<A, B> -> work.apply(a, b) })
   }
 
-  override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>): CompletableFuture<List<R>> =
+  override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>?, items: Iterable<A>?): CompletableFuture<List<R>> =
     mapBlocking(fn, items, MapOptions.defaults())
 
-  override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>, items: Iterable<A>, options: MapOptions): CompletableFuture<List<R>> {
-    Checks.notNull(fn, "fn")
+  override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>?, items: Iterable<A>?, options: MapOptions?): CompletableFuture<List<R>> {
+    required(fn, "fn")
     val work = fn.carryingContext()
-    return submitBatch(Checks.notNull(items, "items").toList(), options, engine.blockingContext, ItemCall.Suspending { item: A ->
+    return submitBatch(required(items, "items").toList(), options, engine.blockingContext, ItemCall.Suspending { item: A ->
       engine.callBlockingHere { work.apply(item) }
     })
   }
 
   private fun <A, R> submitBatch(
     input: List<A>,
-    options: MapOptions,
+    options: MapOptions?,
     workerContext: CoroutineContext = EmptyCoroutineContext,
     call: ItemCall<A>,
   ): CompletableFuture<List<R>> {
-    Checks.notNull(options, "options")
+    required(options, "options")
     val plan = engine.plan(options.task())
     engine.ensureRunning()
     if (input.isEmpty()) return CompletableFuture.completedFuture(emptyList())
     val window = windowOf(options)
     val timeout = timeoutNanosOf(options)
-    val future = TaskFuture<List<R>>()
+    val future = if (timeout == 0L) TaskFuture<List<R>>() else TimedTaskFuture()
     future.running = engine.launchUnit {
+      // The batch's timeout fails its future at the deadline, while the items are cancelled and waited for.
+      val deadline = with(engine) { deadline(future, timeout) { "batch timed out after ${timeout.nanoseconds}" } }
       val outcome = try {
-        engine.runOrderedBatch(input, window, plan, timeout, workerContext, call)
+        engine.runOrderedBatch(input, window, plan, timeoutNanos = 0L, workerContext, call)
       } catch (e: Throwable) {
         Failed(e)
       }
+      deadline?.cancel()
       future.completeWith(outcome)
     }
     return future
   }
 
-  override fun <A, R> mapIter(fn: AsyncFunction<in A, out R>, items: Iterable<A>): Stream<R> = mapIter(fn, items, MapOptions.defaults())
+  override fun <A, R> mapIter(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?): Stream<R> = mapIter(fn, items, MapOptions.defaults())
 
-  override fun <A, R> mapIter(fn: AsyncFunction<in A, out R>, items: Iterable<A>, options: MapOptions): Stream<R> {
-    Checks.notNull(fn, "fn")
-    Checks.notNull(items, "items")
-    Checks.notNull(options, "options")
+  override fun <A, R> mapIter(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?, options: MapOptions?): Stream<R> {
+    required(fn, "fn")
+    required(items, "items")
+    required(options, "options")
     val work = fn.carryingContext()
     val plan = engine.plan(options.task())
     val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
@@ -200,52 +207,53 @@ public class CoroutineAsyncExecutor private constructor(
         return true
       }
     }
+    StreamCleaner.register(spliterator, stream.window) // what the consumer holds, however it holds it
     return ClosingStream(StreamSupport.stream(spliterator, false).onClose(stream::cancel))
   }
 
-  override fun <T> asCompleted(futures: Collection<CompletionStage<out T>>): List<CompletableFuture<T>> {
-    Checks.notNull(futures, "futures")
+  override fun <T> asCompleted(futures: Collection<CompletionStage<out T>>?): List<CompletableFuture<T>> {
+    required(futures, "futures")
     return completionOrder(futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") })
   }
 
-  override fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy): CompletableFuture<WaitResult<T>> =
+  override fun <T> waitFor(futures: Collection<CompletableFuture<T>>?, strategy: WaitStrategy?): CompletableFuture<WaitResult<T>> =
     waitFor(futures, strategy, -1L)
 
-  override fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy, timeout: Duration): CompletableFuture<WaitResult<T>> =
+  override fun <T> waitFor(futures: Collection<CompletableFuture<T>>?, strategy: WaitStrategy?, timeout: Duration?): CompletableFuture<WaitResult<T>> =
     waitFor(futures, strategy, Checks.saturatedNanos(Checks.nonNegative(timeout, "timeout")))
 
-  private fun <T> waitFor(futures: Collection<CompletableFuture<T>>, strategy: WaitStrategy, timeoutNanos: Long): CompletableFuture<WaitResult<T>> {
-    Checks.notNull(futures, "futures")
-    Checks.notNull(strategy, "strategy")
+  private fun <T> waitFor(futures: Collection<CompletableFuture<T>>?, strategy: WaitStrategy?, timeoutNanos: Long): CompletableFuture<WaitResult<T>> {
+    required(futures, "futures")
+    required(strategy, "strategy")
     val list = futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") }
     return waitForFutures(list, strategy, timeoutNanos, engine.timerScope)
   }
 
-  override fun <T> runBlocking(task: AsyncTask<T>): T {
-    Checks.notNull(task, "task")
+  override fun <T> runBlocking(task: AsyncTask<T>?): T {
+    required(task, "task")
     return engine.awaitFromThread { submit(task) }
   }
 
-  override fun <T> spawn(task: AsyncTask<T>): CompletableFuture<T> {
-    Checks.notNull(task, "task")
+  override fun <T> spawn(task: AsyncTask<T>?): CompletableFuture<T> {
+    required(task, "task")
     return engine.submitQueued(task.carryingContext(), QueuedTask.ASYNC, spawned = true)
   }
 
-  override fun <T> spawn(lane: String, task: AsyncTask<T>): CompletableFuture<T> {
-    val plan = engine.laneNamed(Checks.notNull(lane, "lane")).plan
-    Checks.notNull(task, "task")
+  override fun <T> spawn(lane: String?, task: AsyncTask<T>?): CompletableFuture<T> {
+    val plan = engine.laneNamed(required(lane, "lane")).plan
+    required(task, "task")
     val work = task.carryingContext()
     val slot = HeldSlot(engine)
     return engine.submitTask(plan, spawned = true, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
   }
 
-  override fun <T> callAppropriately(fn: Callable<*>): CompletableFuture<T> {
-    Checks.notNull(fn, "fn")
+  override fun <T> callAppropriately(fn: Callable<*>?): CompletableFuture<T> {
+    required(fn, "fn")
     return engine.submitQueued(fn.carryingContext(), QueuedTask.APPROPRIATE, spawned = false)
   }
 
-  override fun execute(command: Runnable) {
-    Checks.notNull(command, "command")
+  override fun execute(command: Runnable?) {
+    required(command, "command")
     engine.executeCommand(Callable { command.run() }.carryingContext())
   }
 

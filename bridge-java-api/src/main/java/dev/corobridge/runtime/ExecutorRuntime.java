@@ -14,7 +14,8 @@ import java.util.concurrent.Executor;
  * executors it creates run every task body (async tasks' {@code call()}, blocking tasks, map
  * functions) on that executor, with all of the {@link AsyncExecutor} contract (limits, lanes, retries,
  * timeouts, shutdown) on top. Timeouts and retry back-off are timed by the shared daemon thread
- * {@code corobridge-timer}.
+ * {@code corobridge-timer}, which runs each timed action on a daemon thread of its own
+ * ({@code corobridge-timer-action}), so a blocking callback never delays another executor's timers.
  *
  * <p>The caller keeps owning the executor: shutting an {@code AsyncExecutor} down never shuts it down.
  * Blocking tasks occupy its threads, so give it at least {@code maxWorkers} of them (or use a

@@ -21,7 +21,8 @@ import dev.corobridge.spi.ExecutorConfig;
  * batch's window instead. Each executor runs its work on daemon threads of its own, one per running
  * task (up to {@code maxWorkers}, plus one for each blocking task that lends its slot while it waits in a
  * scope's {@code join} or a {@code runBlocking}), started when needed and ended at termination; timeouts and retry back-off are timed by one
- * shared daemon thread, {@code corobridge-timer}. A task that dies of an {@link Error} fails its future
+ * shared daemon thread, {@code corobridge-timer}, which runs each timed action on a daemon thread of its own
+ * ({@code corobridge-timer-action}), so a blocking callback never delays another executor's timers. A task that dies of an {@link Error} fails its future
  * with {@link dev.corobridge.TaskPanicException}; the runtime carries on.
  *
  * <pre>{@code

@@ -17,9 +17,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -176,6 +178,54 @@ public abstract class BatchContract extends ContractSupport {
     }, range(5), MapOptions.builder().timeout(Duration.ofMillis(50)).build());
     assertInstanceOf(TimeoutException.class, Await.failure(result));
     Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "items cancelled");
+  }
+
+  @Test
+  void aBatchTimeoutFailsTheBatchAtItsDeadlineEvenWhenAnItemIgnoresTheInterrupt() {
+    AsyncExecutor executor = newExecutor(2);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<List<Integer>> result = executor.mapBlocking(i -> {
+      if (i == 0) return 0;
+      while (true) {
+        try {
+          release.await();
+          return i;
+        } catch (InterruptedException ignored) {
+          // carries on
+        }
+      }
+    }, range(3), MapOptions.builder().timeout(Duration.ofMillis(100)).build());
+    try {
+      assertInstanceOf(TimeoutException.class, Await.failure(result), "fails at its deadline, not when the items give up");
+    } finally {
+      release.countDown();
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aMapIterTimeoutEndsTheStreamAtItsDeadlineEvenWhenAnItemCannotBeCancelled() {
+    AsyncExecutor executor = newExecutor(2);
+    CompletableFuture<Integer> owner = new CompletableFuture<>();
+    try (Stream<Integer> stream = executor.mapIter(i -> i == 0 ? CompletableFuture.completedFuture(0) : OddStages.unconvertible(owner),
+        range(3), MapOptions.builder().timeout(Duration.ofMillis(100)).build())) {
+      Iterator<Integer> it = stream.iterator();
+      assertEquals(0, it.next());
+      CompletableFuture<Throwable> next = CompletableFuture.supplyAsync(() -> {
+        try {
+          it.next();
+          return null;
+        } catch (Throwable e) {
+          return e;
+        }
+      });
+      Throwable ended = Await.value(next);
+      assertInstanceOf(CompletionException.class, ended, "the stream ends at its deadline");
+      assertInstanceOf(TimeoutException.class, ended.getCause());
+    } finally {
+      owner.complete(-1);
+    }
+    assertBalanced(executor);
   }
 
   @Test
@@ -401,6 +451,91 @@ public abstract class BatchContract extends ContractSupport {
       assertFalse(it.hasNext());
     }
     Await.value(executor.termination());
+    assertBalanced(executor);
+  }
+
+  @Test
+  void shutdownWithCancelFuturesEndsAnOpenStreamWithoutWaitingForItsConsumer() {
+    AsyncExecutor executor = newExecutor(4);
+    try (Stream<Integer> stream = executor.mapIter(CompletableFuture::completedFuture, endless(new AtomicInteger()),
+        MapOptions.builder().window(3).build())) {
+      Iterator<Integer> it = stream.iterator();
+      assertEquals(0, it.next());
+      executor.shutdown(false, true);
+      Await.done(executor.termination());
+      assertThrows(CancellationException.class, () -> {
+        while (it.hasNext()) it.next(); // no silent end: the stream says it was cut short
+      });
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void interruptingAThreadBlockedInCloseEndsTheOpenStreamsItWaitsFor() throws InterruptedException {
+    AsyncExecutor executor = newExecutor(4);
+    try (Stream<Integer> stream = executor.mapIter(CompletableFuture::completedFuture, endless(new AtomicInteger()),
+        MapOptions.builder().window(3).build())) {
+      Iterator<Integer> it = stream.iterator();
+      assertEquals(0, it.next());
+      Thread closer = new Thread(executor::close, "tck-closer");
+      closer.start();
+      Await.until(() -> closer.getState() == Thread.State.WAITING || closer.getState() == Thread.State.TIMED_WAITING,
+          () -> "close() waits for the open stream");
+      assertFalse(executor.isTerminated());
+      closer.interrupt();
+      closer.join(Await.LIMIT.toMillis());
+      assertFalse(closer.isAlive(), "close() returned once interrupted");
+      assertTrue(executor.isTerminated());
+      assertThrows(CancellationException.class, () -> {
+        while (it.hasNext()) it.next();
+      });
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void anAbandonedStreamIsClosedOnceUnreachableSoTheExecutorTerminates() throws Exception {
+    AsyncExecutor executor = newExecutor(4);
+    openAndAbandon(executor);
+    executor.shutdown(false, false);
+    long deadline = System.nanoTime() + Await.LIMIT.toNanos();
+    while (!executor.isTerminated() && System.nanoTime() < deadline) {
+      System.gc();
+      try {
+        executor.termination().get(50, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // collect again
+      }
+    }
+    assertTrue(executor.isTerminated(), () -> "the abandoned stream was closed: " + executor.stats());
+    assertBalanced(executor);
+  }
+
+  private static void openAndAbandon(AsyncExecutor executor) {
+    Iterator<Integer> it = executor.mapIter(CompletableFuture::completedFuture, endless(new AtomicInteger()),
+        MapOptions.builder().window(3).build()).iterator();
+    assertEquals(0, it.next());
+  }
+
+  @Test
+  void aStreamWhoseIteratorIsStillInUseIsNeverClosedByTheCollector() {
+    AsyncExecutor executor = newExecutor(4);
+    Iterator<Integer> it = executor.mapIter(CompletableFuture::completedFuture, range(50), MapOptions.builder().window(3).build()).iterator();
+    for (int expected = 0; expected < 50; expected++) {
+      if (expected % 10 == 0) System.gc(); // the stream object is unreachable; its iterator is not
+      assertEquals(expected, it.next());
+    }
+    assertFalse(it.hasNext());
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aHugeWindowCostsNothingUpFront() {
+    AsyncExecutor executor = newExecutor(4);
+    try (Stream<Integer> stream = executor.mapIter(CompletableFuture::completedFuture, range(5),
+        MapOptions.builder().window(Integer.MAX_VALUE).build())) {
+      assertEquals(List.of(0, 1, 2, 3, 4), stream.toList());
+    }
     assertBalanced(executor);
   }
 

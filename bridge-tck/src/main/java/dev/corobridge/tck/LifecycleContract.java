@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.ExecutorStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -21,6 +22,23 @@ public abstract class LifecycleContract extends ContractSupport {
   /** For the runtime's test class, which extends it. */
   protected LifecycleContract() {}
 
+
+  @Test
+  void statsBalanceTheMomentCloseHasReturned() {
+    for (int round = 0; round < 100; round++) {
+      AsyncExecutor executor = newExecutor(2);
+      for (int i = 0; i < 4; i++) {
+        int n = i;
+        if (n % 2 == 0) executor.submit(() -> CompletableFuture.completedFuture(n));
+        else executor.submitBlocking(() -> n);
+      }
+      executor.close();
+      ExecutorStats stats = executor.stats();
+      assertEquals(0, stats.running(), "round " + round + ": nothing runs once close() returned: " + stats);
+      assertEquals(0, stats.queued(), "round " + round + ": " + stats);
+      assertEquals(stats.submitted(), stats.succeeded() + stats.failed() + stats.cancelled(), "round " + round + ": " + stats);
+    }
+  }
 
   @Test
   void shutdownIsIdempotentAndStopsAcceptingWork() {

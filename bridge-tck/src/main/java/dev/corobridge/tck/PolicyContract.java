@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.MapOptions;
+import dev.corobridge.RetryEvent;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskOptions;
 import java.io.FileNotFoundException;
@@ -179,6 +181,100 @@ public abstract class PolicyContract extends ContractSupport {
   }
 
   @Test
+  void retryIfChoosesExceptionsByConditionAndAbortOnStillWins() {
+    AsyncExecutor executor = newExecutor(1);
+    AtomicInteger attempts = new AtomicInteger();
+    RetryPolicy policy = RetryPolicy.exponential(3, Duration.ZERO)
+        .retryIf(e -> e.getMessage() != null && e.getMessage().startsWith("transient"))
+        .abortOn(FileNotFoundException.class);
+    Await.failure(executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new IOException("permanent");
+    }, retry(policy)));
+    assertEquals(1, attempts.get(), "retryIf replaces the default of retrying every exception");
+    attempts.set(0);
+    Await.failure(executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new IOException("transient glitch");
+    }, retry(policy)));
+    assertEquals(4, attempts.get());
+    attempts.set(0);
+    Await.failure(executor.submit(() -> {
+      attempts.incrementAndGet();
+      throw new FileNotFoundException("transient but aborts");
+    }, retry(policy)));
+    assertEquals(1, attempts.get());
+  }
+
+  @Test
+  void retryIfResultRetriesAValueAndCompletesWithTheLastOneWhenRetriesRunOut() {
+    AsyncExecutor executor = newExecutor(2);
+    AtomicInteger attempts = new AtomicInteger();
+    RetryPolicy on503 = RetryPolicy.exponential(3, Duration.ZERO).retryIfResult(status -> Integer.valueOf(503).equals(status));
+    CompletableFuture<Integer> recovers = executor.submit(
+        () -> CompletableFuture.completedFuture(attempts.incrementAndGet() < 3 ? 503 : 200), retry(on503));
+    assertEquals(200, Await.value(recovers));
+    assertEquals(3, attempts.get());
+    attempts.set(0);
+    CompletableFuture<Integer> staysDown = executor.submitBlocking(() -> {
+      attempts.incrementAndGet();
+      return 503;
+    }, retry(on503));
+    assertEquals(503, Await.value(staysDown), "the last value, once the retries ran out");
+    assertEquals(4, attempts.get());
+    assertEquals(5, assertBalanced(executor).retried());
+  }
+
+  @Test
+  void retryListenersHearEveryRetryWithItsAttemptAndDelayAndTheFinalFailure() {
+    AsyncExecutor executor = newExecutor(1);
+    List<RetryEvent> retries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<RetryEvent> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    IOException last = new IOException("third");
+    AtomicInteger attempts = new AtomicInteger();
+    RetryPolicy policy = RetryPolicy.exponential(2, Duration.ofMillis(5))
+        .onRetry(retries::add)
+        .onRetry(e -> {
+          throw new IllegalStateException("a broken listener changes nothing");
+        })
+        .onFailure(failures::add);
+    CompletableFuture<Object> future = executor.submit(() -> {
+      int n = attempts.incrementAndGet();
+      throw n < 3 ? new IOException("attempt " + n) : last;
+    }, retry(policy));
+    assertSame(last, Await.failure(future));
+    assertEquals(2, retries.size(), "told before each retry: " + retries);
+    assertEquals(1, retries.get(0).attempt());
+    assertEquals("attempt 1", retries.get(0).failure().getMessage());
+    assertEquals(Duration.ofMillis(5), retries.get(0).delay());
+    assertEquals(2, retries.get(1).attempt());
+    assertEquals(Duration.ofMillis(10), retries.get(1).delay());
+    assertEquals(1, failures.size(), "told once, when no attempt follows");
+    assertEquals(3, failures.get(0).attempt());
+    assertSame(last, failures.get(0).failure());
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aRetryPolicyCanBeReadBack() {
+    RetryPolicy policy = RetryPolicy.exponential(3, Duration.ofMillis(100)).withMaxDelay(Duration.ofSeconds(1)).withJitter(0.25)
+        .retryOn(IOException.class).abortOn(FileNotFoundException.class);
+    assertEquals(3, policy.maxRetries());
+    assertEquals(Duration.ofMillis(100), policy.initialDelay());
+    assertEquals(java.util.Optional.of(Duration.ofSeconds(1)), policy.maxDelay());
+    assertEquals(0.25, policy.jitter());
+    assertEquals(List.of(IOException.class), policy.retryOnTypes());
+    assertEquals(List.of(FileNotFoundException.class), policy.abortOnTypes());
+    assertFalse(policy.retriesResults());
+    assertTrue(policy.retryIfResult(v -> v == null).retriesResults());
+    assertEquals(List.of(Exception.class), RetryPolicy.exponential(1, Duration.ZERO).retryOnTypes(), "every exception by default");
+    assertRejects(NullPointerException.class, "condition", () -> policy.retryIf(null));
+    assertRejects(NullPointerException.class, "condition", () -> policy.retryIfResult(null));
+    assertRejects(NullPointerException.class, "listener", () -> policy.onRetry(null));
+    assertRejects(NullPointerException.class, "listener", () -> policy.onFailure(null));
+  }
+
+  @Test
   void retriesWaitBetweenAttempts() {
     AsyncExecutor executor = newExecutor(1);
     List<Long> times = new ArrayList<>();
@@ -227,6 +323,47 @@ public abstract class PolicyContract extends ContractSupport {
     }, TaskOptions.builder().timeout(Duration.ofMillis(30)).build());
     assertInstanceOf(TimeoutException.class, Await.failure(future));
     assertEquals(0, interrupted.getCount());
+  }
+
+  @Test
+  void aTimedOutTaskFailsAtItsDeadlineWhileWorkThatIgnoresTheInterruptKeepsItsSlot() {
+    AsyncExecutor executor = newExecutor(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger interrupts = new AtomicInteger();
+    CompletableFuture<String> stubborn = executor.submitBlocking(() -> {
+      while (true) {
+        try {
+          release.await();
+          return "late";
+        } catch (InterruptedException ignored) {
+          interrupts.incrementAndGet(); // and carries on
+        }
+      }
+    }, TaskOptions.builder().timeout(Duration.ofMillis(100)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(stubborn), "fails at its deadline, not when the work gives up");
+    Await.until(() -> interrupts.get() > 0, () -> "the work was interrupted");
+    assertEquals(1, executor.stats().running(), "the work still runs and holds its slot: " + executor.stats());
+    CompletableFuture<String> next = executor.submit(() -> CompletableFuture.completedFuture("next"));
+    assertFalse(next.isDone(), "the only slot is still taken by the stubborn work");
+    release.countDown();
+    assertEquals("next", Await.value(next));
+    assertInstanceOf(TimeoutException.class, Await.failure(stubborn), "the late value changes nothing");
+    assertEquals(1, assertBalanced(executor).failed());
+  }
+
+  @Test
+  void aTimedOutStageThatCannotBeCancelledFailsAtItsDeadlineAndKeepsItsPermitUntilItCompletes() {
+    AsyncExecutor executor = newExecutor(2);
+    AsyncSemaphore semaphore = AsyncSemaphore.create(1);
+    CompletableFuture<String> owner = new CompletableFuture<>();
+    CompletableFuture<String> future = executor.submit(() -> OddStages.unconvertible(owner),
+        TaskOptions.builder().semaphore(semaphore).timeout(Duration.ofMillis(100)).build());
+    assertInstanceOf(TimeoutException.class, Await.failure(future), "fails at its deadline though its stage never completes");
+    assertEquals(0, semaphore.availablePermits(), "the permit stays taken while the stage runs on");
+    owner.complete("late");
+    Await.until(() -> semaphore.availablePermits() == 1, () -> "the permit comes back once the stage completed");
+    assertInstanceOf(TimeoutException.class, Await.failure(future));
+    assertBalanced(executor);
   }
 
   @Test
@@ -325,7 +462,8 @@ public abstract class PolicyContract extends ContractSupport {
       futures.add(executor.submit(CompletableFuture::new, timed));
     }
     futures.forEach(Await::done);
-    assertEquals(2, semaphore.availablePermits());
+    // A timed-out future fails at the deadline; its permit comes back once its work has stopped.
+    Await.until(() -> semaphore.availablePermits() == 2, () -> "permits back: " + semaphore.availablePermits());
     CompletableFuture<Object> cancelled = executor.submit(CompletableFuture::new, TaskOptions.builder().semaphore(semaphore).build());
     cancelled.cancel(true);
     assertBalanced(executor);

@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.AsyncFunction;
 import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.AsyncTask;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.TaskPanicException;
+import dev.corobridge.WaitStrategy;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -328,6 +330,46 @@ public abstract class SubmitContract extends ContractSupport {
     assertRejects(IllegalArgumentException.class, "nowhere",
         () -> executor.submit(() -> null, TaskOptions.builder().lane("nowhere").build()));
     assertEquals(0, executor.stats().submitted(), "refused calls accept nothing");
+  }
+
+  @Test
+  void everyNullArgumentIsRefusedAtTheCallInTheLibrarysWords() {
+    AsyncExecutor executor = newExecutor(1);
+    AsyncTask<Object> task = () -> CompletableFuture.completedFuture(null);
+    AsyncFunction<Integer, Integer> fn = CompletableFuture::completedFuture;
+    List<Integer> items = List.of(1);
+    List<CompletableFuture<Integer>> futures = List.of(CompletableFuture.completedFuture(1));
+    assertNullRefused("task", () -> executor.submit(null));
+    assertNullRefused("task", () -> executor.submit(null, TaskOptions.defaults()));
+    assertNullRefused("options", () -> executor.submit(task, null));
+    assertNullRefused("task", () -> executor.submitBlocking(null));
+    assertNullRefused("task", () -> executor.submitBlocking(null, TaskOptions.defaults()));
+    assertNullRefused("options", () -> executor.submitBlocking(() -> 1, null));
+    assertNullRefused("fn", () -> executor.map(null, items));
+    assertNullRefused("items", () -> executor.map(fn, null));
+    assertNullRefused("options", () -> executor.map(fn, items, null));
+    assertNullRefused("fn", () -> executor.mapBlocking(null, items));
+    assertNullRefused("items", () -> executor.mapBlocking(i -> i, null));
+    assertNullRefused("options", () -> executor.mapBlocking(i -> i, items, null));
+    assertNullRefused("fn", () -> executor.mapIter(null, items));
+    assertNullRefused("items", () -> executor.mapIter(fn, null));
+    assertNullRefused("options", () -> executor.mapIter(fn, items, null));
+    assertNullRefused("futures", () -> executor.asCompleted(null));
+    assertNullRefused("futures", () -> executor.waitFor(null, WaitStrategy.ALL_COMPLETED));
+    assertNullRefused("strategy", () -> executor.waitFor(futures, null));
+    assertNullRefused("timeout", () -> executor.waitFor(futures, WaitStrategy.ALL_COMPLETED, null));
+    assertNullRefused("task", () -> executor.runBlocking(null));
+    assertNullRefused("task", () -> executor.spawn(null));
+    assertNullRefused("lane", () -> executor.spawn(null, task));
+    assertNullRefused("fn", () -> executor.callAppropriately(null));
+    assertNullRefused("command", () -> executor.execute(null));
+    assertEquals(0, executor.stats().submitted(), "refused calls accept nothing");
+  }
+
+  /** The message is the library's: it names the parameter first, not a compiler's generated check. */
+  private static void assertNullRefused(String parameter, Runnable call) {
+    NullPointerException e = assertRejects(NullPointerException.class, parameter, call);
+    assertEquals(parameter + " must not be null", e.getMessage());
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
 import dev.corobridge.NotSupportedException
-import dev.corobridge.TaskPanicException
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.Failures
 import dev.corobridge.internal.StallWatchdog
@@ -74,7 +73,9 @@ import kotlinx.coroutines.yield
  * in this order, the task's shared AsyncSemaphore permit, its lane permit, then a worker slot, and gives
  * them back in reverse order in `finally` blocks, i.e. only when the attempt has really finished. The
  * fast path (tryAcquire succeeds) neither suspends nor allocates. Retries repeat the attempt after a
- * `delay` holding nothing; a timeout wraps all attempts in withTimeoutOrNull.
+ * `delay` holding nothing. A timeout wraps all attempts in withTimeoutOrNull, except for a Java task, whose
+ * future a timer fails at the deadline (TimedTaskFuture) while the work is cancelled and, holding its
+ * permits, waited for; a Kotlin `Deferred` is its coroutine, so it completes once the work has stopped.
  *
  * shutdown(cancelFutures): tasks that have not started yet are cancelled. The queue is drained; a queue
  * worker checks `cancelQueued` before starting each task. A task with options that has to wait for a
@@ -145,6 +146,20 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   /** Tasks without options, in submission order, waiting for a queue worker. */
   private val queue = ConcurrentLinkedQueue<QueuedTask<*>>()
+
+  /** The mapIter streams not yet ended: a shutdown with cancelFutures cuts them short. */
+  private val openStreams = ConcurrentHashMap.newKeySet<SlidingWindow.Window>()
+
+  fun streamOpened(stream: SlidingWindow.Window) {
+    openStreams.add(stream)
+    if (cancelQueued) stream.cutShort(streamCutShort()) // the shutdown walked the streams before this one came
+  }
+
+  fun streamClosed(stream: SlidingWindow.Window) {
+    openStreams.remove(stream)
+  }
+
+  private fun streamCutShort() = java.util.concurrent.CancellationException("executor $name was shut down before the stream ended")
 
   /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
   private val waiting = ConcurrentHashMap<Job, Job>()
@@ -255,9 +270,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   private fun finishTask(future: TaskFuture<*>, outcome: Any?, spawned: Boolean) {
     future.completeWith(outcome)
+    val expired = (future as? TimedTaskFuture<*>)?.expired
+    val result = if (expired != null) Failed(expired) else outcome // the deadline passed first: that is the outcome
     counters.finished(future.isCancelled, future.isCompletedExceptionally)
-    if (spawned && outcome is Failed && outcome.error !is CancellationException && !future.isCancelled) {
-      reportUncaught(outcome.error)
+    if (spawned && result is Failed && result.error !is CancellationException && !future.isCancelled) {
+      reportUncaught(result.error)
     }
   }
 
@@ -283,23 +300,36 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     slot: HeldSlot? = null,
     body: suspend () -> Any?,
   ): TaskFuture<T> {
-    val future = TaskFuture<T>()
+    val future = if (plan.timeoutNanos == 0L) TaskFuture<T>() else TimedTaskFuture<T>()
     val submitter = Thread.currentThread()
     future.running = countedIn {
       launchUnit(context, if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
+        val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
         val outcome = try {
-          runTask(plan, coroutineContext.job, slot) {
+          runTask(plan, coroutineContext.job, slot, timedHere = deadline == null) {
             if (hop && Thread.currentThread() === submitter) yield()
             body()
           }
         } catch (e: Throwable) {
           Failed(e) // cancelled, or anything a stage did that the body did not catch: never lost
         }
+        deadline?.cancel()
         finishTask(future, outcome, spawned)
       }
     }
     return future
   }
+
+  /**
+   * In a unit's coroutine: fails [future], if it is a [TimedTaskFuture], at the deadline [timeoutNanos] from
+   * now, not once the work has stopped (the work keeps its permits until then). Returns the timer, to cancel
+   * once the work has ended, or null if there is none.
+   */
+  fun CoroutineScope.deadline(future: TaskFuture<*>, timeoutNanos: Long, message: () -> String): Job? =
+    if (future !is TimedTaskFuture<*>) null else launch {
+      delay(timeoutNanos.nanoseconds)
+      future.expire(TimeoutException(message()))
+    }
 
   // ------------------------------------------------------------------------------------------ the queue
 
@@ -419,22 +449,48 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
           "call shutdown(false, cancelFutures) and compose termination() instead"
       }
     }
-    if (cancelFutures) cancelQueued = true
+    if (cancelFutures) cancelQueued = true // before the bit: see the overview
     if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) terminate()
-    if (cancelFutures) {
-      val reason = notStarted()
-      for (job in waiting.values) job.cancel(reason)
-      while (true) {
-        val task = queue.poll() ?: break
-        task.cancel(false)
-        counters.finished(task.isCancelled, task.isCompletedExceptionally)
-        exit()
-      }
-    }
-    if (wait) termination.join()
+    if (cancelFutures) cancelWhatHasNotStarted()
+    if (wait) awaitTermination()
   }
 
-  fun stats(): ExecutorStats = counters.snapshot((maxWorkers - workers.availablePermits).toLong().coerceAtLeast(0))
+  /** Cancels the tasks that have not started and cuts the open streams short. */
+  private fun cancelWhatHasNotStarted() {
+    cancelQueued = true
+    val reason = notStarted()
+    for (job in waiting.values) job.cancel(reason)
+    while (true) {
+      val task = queue.poll() ?: break
+      task.cancel(false)
+      counters.finished(task.isCancelled, task.isCompletedExceptionally)
+      exit()
+    }
+    for (stream in openStreams) stream.cutShort(streamCutShort())
+  }
+
+  /**
+   * Waits for termination. Interrupted, it cancels what has not started, as shutdown(false, true) does,
+   * and waits on for the work that runs (in the manner of `ExecutorService.close()`); the interrupt
+   * status is set again on return.
+   */
+  private fun awaitTermination() {
+    var interrupted = false
+    while (true) {
+      try {
+        termination.get()
+        break
+      } catch (e: InterruptedException) {
+        if (!interrupted) cancelWhatHasNotStarted()
+        interrupted = true
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt()
+  }
+
+  /** Once terminated nothing runs, though a queue worker may not have handed its slot back yet. */
+  fun stats(): ExecutorStats =
+    counters.snapshot(if (termination.isDone) 0L else (maxWorkers - workers.availablePermits).toLong().coerceAtLeast(0))
 
   fun reportUncaught(error: Throwable) {
     try {
@@ -469,7 +525,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       val stage = startStage(null) { call.fn(item) }
       when (stage) {
         is CompletionStage<*> -> stage.awaitOutcome()
-        is NestedStage -> stage.stage.awaitOutcome()
+        is NestedStage -> {
+          // The item waits for work of this executor that it started: it gives its slot to that work.
+          val slot = coroutineContext[HeldSlot]
+          if (slot != null && slot.engine === this && slot.tryPark()) releaseWorker()
+          stage.stage.awaitOutcome()
+        }
         else -> stage
       }
     }
@@ -486,11 +547,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   /**
    * Runs a task under its plan and returns its value or a [Failed]. [owner] is the job to cancel if the
    * executor is shut down with cancelFutures before the task starts. Throws CancellationException only
-   * when the calling coroutine is cancelled.
+   * when the calling coroutine is cancelled. [timedHere]: the plan's timeout is applied here (false when
+   * the caller enforces it, see [submitTask]).
    */
-  suspend fun runTask(plan: TaskPlan, owner: Job, slot: HeldSlot? = null, body: suspend () -> Any?): Any? {
+  suspend fun runTask(plan: TaskPlan, owner: Job, slot: HeldSlot? = null, timedHere: Boolean = true, body: suspend () -> Any?): Any? {
     if (plan.plain) return attempt(plan, owner, slot, body)
-    if (plan.timeoutNanos == 0L) return attempts(plan, owner, slot, body)
+    if (plan.timeoutNanos == 0L || !timedHere) return attempts(plan, owner, slot, body)
     var outcome: Any? = NO_OUTCOME
     withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, slot, body) }
     return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}"))
@@ -502,16 +564,18 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     var retry = 0
     while (true) {
       val outcome = attempt(plan, if (retry == 0) owner else null, slot, body)
-      if (outcome !is Failed) return outcome
-      val error = outcome.error
-      if (retry >= policy.maxRetries() || error is TaskPanicException || !policy.shouldRetry(error)) {
-        history?.let { Failures.attachEarlierAttempts(error, it) }
+      val error = (outcome as? Failed)?.error
+      if (error == null && !policy.retriesResults()) return outcome
+      // The rule every runtime applies (and the policy's listeners), judged here, holding nothing.
+      val wait = policy.retryDelayNanos(retry + 1, if (error == null) outcome else null, error)
+      if (wait < 0) {
+        if (error != null) history?.let { Failures.attachEarlierAttempts(error, it) }
         return outcome
       }
-      (history ?: ArrayList<Throwable>().also { history = it }).add(error)
+      if (error != null) (history ?: ArrayList<Throwable>().also { history = it }).add(error)
       retry++
       counters.retried.increment()
-      delay(policy.delayNanosBeforeRetry(retry).nanoseconds)
+      delay(wait.nanoseconds)
     }
   }
 

@@ -55,8 +55,9 @@ private suspend fun <A> Engine.orderedBatch(
     coroutineScope {
       val batch: Job = coroutineContext.job
       repeat(minOf(window, n)) {
-        // A Kotlin item may call this executor's suspend API: it lends the worker's slot while it waits.
-        val slot = if (call is ItemCall.Transform) HeldSlot(this@orderedBatch) else null
+        // A Kotlin item may call this executor's suspend API: it lends the worker's slot while it waits. A
+        // Java item that waits for work it submitted here parks: it gives its slot to that work.
+        val slot = if (call is ItemCall.Suspending) null else HeldSlot(this@orderedBatch)
         launch(if (slot == null) workerContext else workerContext + slot) {
           // With a plain plan a worker keeps its slot from one item to the next while nobody can be
           // waiting for one (waiters exist only when no permit is free), saving two contended atomic

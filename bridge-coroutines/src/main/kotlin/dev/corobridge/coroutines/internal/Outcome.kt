@@ -3,6 +3,7 @@ package dev.corobridge.coroutines.internal
 
 import dev.corobridge.TaskPanicException
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.Stages
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.function.BiFunction
@@ -10,6 +11,10 @@ import kotlin.coroutines.Continuation
 import kotlin.coroutines.resume
 import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.suspendCancellableCoroutine
 
 /*
@@ -38,24 +43,29 @@ internal class Failed(error: Throwable) {
 internal suspend inline fun CompletionStage<*>.awaitOutcome(): Any? {
   val future = asFuture()
   if (future.isDone) return outcomeOfDone(future)
+  if (!Stages.reachesStage(future)) return awaitUnreachable(future)
   return suspendCancellableCoroutine { cont -> OutcomeHandler(future, cont).register() }
 }
 
 /**
- * This stage as a future: itself, its own `toCompletableFuture()`, or, for a stage that does not
- * support that (it may throw `UnsupportedOperationException`), a future that follows it (cancelling
- * that copy then cannot reach the original stage).
+ * Waits for a stage that cannot be cancelled (it refused to become a future: [future] only follows it):
+ * a cancellation of the caller cannot stop the work, so the caller waits until it has stopped, keeping
+ * whatever it holds, and is cancelled then.
  */
-internal fun CompletionStage<*>.asFuture(): CompletableFuture<*> {
-  if (this is CompletableFuture<*>) return this
-  return try {
-    toCompletableFuture()
-  } catch (e: UnsupportedOperationException) {
-    val copy = CompletableFuture<Any?>()
-    whenComplete { value, error -> if (error == null) copy.complete(value) else copy.completeExceptionally(error) }
-    copy
-  }
+internal suspend fun awaitUnreachable(future: CompletableFuture<*>): Any? {
+  val outcome = withContext(NonCancellable) { future.awaitOutcomeUncancellable() }
+  currentCoroutineContext().ensureActive()
+  return outcome
 }
+
+/**
+ * This stage as a future that completes once: itself, its own `toCompletableFuture()`, or, for a stage
+ * that refuses the conversion, a future that follows it (cancelling that copy then cannot reach the
+ * original stage). The rule every runtime shares: [Stages.follow].
+ */
+@Suppress("NOTHING_TO_INLINE")
+internal inline fun CompletionStage<*>.asFuture(): CompletableFuture<*> =
+  if (this is CompletableFuture<*>) this else Stages.follow(this)
 
 /**
  * Like [awaitOutcome] for a waiter that is never cancelled (a queue worker): a plain continuation and

@@ -28,34 +28,27 @@ import kotlinx.coroutines.launch
  * ([state] says who does). An iterator that throws ends the stream with that failure after the items
  * pulled before it; a timeout of the whole batch ([timeoutNanos], 0 = none) cancels what is in flight and
  * ends the stream with a [TimeoutException] at once.
+ *
+ * What ending the stream needs lives in a [Window] of its own, which reaches nothing of the consumer's
+ * side: the engine keeps the open windows (a shutdown with cancelFutures cuts them short, and the stream
+ * then fails with a CancellationException), and a Java stream's window is closed by [StreamCleaner] once
+ * its consumer can no longer reach it. The ring of started items grows as the window fills, so a huge
+ * window costs nothing up front.
  */
 internal class SlidingWindow<A>(
-  private val engine: Engine,
+  engine: Engine,
   private val items: Iterator<A>,
-  private val window: Int,
+  private val limit: Int,
   timeoutNanos: Long,
   private val start: (A) -> CompletableFuture<*>,
 ) {
-  /** A ring of the started items' tasks, oldest unconsumed at [head]. Written by the consumer, published by its [state] updates. */
-  private val started = arrayOfNulls<CompletableFuture<*>>(window)
   private var head = 0 // consumer only, like the next three
   private var size = 0
   private var exhausted = false
   private var pullFailure: Throwable? = null
 
-  /** [OPEN], or [FILLING] while the consumer starts items, plus [ENDED] once cancelled. */
-  private val state = AtomicInteger(OPEN)
-  @Volatile private var timedOut: TimeoutException? = null
-  private val timer: Job?
-
-  init {
-    engine.enter()
-    timer = if (timeoutNanos == 0L) null else engine.timerScope.launch {
-      delay(timeoutNanos.nanoseconds)
-      timedOut = TimeoutException("mapIter timed out after ${timeoutNanos.nanoseconds}")
-      cancel()
-    }
-  }
+  /** What ending the stream needs; also the action that closes an abandoned Java stream. */
+  val window = Window(engine, timeoutNanos)
 
   /** The next outcome, blocking the calling thread: a value, a [Failed], or [END]. */
   fun nextBlocking(): Any? {
@@ -84,10 +77,11 @@ internal class SlidingWindow<A>(
 
   /** Tops the window up and returns the oldest unconsumed item's task, or null if there is none or the stream ended. */
   private fun oldestAfterTopUp(): CompletableFuture<*>? {
-    if (!exhausted && size < window) {
-      if (!state.compareAndSet(OPEN, FILLING)) return null
+    val w = window
+    if (!exhausted && size < limit) {
+      if (!w.state.compareAndSet(OPEN, FILLING)) return null
       try {
-        while (size < window) {
+        while (size < limit) {
           val item = try {
             if (!items.hasNext()) {
               exhausted = true
@@ -99,58 +93,107 @@ internal class SlidingWindow<A>(
             exhausted = true
             break
           }
+          var ring = w.started
+          if (size == ring.size) ring = grow(ring)
           val tail = head + size
-          started[if (tail < window) tail else tail - window] = start(item)
+          ring[if (tail < ring.size) tail else tail - ring.size] = start(item)
           size++
         }
       } finally {
-        if (!state.compareAndSet(FILLING, OPEN)) finish() // cancelled meanwhile: this thread sweeps
+        if (!w.state.compareAndSet(FILLING, OPEN)) w.finish() // cancelled meanwhile: this thread sweeps
       }
     }
-    return if (size == 0 || state.get() != OPEN) null else started[head]
+    return if (size == 0 || w.state.get() != OPEN) null else w.started[head]
+  }
+
+  /** A ring twice as large (at most [limit]), the oldest item first. Called while filling. */
+  private fun grow(ring: Array<CompletableFuture<*>?>): Array<CompletableFuture<*>?> {
+    val larger = arrayOfNulls<CompletableFuture<*>>(if (ring.size > limit / 2) limit else ring.size * 2)
+    for (i in 0 until size) larger[i] = ring[(head + i) % ring.size]
+    head = 0
+    window.started = larger
+    return larger
   }
 
   private fun settle(outcome: Any?): Any? {
-    head = if (head + 1 == window) 0 else head + 1
+    head = if (head + 1 == window.started.size) 0 else head + 1
     size--
     if (outcome is Failed) {
       cancel()
-      val timeout = timedOut
-      if (timeout != null && outcome.error is CancellationException) return Failed(timeout)
+      if (outcome.error is CancellationException) window.endedFromOutside()?.let { return Failed(it) }
     }
     return outcome
   }
 
   private fun end(): Any? {
     cancel()
-    timedOut?.let { return Failed(it) }
+    window.endedFromOutside()?.let { return Failed(it) }
     if (exhausted && size == 0) pullFailure?.let { return Failed(it) }
     return END
   }
 
   /** Cancels every started item and stops pulling. Idempotent; any thread. */
-  fun cancel() {
-    while (true) {
-      val s = state.get()
-      if (s and ENDED != 0) return
-      if (state.compareAndSet(s, s or ENDED)) {
-        if (s == OPEN) finish() // else the consumer is starting items and finishes when it is done
-        return
+  fun cancel() = window.cancel()
+
+  /** The part of a stream that ending it needs: its items, its timer, the engine's count. */
+  internal class Window(private val engine: Engine, timeoutNanos: Long) : Runnable {
+    /** A ring of the started items' tasks. Written by the consumer while filling, published by its [state] updates. */
+    @JvmField var started: Array<CompletableFuture<*>?> = arrayOfNulls(INITIAL_RING)
+
+    /** [OPEN], or [FILLING] while the consumer starts items, plus [ENDED] once cancelled. */
+    @JvmField val state = AtomicInteger(OPEN)
+    @Volatile private var timedOut: TimeoutException? = null
+    @Volatile private var cutShort: java.util.concurrent.CancellationException? = null
+    private val timer: Job?
+
+    init {
+      engine.enter()
+      engine.streamOpened(this)
+      val window = this
+      timer = if (timeoutNanos == 0L) null else engine.timerScope.launch {
+        delay(timeoutNanos.nanoseconds)
+        window.timedOut = TimeoutException("mapIter timed out after ${timeoutNanos.nanoseconds}")
+        window.cancel()
       }
     }
-  }
 
-  /** Run once, by whoever ended the stream while the consumer was not starting items. */
-  private fun finish() {
-    timer?.cancel()
-    for (task in started) task?.cancel(false)
-    engine.exit()
+    /** What ended the stream from outside (its timeout, a shutdown), if anything did. */
+    fun endedFromOutside(): Throwable? = cutShort ?: timedOut
+
+    /** A shutdown with cancelFutures ends the stream; its consumer learns why at its next call. */
+    fun cutShort(why: java.util.concurrent.CancellationException) {
+      cutShort = why
+      cancel()
+    }
+
+    /** Closes an abandoned stream (see [StreamCleaner]). */
+    override fun run() = cancel()
+
+    fun cancel() {
+      while (true) {
+        val s = state.get()
+        if (s and ENDED != 0) return
+        if (state.compareAndSet(s, s or ENDED)) {
+          if (s == OPEN) finish() // else the consumer is starting items and finishes when it is done
+          return
+        }
+      }
+    }
+
+    /** Run once, by whoever ended the stream while the consumer was not starting items. */
+    fun finish() {
+      timer?.cancel()
+      for (task in started) task?.cancel(false)
+      engine.streamClosed(this)
+      engine.exit()
+    }
   }
 
   companion object {
     /** The end of the outcomes. */
     val END = Any()
 
+    private const val INITIAL_RING = 8
     private const val OPEN = 0
     private const val FILLING = 1
     private const val ENDED = 2

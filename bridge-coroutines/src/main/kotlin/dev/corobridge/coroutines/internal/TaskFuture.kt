@@ -2,6 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeoutException
 import kotlinx.coroutines.Job
 
 /**
@@ -20,7 +21,7 @@ internal open class TaskFuture<T> : CompletableFuture<T>() {
 
   /** Completes with a value or a [Failed] outcome. */
   @Suppress("UNCHECKED_CAST")
-  fun completeWith(outcome: Any?): Boolean =
+  open fun completeWith(outcome: Any?): Boolean =
     if (outcome is Failed) fail(outcome.error) else succeed(outcome as T)
 
   /** Records what now runs the task; stops it at once if the future was completed meanwhile. */
@@ -29,7 +30,7 @@ internal open class TaskFuture<T> : CompletableFuture<T>() {
     if (isDone) stopRunning()
   }
 
-  private fun stopRunning() {
+  fun stopRunning() {
     when (val r = running) {
       is Job -> r.cancel()
       is CompletableFuture<*> -> r.cancel(false)
@@ -45,6 +46,27 @@ internal open class TaskFuture<T> : CompletableFuture<T>() {
   override fun complete(value: T): Boolean = super.complete(value).also { if (it) stopRunning() }
 
   override fun completeExceptionally(ex: Throwable): Boolean = super.completeExceptionally(ex).also { if (it) stopRunning() }
+}
+
+/**
+ * The future of a task with a timeout: at the deadline it is failed with a [TimeoutException] right after
+ * the task was told to stop ([expire]), whether or not the work heeds it; the work's own outcome, when it
+ * comes, changes nothing ([expired] is set before the stop, so the engine sees it).
+ */
+internal class TimedTaskFuture<T> : TaskFuture<T>() {
+  @Volatile @JvmField var expired: TimeoutException? = null
+
+  fun expire(timeout: TimeoutException) {
+    expired = timeout
+    stopRunning()
+    fail(timeout)
+  }
+
+  /** The work's own outcome, unless the deadline passed first. */
+  override fun completeWith(outcome: Any?): Boolean {
+    val timeout = expired
+    return if (timeout != null) fail(timeout) else super.completeWith(outcome)
+  }
 }
 
 /** A task without options, waiting in the engine's queue for a worker or running on one. */

@@ -4,6 +4,7 @@ package dev.corobridge.coroutines.internal
 import dev.corobridge.WaitResult
 import dev.corobridge.WaitStrategy
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.Stages
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.atomic.AtomicInteger
@@ -20,7 +21,7 @@ internal fun <T> completionOrder(inputs: List<CompletionStage<out T>>): List<Com
   val outputs = List(inputs.size) { CompletableFuture<T>() }
   val next = AtomicInteger()
   for (input in inputs) {
-    input.whenComplete { value, error ->
+    Stages.follow(input).whenComplete { value, error -> // once per input, whatever the stage does
       val output = outputs[next.getAndIncrement()]
       if (error == null) output.complete(value) else output.completeExceptionally(Failures.unwrap(error))
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.scope;
 
+import dev.corobridge.internal.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -79,7 +80,7 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
       exit();
       return null;
     }
-    stage.whenComplete((v, e) -> exit());
+    Stages.follow(stage).whenComplete((v, e) -> exit()); // once, whatever the stage does
     return stage;
   }
 

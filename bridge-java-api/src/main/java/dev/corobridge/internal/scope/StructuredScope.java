@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.scope;
 
+import dev.corobridge.internal.Stages;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.AsyncTask;
 import dev.corobridge.ExecutorShutdownException;
@@ -132,7 +133,7 @@ public final class StructuredScope<R> implements TaskScope {
     if (cancelNow) {
       cancelStage(stage);
     }
-    stage.whenComplete(this::bodyEnded);
+    Stages.follow(stage).whenComplete(this::bodyEnded);
   }
 
   private void bodyEnded(Object value, Throwable error) {
@@ -425,11 +426,7 @@ public final class StructuredScope<R> implements TaskScope {
   }
 
   private static void cancelStage(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException cannot) {
-      // a stage that cannot be reached: the scope no longer waits for it
-    }
+    Stages.cancel(stage); // a stage that cannot be reached: the scope no longer waits for it
   }
 
   @Override

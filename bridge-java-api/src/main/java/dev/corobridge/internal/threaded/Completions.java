@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.internal.Stages;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
@@ -28,7 +29,7 @@ final class Completions {
     }
     AtomicInteger next = new AtomicInteger();
     for (CompletionStage<? extends T> input : inputs) {
-      input.whenComplete((value, failure) -> {
+      Stages.follow(input).whenComplete((value, failure) -> {
         CompletableFuture<T> slot = ordered.get(next.getAndIncrement());
         if (failure == null) {
           slot.complete(value);

@@ -4,24 +4,37 @@ package dev.corobridge.internal.threaded;
 import dev.corobridge.internal.WorkerThreads;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One daemon thread, {@value #THREAD_NAME}, that times the timeouts and retry back-offs of every
- * executor on real threads. Timed actions only complete futures or hand work to an executor, so one
- * thread serves them all; it lives as long as the JVM and never holds it up.
+ * executor on real threads, and hands each action, when its time comes, to a thread of its own
+ * ({@value #ACTION_THREAD_NAME}, created on demand, idle ones retired after a few seconds). An action may
+ * complete a future and so run the callbacks a user attached to it, which may block: it then holds up
+ * that one action thread, never the clock, so no other timeout or back-off of any executor is late.
+ * Both kinds of thread are daemons that never hold the JVM up.
  */
 final class SharedTimer {
   static final String THREAD_NAME = "corobridge-timer";
+  static final String ACTION_THREAD_NAME = "corobridge-timer-action";
 
   private static final ScheduledThreadPoolExecutor TIMER = WorkerThreads.sharedScheduler(THREAD_NAME);
+  private static final ThreadPoolExecutor ACTIONS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), action -> {
+        Thread thread = new Thread(action, ACTION_THREAD_NAME);
+        thread.setDaemon(true);
+        return thread;
+      });
 
   private SharedTimer() {}
 
   static Host.Timed schedule(Runnable action, long delayNanos) {
     return new Scheduled(action) {
       private static final long serialVersionUID = 1L;
-      private final ScheduledFuture<?> future = TIMER.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+      // The clock only hands the action over; whoever claims it first (the action or cancel()) decides.
+      private final ScheduledFuture<?> future = TIMER.schedule(() -> ACTIONS.execute(this), delayNanos, TimeUnit.NANOSECONDS);
 
       @Override
       void onCancelled() {

@@ -74,6 +74,10 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   private final AtomicLong lifecycle = new AtomicLong();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final Set<ThreadedTask<?>> accepted = ConcurrentHashMap.newKeySet();
+  /** The mapIter streams not yet ended: a shutdown with cancelFutures cuts them short. */
+  private final Set<WindowedIterator.Window> openStreams = ConcurrentHashMap.newKeySet();
+  /** Set before the open streams are cut short, so that a stream opened meanwhile sees it. */
+  private volatile boolean cancelQueuedStreams;
 
   final AtomicInteger queued = new AtomicInteger();
   final AtomicInteger running = new AtomicInteger();
@@ -451,14 +455,26 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     }
     long previous = lifecycle.getAndUpdate(state -> state | SHUTDOWN);
     if (previous == 0) terminate();
-    if (cancelFutures) {
-      for (ThreadedTask<?> task : accepted) {
-        task.cancelIfNotStarted();
-      }
-    }
+    if (cancelFutures) cancelWhatHasNotStarted();
     if (wait) awaitTermination();
   }
 
+  /** Cancels the tasks that have not started and cuts the open streams short. */
+  private void cancelWhatHasNotStarted() {
+    for (ThreadedTask<?> task : accepted) {
+      task.cancelIfNotStarted();
+    }
+    cancelQueuedStreams = true;
+    for (WindowedIterator.Window stream : openStreams) {
+      stream.cutShort(new CancellationException("executor " + name() + " was shut down before the stream ended"));
+    }
+  }
+
+  /**
+   * Waits for termination. Interrupted, it cancels what has not started, as {@code shutdown(false, true)}
+   * does, and waits on for the work that runs (in the manner of {@code ExecutorService.close()}); the
+   * interrupt status is set again on return.
+   */
   private void awaitTermination() {
     boolean interrupted = false;
     while (true) {
@@ -466,10 +482,20 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
         host.awaitDone(termination);
         break;
       } catch (InterruptedException e) {
+        if (!interrupted) cancelWhatHasNotStarted();
         interrupted = true;
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  void streamOpened(WindowedIterator.Window stream) {
+    openStreams.add(stream);
+    if (cancelQueuedStreams) stream.cutShort(new CancellationException("executor " + name() + " was shut down before the stream ended"));
+  }
+
+  void streamClosed(WindowedIterator.Window stream) {
+    openStreams.remove(stream);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskPanicException;
 import dev.corobridge.internal.Failures;
+import dev.corobridge.internal.Stages;
 import dev.corobridge.internal.StallWatchdog;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
@@ -28,9 +29,11 @@ import java.util.concurrent.TimeoutException;
  * order, and the task either completes its future or, under a retry policy, waits for the back-off
  * and starts the next attempt. Whatever completes the future first wins (the outcome, the timeout,
  * a caller's {@code cancel}); completing it from outside stops the task: a permit being waited for is
- * withdrawn, a back-off is called off, a running body's stage is cancelled or its thread interrupted.
- * The task leaves the executor's count of units in flight exactly once, when it holds no permit and
- * no body of it runs.
+ * withdrawn, a back-off is called off, a running body's stage is cancelled or its thread interrupted
+ * (once per attempt, however many reasons to stop come). The timeout fails the future at the deadline,
+ * right after sending that signal, whether or not the work heeds it. The task leaves the executor's
+ * count of units in flight exactly once, when it holds no permit and no body of it runs: work that
+ * ignores the signal keeps its permits until it has really stopped.
  *
  * <p>Parking: an async attempt whose call submitted work to this executor and returned a stage that is
  * still pending waits for that work (directly or through a stage composed from it). It gives its worker
@@ -52,7 +55,8 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
 
   private static final CancellationException WITHDRAWN = new CancellationException("permit request withdrawn");
 
-  private enum Phase { WAITING, RUNNING, FINISHED }
+  /** WAITING for permits or a back-off, RUNNING an attempt, ENDING one (its retry policy judges it), FINISHED. */
+  private enum Phase { WAITING, RUNNING, ENDING, FINISHED }
 
   final CompletableFuture<T> future = new CompletableFuture<>();
   final ThreadedExecutor executor;
@@ -72,6 +76,8 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private Host.Timed backOff;
   private Thread thread;
   private CompletionStage<?> stage;
+  /** The running attempt was told to stop (its thread interrupted, its stage cancelled). */
+  private boolean stopSignalled;
   /** The attempt's call submitted work to this executor (read by the thread that ran it). */
   private boolean startedNested;
   private int retries;
@@ -112,6 +118,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       while (!stopRequested() && !refused) {
         if (held == permits.length) {
           phase = Phase.RUNNING;
+          stopSignalled = false;
           executor.queued.decrementAndGet();
           executor.running.incrementAndGet();
           run = true;
@@ -136,15 +143,18 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   }
 
   /**
-   * The timeout expired: stop the work like a cancellation, but complete the future with
-   * {@link TimeoutException} only once the work has stopped and its permits are back.
+   * The timeout expired: stop the work like a cancellation and fail the future with a
+   * {@link TimeoutException} at once. Work that ignores the signal runs on, holding its permits, until
+   * it stops; its outcome then changes nothing.
    */
   private void timeOut(long timeoutNanos) {
+    TimeoutException expired;
     synchronized (this) {
       if (phase == Phase.FINISHED) return;
-      timedOut = new TimeoutException("the task did not finish within its timeout of " + java.time.Duration.ofNanos(timeoutNanos));
+      expired = timedOut = new TimeoutException("the task did not finish within its timeout of " + java.time.Duration.ofNanos(timeoutNanos));
     }
     stop();
+    future.completeExceptionally(expired);
   }
 
   /** The attempt that is about to run gets a timer of its own, if the options bound each attempt. */
@@ -171,11 +181,13 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       if (phase != Phase.RUNNING || retries != attempt || attemptExpired != null) return;
       attemptExpired = new TimeoutException("an attempt of the task did not finish within its attemptTimeout of "
           + java.time.Duration.ofNanos(attemptTimeoutNanos));
+      if (stopSignalled) return;
+      stopSignalled = true;
       interrupt = kind == Kind.ASYNC ? null : thread;
       cancel = stage;
     }
     if (interrupt != null) interrupt.interrupt();
-    if (cancel != null) cancel(cancel);
+    if (cancel != null) Stages.cancel(cancel);
   }
 
   /** Whether the future is done or the timeout expired, so the work must stop. Called holding the monitor. */
@@ -269,24 +281,32 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
         }
       }
       if (park) permits[permits.length - 1].release();
-      if (!park && executor.stallWatchdog != null && !(s instanceof Future<?> f && f.isDone())) {
+      CompletableFuture<?> outcome = Stages.follow(s); // completes once, whatever the stage does
+      if (!park && executor.stallWatchdog != null && !outcome.isDone()) {
         StallWatchdog.Waiting w = executor.stallWatchdog.awaiting(name != null ? name : "a task of " + executor.name());
-        s.whenComplete((v, e) -> w.done());
+        outcome.whenComplete((v, e) -> w.done());
       }
-      if (stopped) cancel(s);
-      s.whenComplete(this::attemptEnded);
+      if (stopped) Stages.cancel(s);
+      outcome.whenComplete(this::attemptEnded);
     } else {
       attemptEnded(out, null);
     }
   }
 
-  /** The attempt's outcome is known: give the permits back, then retry or complete. */
+  /**
+   * The attempt's outcome is known: give the permits back, let the retry policy judge it (user code: outside
+   * the monitor, while the phase is ENDING), then retry or complete.
+   */
   private void attemptEnded(Object value, Throwable failure) {
     Throwable error = Failures.unwrap(failure);
     long backOffNanos = -1;
     int release;
+    int attempt;
+    boolean judge;
     Host.Timed expiredTimer;
     synchronized (this) {
+      if (phase != Phase.RUNNING) return; // the attempt has ended already
+      phase = Phase.ENDING;
       release = held;
       held = 0;
       stage = null;
@@ -296,15 +316,23 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       if (attemptExpired != null) error = attemptExpired; // stopped for running out of time, whatever it then did
       attemptExpired = null;
       if (timedOut != null) error = timedOut;
-      if (error != null && !future.isDone() && timedOut == null && retries < retry.maxRetries() && !(error instanceof Error) && retry.shouldRetry(error)) {
-        if (earlierFailures == null) earlierFailures = new ArrayList<>();
-        earlierFailures.add(error);
+      judge = !stopRequested() && retry != RetryPolicy.none();
+      attempt = retries + 1;
+    }
+    if (judge) backOffNanos = retry.retryDelayNanos(attempt, value, error);
+    synchronized (this) {
+      if (backOffNanos >= 0 && !stopRequested()) {
+        if (error != null) {
+          if (earlierFailures == null) earlierFailures = new ArrayList<>();
+          earlierFailures.add(error);
+        }
         retries++;
-        backOffNanos = retry.delayNanosBeforeRetry(retries);
         phase = Phase.WAITING;
         executor.queued.incrementAndGet();
       } else {
+        backOffNanos = -1;
         phase = Phase.FINISHED;
+        if (timedOut != null) error = timedOut;
       }
     }
     if (expiredTimer != null) expiredTimer.cancel();
@@ -358,14 +386,17 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
           if (finishNow) phase = Phase.FINISHED;
         }
         case RUNNING -> {
-          interrupt = kind == Kind.ASYNC ? null : thread;
-          cancel = stage;
+          if (!stopSignalled) { // the body checks stopRequested() itself before it starts and once it has a stage
+            stopSignalled = true;
+            interrupt = kind == Kind.ASYNC ? null : thread;
+            cancel = stage;
+          }
         }
         case FINISHED -> { }
       }
     }
     if (interrupt != null) interrupt.interrupt();
-    if (cancel != null) cancel(cancel);
+    if (cancel != null) Stages.cancel(cancel);
     if (finishNow) finish(false);
   }
 
@@ -395,15 +426,6 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private void releasePermits(int count) {
     for (int i = count - 1; i >= 0; i--) {
       permits[i].release();
-    }
-  }
-
-  /** Cancels a body's stage; a stage that cannot become a CompletableFuture runs on until it completes. */
-  private static void cancel(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException cannot) {
-      // Not ours to stop: its completion ends the attempt.
     }
   }
 

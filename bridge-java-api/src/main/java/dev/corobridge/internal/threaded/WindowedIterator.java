@@ -6,7 +6,9 @@ import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
+import dev.corobridge.internal.StreamCleaner;
 import dev.corobridge.spi.ContextPropagation;
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -24,43 +26,48 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * flight. From the call until it is closed or exhausted it is one unit in flight of the executor.
  * An input that throws ends the results with its exception after the items pulled before it; the
  * batch timeout cancels what is in flight and ends them with a {@link TimeoutException} at once.
+ *
+ * <p>What closing needs lives in a {@link Window} of its own, which nothing of the consumer's side
+ * reaches back to: the executor keeps its open windows (a shutdown with {@code cancelFutures} cuts them
+ * short, and the stream then throws {@link CancellationException}), and once the consumer can no longer
+ * reach this iterator, {@link StreamCleaner} closes its window.
  */
 final class WindowedIterator<A, R> implements Iterator<R> {
-  private final ThreadedExecutor executor;
   private final AsyncFunction<? super A, ? extends R> fn;
   private final Iterator<? extends A> items;
   private final TaskOptions itemOptions;
-  private final int window;
+  private final int limit;
   private final ContextPropagation.Snapshot context = ContextPropagation.capture();
-  private final ArrayDeque<CompletableFuture<R>> inFlight = new ArrayDeque<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Window window;
+  private final Cleaner.Cleanable cleanable;
   private boolean exhausted;
   private Throwable inputFailure; // unchecked: what the input's iterator threw
-  private volatile TimeoutException timedOut;
-  private final Host.Timed timer;
 
   WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterator<? extends A> items, MapOptions options) {
-    this.executor = executor;
     this.fn = fn;
     this.items = items;
     this.itemOptions = options.task();
-    this.window = options.window().orElse(executor.maxWorkers());
+    this.limit = options.window().orElse(executor.maxWorkers());
     executor.permitsFor(itemOptions); // an unknown lane is refused at the call
+    Window w = new Window(executor);
+    this.window = w;
     executor.enter(true);
-    timer = options.timeout().map(timeout -> executor.host.schedule(() -> {
-      timedOut = new TimeoutException("mapIter did not finish within " + timeout);
-      close();
+    executor.streamOpened(w);
+    w.timer = options.timeout().map(timeout -> executor.host.schedule(() -> {
+      w.timedOut = new TimeoutException("mapIter did not finish within " + timeout);
+      w.close();
     }, Checks.saturatedNanos(timeout))).orElse(null);
+    cleanable = StreamCleaner.register(this, w);
   }
 
   @Override
   public boolean hasNext() {
-    if (closed.get()) {
-      failIfTimedOut();
+    if (window.closed.get()) {
+      window.failIfEndedFromOutside();
       return false;
     }
     fill();
-    if (size() == 0) {
+    if (window.size() == 0) {
       close();
       if (inputFailure != null) throw unchecked(inputFailure);
       return false;
@@ -71,32 +78,27 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   @Override
   public R next() {
     if (!hasNext()) throw new NoSuchElementException();
-    CompletableFuture<R> head;
-    synchronized (inFlight) {
-      head = inFlight.peek(); // stays in the window while awaited, so that close() reaches it
+    CompletableFuture<?> head = window.head(); // stays in the window while awaited, so that close() reaches it
+    if (head == null) { // closed from outside meanwhile
+      window.failIfEndedFromOutside();
+      throw new NoSuchElementException();
     }
     try {
-      executor.host.awaitDone(head);
+      window.executor.host.awaitDone(head);
     } catch (InterruptedException e) {
       close();
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for the next result");
     }
-    synchronized (inFlight) {
-      inFlight.remove(head); // the head, unless close() emptied the window meanwhile
-    }
+    window.remove(head); // the head, unless close() emptied the window meanwhile
     try {
-      return head.join();
+      @SuppressWarnings("unchecked") R value = (R) head.join();
+      return value;
     } catch (CompletionException | CancellationException e) {
       close();
-      failIfTimedOut();
+      window.failIfEndedFromOutside();
       throw unchecked(e instanceof CompletionException ? Failures.unwrap(e) : e);
     }
-  }
-
-  private void failIfTimedOut() {
-    TimeoutException timeout = timedOut;
-    if (timeout != null) throw new CompletionException(timeout);
   }
 
   /** The failure to throw to the consumer: itself if unchecked, else wrapped in a CompletionException. */
@@ -107,7 +109,8 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   }
 
   private void fill() {
-    while (!exhausted && size() < window) {
+    AsyncFunction<? super A, ? extends R> f = fn; // the tasks must not reach this iterator (see StreamCleaner)
+    while (!exhausted && window.size() < limit) {
       A item;
       try {
         if (!items.hasNext()) {
@@ -120,32 +123,86 @@ final class WindowedIterator<A, R> implements Iterator<R> {
         exhausted = true;
         return;
       }
-      CompletableFuture<R> result = executor.accept(ThreadedTask.Kind.ASYNC, context.wrap(() -> fn.apply(item)), itemOptions, true);
-      synchronized (inFlight) {
-        inFlight.add(result);
+      CompletableFuture<R> result = window.executor.accept(ThreadedTask.Kind.ASYNC, context.wrap(() -> f.apply(item)), itemOptions, true);
+      if (!window.add(result)) {
+        result.cancel(true); // closed from outside while it was being started
+        return;
       }
-    }
-  }
-
-  private int size() {
-    synchronized (inFlight) {
-      return inFlight.size();
     }
   }
 
   /** Stops pulling and cancels the items in flight. Idempotent; may be called from any thread. */
   void close() {
-    if (!closed.compareAndSet(false, true)) return;
-    if (timer != null) timer.cancel();
     exhausted = true;
-    CompletableFuture<?>[] cancel;
-    synchronized (inFlight) {
-      cancel = inFlight.toArray(new CompletableFuture<?>[0]);
-      inFlight.clear();
+    cleanable.clean(); // runs window.close() once, here or never again
+  }
+
+  /** What closing the stream needs: the items in flight and the executor's count. Reaches no consumer state. */
+  static final class Window implements Runnable {
+    final ThreadedExecutor executor;
+    private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
+    final AtomicBoolean closed = new AtomicBoolean();
+    volatile TimeoutException timedOut;
+    volatile CancellationException cutShort;
+    volatile Host.Timed timer;
+
+    Window(ThreadedExecutor executor) {
+      this.executor = executor;
     }
-    for (CompletableFuture<?> item : cancel) {
-      item.cancel(true);
+
+    synchronized int size() {
+      return inFlight.size();
     }
-    executor.exit();
+
+    synchronized CompletableFuture<?> head() {
+      return inFlight.peek();
+    }
+
+    synchronized void remove(CompletableFuture<?> item) {
+      inFlight.remove(item);
+    }
+
+    /** Adds a started item, unless the window was closed: then the caller cancels it. */
+    synchronized boolean add(CompletableFuture<?> item) {
+      if (closed.get()) return false;
+      inFlight.add(item);
+      return true;
+    }
+
+    /** Throws what ended the stream from outside (its timeout, a shutdown), if anything did. */
+    void failIfEndedFromOutside() {
+      CancellationException cut = cutShort;
+      if (cut != null) throw cut;
+      TimeoutException timeout = timedOut;
+      if (timeout != null) throw new CompletionException(timeout);
+    }
+
+    /** A shutdown with cancelFutures ends the stream; its consumer learns why at its next call. */
+    void cutShort(CancellationException why) {
+      cutShort = why;
+      close();
+    }
+
+    /** The cleaner's action: the consumer can no longer reach the stream. */
+    @Override
+    public void run() {
+      close();
+    }
+
+    void close() {
+      if (!closed.compareAndSet(false, true)) return;
+      Host.Timed t = timer;
+      if (t != null) t.cancel();
+      CompletableFuture<?>[] cancel;
+      synchronized (this) {
+        cancel = inFlight.toArray(new CompletableFuture<?>[0]);
+        inFlight.clear();
+      }
+      for (CompletableFuture<?> item : cancel) {
+        item.cancel(true);
+      }
+      executor.streamClosed(this);
+      executor.exit();
+    }
   }
 }

@@ -14,6 +14,6 @@ class FallbackRuntimeContractTest extends AsyncExecutorContract {
 
   @Override
   public boolean isSharedRuntimeThread(Thread thread) {
-    return super.isSharedRuntimeThread(thread) || thread.getName().equals("corobridge-timer");
+    return super.isSharedRuntimeThread(thread) || thread.getName().startsWith("corobridge-timer");
   }
 }
