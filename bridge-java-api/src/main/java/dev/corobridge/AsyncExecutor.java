@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -467,6 +470,35 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return a future that completes when the executor has terminated
    */
   CompletableFuture<Void> termination();
+
+  /**
+   * Blocks until the executor has terminated (it was shut down and every accepted task has finished), the
+   * timeout passes, or the calling thread is interrupted, whichever comes first, in the manner of
+   * {@link java.util.concurrent.ExecutorService#awaitTermination}. Does not shut the executor down.
+   *
+   * @param timeout the longest to wait; zero checks without waiting, and a duration too large to count
+   *                in nanoseconds (about 292 years) waits without limit
+   * @return {@code true} if the executor terminated, {@code false} if the timeout passed first
+   * @throws InterruptedException     if the calling thread is interrupted while waiting
+   * @throws NullPointerException     if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  default boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Checks.nonNegative(timeout, "timeout");
+    CompletableFuture<Void> terminated = termination();
+    try {
+      if (Checks.isUnlimited(timeout)) {
+        terminated.get();
+      } else {
+        terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (TimeoutException stillRunning) {
+      return false;
+    } catch (ExecutionException cannotHappen) {
+      return isTerminated(); // termination() never fails
+    }
+  }
 
   /**
    * Whether the executor still accepts work.

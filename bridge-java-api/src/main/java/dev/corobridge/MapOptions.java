@@ -5,6 +5,7 @@ import dev.corobridge.internal.Checks;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * How a {@code map}, {@code mapBlocking} or {@code mapIter} runs: the {@link TaskOptions} applied to
@@ -19,16 +20,27 @@ import java.util.OptionalInt;
  *     .build();
  * List<Page> pages = executor.map(this::fetchPage, urls, options).join();
  * }</pre>
+ *
+ * <p>One batch can run some items differently, e.g. send images to their own lane:
+ *
+ * <pre>{@code
+ * TaskOptions images = TaskOptions.builder().lane("image").build();
+ * MapOptions options = MapOptions.builder()
+ *     .taskFor((String url) -> url.endsWith(".png") ? images : TaskOptions.defaults())
+ *     .build();
+ * }</pre>
  */
 public final class MapOptions {
   private static final MapOptions DEFAULTS = new Builder().build();
 
   private final TaskOptions task;
+  private final Function<Object, TaskOptions> taskFor;
   private final int window;
   private final Duration timeout;
 
   private MapOptions(Builder builder) {
     this.task = builder.task;
+    this.taskFor = builder.taskFor;
     this.window = builder.window;
     this.timeout = builder.timeout;
   }
@@ -61,6 +73,32 @@ public final class MapOptions {
   }
 
   /**
+   * Whether items may run with options of their own ({@link Builder#taskFor}); if not, every item runs
+   * with {@link #task()}.
+   *
+   * @return whether the options depend on the item
+   */
+  public boolean choosesPerItem() {
+    return taskFor != null;
+  }
+
+  /**
+   * The options {@code item} runs with: those {@link Builder#taskFor} chose for it, else {@link #task()}.
+   * The rule every runtime applies, once per item, when the item is taken up.
+   *
+   * @param item the item about to run
+   * @return its task options, never null
+   * @throws NullPointerException if the chooser returned null
+   * @throws RuntimeException     whatever the chooser threw
+   */
+  public TaskOptions taskFor(Object item) {
+    if (taskFor == null) return task;
+    TaskOptions chosen = taskFor.apply(item);
+    if (chosen == null) throw new NullPointerException("taskFor returned null for an item; return TaskOptions.defaults() for none");
+    return chosen;
+  }
+
+  /**
    * The most items in flight at once, if set; otherwise the executor's {@code maxWorkers}.
    *
    * @return the window, or empty for the executor's {@code maxWorkers}
@@ -80,13 +118,14 @@ public final class MapOptions {
 
   @Override
   public String toString() {
-    return "MapOptions[task=" + task + ", window=" + (window == 0 ? "maxWorkers" : window)
+    return "MapOptions[task=" + (taskFor == null ? task : "chosen per item") + ", window=" + (window == 0 ? "maxWorkers" : window)
         + (timeout == null ? "" : ", timeout=" + timeout) + "]";
   }
 
   /** Builds {@link MapOptions}. Not thread-safe. */
   public static final class Builder {
     private TaskOptions task = TaskOptions.defaults();
+    private Function<Object, TaskOptions> taskFor;
     private int window;
     private Duration timeout;
 
@@ -101,6 +140,24 @@ public final class MapOptions {
      */
     public Builder task(TaskOptions task) {
       this.task = Checks.notNull(task, "task");
+      this.taskFor = null;
+      return this;
+    }
+
+    /**
+     * Chooses each item's options with {@code chooser}, called once per item when the item is taken up
+     * (on the thread that takes it up: keep it quick). Replaces {@link #task(TaskOptions)}, and is replaced
+     * by it. An item whose chooser throws, returns null or names an unknown lane fails with that exception,
+     * which fails a {@code map} (and ends a {@code mapIter} stream) like any item's failure.
+     *
+     * @param <A> the type of the items
+     * @param chooser the options for an item; {@code TaskOptions.defaults()} for nothing special
+     * @return this builder
+     * @throws NullPointerException if {@code chooser} is null
+     */
+    @SuppressWarnings("unchecked")
+    public <A> Builder taskFor(Function<? super A, TaskOptions> chooser) {
+      this.taskFor = (Function<Object, TaskOptions>) Checks.notNull(chooser, "chooser");
       return this;
     }
 

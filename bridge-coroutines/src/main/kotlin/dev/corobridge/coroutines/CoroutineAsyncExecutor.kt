@@ -164,17 +164,17 @@ public class CoroutineAsyncExecutor private constructor(
     val window = windowOf(options)
     val timeout = timeoutNanosOf(options)
     val future = if (timeout == 0L) TaskFuture<List<R>>() else TimedTaskFuture()
-    future.running = engine.launchUnit {
+    future.runningOn(engine.launchUnit {
       // The batch's timeout fails its future at the deadline, while the items are cancelled and waited for.
       val deadline = with(engine) { deadline(future, timeout) { "batch timed out after ${timeout.nanoseconds}" } }
       val outcome = try {
-        engine.runOrderedBatch(input, window, plan, timeoutNanos = 0L, workerContext, call)
+        engine.runOrderedBatch(input, window, plan, timeoutNanos = 0L, workerContext, call, engine.planPerItem(options))
       } catch (e: Throwable) {
         Failed(e)
       }
       deadline?.cancel()
       future.completeWith(outcome)
-    }
+    }) // completed meanwhile (cancelled, timed out): stops the batch at once
     return future
   }
 
@@ -186,11 +186,17 @@ public class CoroutineAsyncExecutor private constructor(
     required(options, "options")
     val work = fn.carryingContext()
     val plan = engine.plan(options.task())
+    val choose = engine.planPerItem<A>(options)
     val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
-      if (plan.plain) {
+      val itemPlan = try {
+        choose?.invoke(item) ?: plan
+      } catch (e: RuntimeException) {
+        return@SlidingWindow CompletableFuture.failedFuture<Any?>(e) // the chooser failed: so does the item, in its turn
+      }
+      if (itemPlan.plain) {
         engine.submitQueued<Any?>(AsyncTask { work.apply(item) }, QueuedTask.ASYNC, spawned = false, withinUnit = true)
       } else {
-        engine.submitTask<Any?>(plan, spawned = false, hop = false, withinUnit = true) { engine.callAsync(plan.name) { work.apply(item) } }
+        engine.submitTask<Any?>(itemPlan, spawned = false, hop = false, withinUnit = true) { engine.callAsync(itemPlan.name) { work.apply(item) } }
       }
     }
     val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
@@ -357,7 +363,8 @@ public class CoroutineAsyncExecutor private constructor(
     if (input.isEmpty()) return emptyList()
     val caller = currentCoroutineContext().carriedIntoTasks()
     val batch = engine.asyncUnit(caller + capturedContext() + engine.stallTracking) {
-      engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform))
+      engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform),
+        choose = engine.planPerItem(options))
     }
     val outcome = engine.lendingSlot {
       try {
@@ -381,10 +388,18 @@ public class CoroutineAsyncExecutor private constructor(
   public fun <A, R> mapIter(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): Flow<R> {
     val plan = engine.plan(options.task())
     val call = ItemCall.Transform(transform)
+    val choose = engine.planPerItem<A>(options)
     return flow {
-      val context = currentCoroutineContext().carriedIntoTasks() + plan.context + capturedContext() + engine.stallTracking
+      val base = currentCoroutineContext().carriedIntoTasks() + capturedContext() + engine.stallTracking
+      val context = base + plan.context
       val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
-        engine.submitTask<Any?>(plan, spawned = false, hop = false, context, withinUnit = true) { engine.callItem(call, item) }
+        val itemPlan = try {
+          choose?.invoke(item) ?: plan
+        } catch (e: RuntimeException) {
+          return@SlidingWindow CompletableFuture.failedFuture<Any?>(e) // the chooser failed: so does the item, in its turn
+        }
+        val itemContext = if (itemPlan === plan) context else base + itemPlan.context
+        engine.submitTask<Any?>(itemPlan, spawned = false, hop = false, itemContext, withinUnit = true) { engine.callItem(call, item) }
       }
       try {
         while (true) {

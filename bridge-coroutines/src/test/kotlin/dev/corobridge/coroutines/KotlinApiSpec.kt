@@ -321,6 +321,27 @@ class KotlinApiSpec : FunSpec({
     (future.exceptionNowCompat()) shouldBeSameInstanceAs boom
     executor.close()
   }
+
+  test("map and mapIter give each item the options taskFor chose for it") {
+    val executor = CoroutineAsyncExecutor(8) { lane("image", 1) }
+    val image = TaskOptions.builder().lane("image").build()
+    val options = MapOptions.builder().taskFor { i: Int -> if (i % 2 == 0) image else TaskOptions.defaults() }.build()
+    val inImageLane = AtomicInteger()
+    val most = AtomicInteger()
+    val work: suspend (Int) -> Int = { i ->
+      if (i % 2 == 0) most.accumulateAndGet(inImageLane.incrementAndGet(), ::maxOf)
+      delay(2)
+      if (i % 2 == 0) inImageLane.decrementAndGet()
+      i
+    }
+    executor.map((0 until 30).toList(), options, work) shouldContainExactly (0 until 30).toList()
+    executor.mapIter((0 until 30).toList(), options, work).toList() shouldContainExactly (0 until 30).toList()
+    most.get() shouldBe 1
+    val broken = MapOptions.builder().taskFor { i: Int -> if (i == 2) throw IllegalStateException("no options") else TaskOptions.defaults() }.build()
+    shouldThrow<IllegalStateException> { executor.map((0 until 5).toList(), broken) { it } }
+    shouldThrow<IllegalStateException> { executor.mapIter((0 until 5).toList(), broken) { it }.toList() }
+    executor.close()
+  }
 })
 
 private fun blockingAnswer(): Int = 42

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -22,6 +23,60 @@ public abstract class LifecycleContract extends ContractSupport {
   /** For the runtime's test class, which extends it. */
   protected LifecycleContract() {}
 
+
+  @Test
+  void tasksCancelledByShutdownSayWhy() throws Exception {
+    AsyncExecutor executor = newExecutor(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> running = executor.submitBlocking(() -> {
+      release.await();
+      return "ran";
+    });
+    List<CompletableFuture<?>> waiting = new ArrayList<>();
+    waiting.add(executor.submit(() -> CompletableFuture.completedFuture(1)));
+    waiting.add(executor.submitBlocking(() -> 2));
+    waiting.add(executor.submit(() -> CompletableFuture.completedFuture(3), dev.corobridge.TaskOptions.builder().name("with options").build()));
+    executor.shutdown(false, true);
+    for (CompletableFuture<?> future : waiting) {
+      assertTrue(future.isCancelled(), "cancelled: " + future);
+      Throwable why = Await.failure(future);
+      assertInstanceOf(CancellationException.class, why);
+      assertTrue(why.getMessage() != null && why.getMessage().contains("shut down"), "says why: " + why.getMessage());
+    }
+    release.countDown();
+    assertEquals("ran", Await.value(running));
+  }
+
+  @Test
+  void awaitTerminationWaitsBoundedAndSaysWhetherTheExecutorTerminated() throws InterruptedException {
+    AsyncExecutor executor = newExecutor(2);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> running = executor.submitBlocking(() -> {
+      release.await();
+      return "done";
+    });
+    assertFalse(executor.awaitTermination(Duration.ZERO), "not even shut down");
+    executor.shutdown(false, false);
+    assertFalse(executor.awaitTermination(Duration.ofMillis(20)), "a task still runs");
+    release.countDown();
+    assertTrue(executor.awaitTermination(Duration.ofSeconds(Long.MAX_VALUE)), "a huge timeout waits without limit");
+    assertEquals("done", running.join());
+    assertTrue(executor.awaitTermination(Duration.ZERO));
+    assertRejects(IllegalArgumentException.class, "timeout", () -> {
+      try {
+        executor.awaitTermination(Duration.ofMillis(-1));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertRejects(NullPointerException.class, "timeout", () -> {
+      try {
+        executor.awaitTermination(null);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
 
   @Test
   void statsBalanceTheMomentCloseHasReturned() {

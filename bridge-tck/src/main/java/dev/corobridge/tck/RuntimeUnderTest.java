@@ -34,6 +34,6 @@ public interface RuntimeUnderTest {
    * @return the number of tasks
    */
   default int stressTasks() {
-    return 100_000;
+    return 300_000;
   }
 }

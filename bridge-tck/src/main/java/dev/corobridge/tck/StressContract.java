@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -50,14 +51,19 @@ public abstract class StressContract extends ContractSupport {
     List<String> kinds = new ArrayList<>(n);
     TaskOptions retrying = TaskOptions.builder().retry(RetryPolicy.exponential(2, Duration.ZERO)).semaphore(semaphore).build();
     TaskOptions timed = TaskOptions.builder().timeout(Duration.ofMillis(1)).lane("lane").build();
+    AtomicInteger heardRetries = new AtomicInteger();
+    TaskOptions listened = TaskOptions.builder().retry(RetryPolicy.exponential(2, Duration.ZERO)
+        .retryIfResult(v -> Integer.valueOf(503).equals(v)).onRetry(e -> heardRetries.incrementAndGet())).build();
+    TaskOptions attemptTimed = TaskOptions.builder().attemptTimeout(Duration.ofMillis(1))
+        .retry(RetryPolicy.exponential(1, Duration.ZERO)).build();
     int oldestUnfinished = 0;
     for (int i = 0; i < n; i++) {
-      int kind = random.nextInt(8);
+      int kind = random.nextInt(KINDS.length);
       int delay = random.nextInt(2);
       CompletableFuture<?> f;
       while (true) {
         try {
-          f = submitOne(executor, kind, delay, retrying, timed);
+          f = submitOne(executor, kind, delay, retrying, timed, listened, attemptTimed);
           break;
         } catch (OutOfResourcesException full) {
           // A bounded runtime's queue is full: back off until the oldest unfinished task is done, as a caller would.
@@ -74,14 +80,61 @@ public abstract class StressContract extends ContractSupport {
       futures.add(f);
     }
     assertAllComplete(futures, kinds, completions::get, () -> executor + " " + executor.stats() + ", " + semaphore);
-    executor.close();
+    executor.shutdown(false, false);
+    Await.until(executor::isTerminated, () -> "the executor terminates once every future is done: " + executor + " " + executor.stats());
     assertEquals(n, completions.get(), "every future completed");
     assertEquals(0, doubleCompletions.get(), "no future completed twice");
     ExecutorStats stats = assertBalanced(executor);
     assertEquals(n, stats.submitted());
     assertTrue(stats.retried() > 0);
+    assertTrue(heardRetries.get() > 0, "retry listeners were told");
     assertEquals(5, semaphore.availablePermits(), "every semaphore permit is back");
     assertNoThreadLeft();
+  }
+
+  @Test
+  void shutdownRacingSubmissionsLosesNothing() throws InterruptedException {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int round = 0; round < 50; round++) {
+      AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(4)).onUncaughtError(e -> { }));
+      boolean cancelFutures = random.nextBoolean();
+      int shutdownAfter = random.nextInt(200);
+      List<CompletableFuture<?>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      AtomicInteger completions = new AtomicInteger();
+      CountDownLatch submitted = new CountDownLatch(shutdownAfter);
+      Thread submitter = new Thread(() -> {
+        SplittableRandom mine = new SplittableRandom(round(shutdownAfter));
+        for (int i = 0; i < 400; i++) {
+          try {
+            CompletableFuture<?> f = submitOne(executor, mine.nextInt(KINDS.length), mine.nextInt(2),
+                TaskOptions.builder().retry(RetryPolicy.exponential(1, Duration.ZERO)).build(),
+                TaskOptions.builder().timeout(Duration.ofMillis(1)).build(),
+                TaskOptions.builder().retry(RetryPolicy.exponential(1, Duration.ZERO).retryIfResult(v -> Integer.valueOf(503).equals(v))).build(),
+                TaskOptions.builder().attemptTimeout(Duration.ofMillis(1)).build());
+            f.whenComplete((v, e) -> completions.incrementAndGet());
+            futures.add(f);
+          } catch (RuntimeException refused) { // shut down, or a bounded queue full: refused at the call, never half-accepted
+            assertTrue(refused instanceof java.util.concurrent.RejectedExecutionException, "refused, not broken: " + refused);
+          }
+          submitted.countDown();
+        }
+      }, "tck-submitter");
+      submitter.start();
+      submitted.await();
+      executor.shutdown(false, cancelFutures);
+      submitter.join(Await.LIMIT.toMillis());
+      assertTrue(!submitter.isAlive(), "the submitter finished");
+      Await.finishes(() -> futures.forEach(Await::done), "round " + round + ": every accepted future completes");
+      Await.done(executor.termination());
+      Await.until(() -> completions.get() == futures.size(), () -> "each completed once: " + completions.get() + " of " + futures.size());
+      ExecutorStats stats = assertBalanced(executor);
+      assertEquals(futures.size(), stats.submitted(), "round " + round + ": what was accepted is what was counted: " + stats);
+    }
+    assertNoThreadLeft();
+  }
+
+  private static long round(int seed) {
+    return 31L * seed + 7;
   }
 
   @Test
@@ -130,7 +183,10 @@ public abstract class StressContract extends ContractSupport {
 
   /** What each kind of {@link #submitOne} task is, for the message of a failure. */
   private static final String[] KINDS = {"async value", "async failure", "async never completing, 1 ms timeout on a lane",
-      "async retried once, semaphore", "blocking value", "spawned failure", "async delayed value", "async delayed value"};
+      "async retried once, semaphore", "blocking value", "spawned failure", "async delayed value", "async delayed value",
+      "a stage calling back twice", "an unconvertible delayed stage", "a broken stage", "a 503 retried by result, listened",
+      "never completing, 1 ms attempt timeout, retried once", "callAppropriately returning a delayed stage",
+      "blocking sleep, 1 ms timeout"};
 
   /**
    * Waits for every future for as long as they keep completing: it fails only when none has completed for
@@ -175,7 +231,8 @@ public abstract class StressContract extends ContractSupport {
         + pending.subList(0, Math.min(20, pending.size())) + "; " + state.get());
   }
 
-  private static CompletableFuture<?> submitOne(AsyncExecutor executor, int kind, int delay, TaskOptions retrying, TaskOptions timed) {
+  private static CompletableFuture<?> submitOne(AsyncExecutor executor, int kind, int delay, TaskOptions retrying, TaskOptions timed,
+                                                TaskOptions listened, TaskOptions attemptTimed) {
     return switch (kind) {
       case 0 -> executor.submit(() -> CompletableFuture.completedFuture(1));
       case 1 -> executor.submit(() -> CompletableFuture.failedFuture(new IOException("fail")));
@@ -190,6 +247,20 @@ public abstract class StressContract extends ContractSupport {
       case 5 -> executor.spawn(() -> CompletableFuture.supplyAsync(() -> {
         throw new IllegalStateException("spawned");
       }));
+      case 8 -> executor.submit(() -> OddStages.callingBackTwice(CompletableFuture.completedFuture(5)));
+      case 9 -> executor.submit(() -> OddStages.unconvertible(
+          CompletableFuture.supplyAsync(() -> 6, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))));
+      case 10 -> executor.submit(() -> OddStages.broken(new IllegalStateException("broken")));
+      case 11 -> {
+        AtomicInteger attempts = new AtomicInteger();
+        yield executor.submit(() -> CompletableFuture.completedFuture(attempts.incrementAndGet() < 2 ? 503 : 200), listened);
+      }
+      case 12 -> executor.submit(CompletableFuture::new, attemptTimed);
+      case 13 -> executor.callAppropriately(() -> CompletableFuture.supplyAsync(() -> 7, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)));
+      case 14 -> executor.submitBlocking(() -> {
+        Thread.sleep(delay);
+        return 8;
+      }, TaskOptions.builder().timeout(Duration.ofMillis(1)).build());
       default -> executor.submit(() -> CompletableFuture.supplyAsync(() -> 4, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)));
     };
   }

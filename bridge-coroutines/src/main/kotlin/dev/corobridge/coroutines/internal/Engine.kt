@@ -6,6 +6,7 @@ import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
 import dev.corobridge.NotSupportedException
+import dev.corobridge.MapOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.Failures
 import dev.corobridge.internal.StallWatchdog
@@ -184,6 +185,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null), stallWatchdog != null, attemptTimeout)
   }
 
+  /**
+   * The plan of each item of a batch whose options choose per item ([MapOptions.taskFor]), or null when every
+   * item runs under `options.task()`.
+   */
+  fun <A> planPerItem(options: MapOptions): ((A) -> TaskPlan)? =
+    if (!options.choosesPerItem()) null else { item -> plan(options.taskFor(item)) }
+
   fun laneNamed(lane: String): Lane = lanes[lane]
     ?: throw IllegalArgumentException("unknown lane \"$lane\"; this executor has lanes ${lanes.keys}")
 
@@ -302,7 +310,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   ): TaskFuture<T> {
     val future = if (plan.timeoutNanos == 0L) TaskFuture<T>() else TimedTaskFuture<T>()
     val submitter = Thread.currentThread()
-    future.running = countedIn {
+    future.runningOn(countedIn {
       launchUnit(context, if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
         val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
         val outcome = try {
@@ -316,7 +324,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         deadline?.cancel()
         finishTask(future, outcome, spawned)
       }
-    }
+    }) // a future completed before its job was recorded (a cancel, a deadline) stops the job now
     return future
   }
 
@@ -377,7 +385,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         }
         if (searching.decrementAndGet() == 0 && !queue.isEmpty()) trySpawnWorker() // more waits: wake one helper
         try {
-          if (!task.isDone && cancelQueued) task.cancel(false)
+          if (!task.isDone && cancelQueued) task.completeExceptionally(notStarted()) // cancelled, saying why
           if (task.isDone) {
             counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
           } else {
@@ -462,7 +470,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     for (job in waiting.values) job.cancel(reason)
     while (true) {
       val task = queue.poll() ?: break
-      task.cancel(false)
+      task.completeExceptionally(notStarted()) // cancelled (isCancelled() holds), saying why
       counters.finished(task.isCancelled, task.isCompletedExceptionally)
       exit()
     }

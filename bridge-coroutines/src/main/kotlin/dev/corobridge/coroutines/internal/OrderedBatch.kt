@@ -33,10 +33,11 @@ internal suspend fun <A> Engine.runOrderedBatch(
   timeoutNanos: Long,
   workerContext: CoroutineContext = EmptyCoroutineContext,
   call: ItemCall<A>,
+  choose: ((A) -> TaskPlan)? = null,
 ): Any? {
-  if (timeoutNanos == 0L) return orderedBatch(input, window, plan, workerContext, call)
+  if (timeoutNanos == 0L) return orderedBatch(input, window, plan, workerContext, call, choose)
   var outcome: Any? = null
-  val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) { outcome = orderedBatch(input, window, plan, workerContext, call) }
+  val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) { outcome = orderedBatch(input, window, plan, workerContext, call, choose) }
   return if (finished != null) outcome else Failed(TimeoutException("batch timed out after ${timeoutNanos.nanoseconds}"))
 }
 
@@ -46,6 +47,7 @@ private suspend fun <A> Engine.orderedBatch(
   plan: TaskPlan,
   workerContext: CoroutineContext,
   call: ItemCall<A>,
+  choose: ((A) -> TaskPlan)?,
 ): Any? {
   val n = input.size
   val results = arrayOfNulls<Any?>(n)
@@ -69,8 +71,19 @@ private suspend fun <A> Engine.orderedBatch(
               if (i >= n) break
               counters.submitted.increment()
               val item = input[i]
+              var itemPlan = plan
+              var refused: Throwable? = null
+              if (choose != null) {
+                try {
+                  itemPlan = choose(item) // MapOptions.taskFor: options of the item's own
+                } catch (e: Throwable) {
+                  refused = e
+                }
+              }
               val outcome = try {
-                if (plan.plain && (holding || workers.tryAcquire())) {
+                if (refused != null) {
+                  Failed(refused)
+                } else if (itemPlan.plain && (holding || workers.tryAcquire())) {
                   holding = true
                   ensureStartAllowed(coroutineContext.job)
                   val started = if (call is ItemCall.Stage) startStage(null) { call.fn(item) } else null
@@ -91,7 +104,7 @@ private suspend fun <A> Engine.orderedBatch(
                     }
                   }
                 } else {
-                  runTask(plan, batch, slot) { callItem(call, item) } // the attempt marks the slot it holds
+                  runTask(itemPlan, batch, slot) { callItem(call, item) } // the attempt marks the slot it holds
                 }
               } catch (e: CancellationException) {
                 counters.cancelled.increment()

@@ -2,7 +2,6 @@
 package dev.corobridge.internal.threaded;
 
 import dev.corobridge.MapOptions;
-import dev.corobridge.TaskOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.spi.ContextPropagation;
@@ -29,7 +28,7 @@ final class OrderedMap<A, R> {
   private final ThreadedExecutor executor;
   private final ThreadedTask.Kind kind;
   private final ItemFunction<A> fn;
-  private final TaskOptions itemOptions;
+  private final MapOptions options;
   private final int window;
   private final ContextPropagation.Snapshot context = ContextPropagation.capture();
   private final CompletableFuture<List<R>> result = new CompletableFuture<>();
@@ -48,7 +47,7 @@ final class OrderedMap<A, R> {
     this.kind = kind;
     this.fn = fn;
     this.items = items;
-    this.itemOptions = options.task();
+    this.options = options;
     this.window = options.window().orElse(executor.maxWorkers());
   }
 
@@ -56,7 +55,7 @@ final class OrderedMap<A, R> {
                                                  Iterator<? extends A> items, MapOptions options) {
     @SuppressWarnings("unchecked")
     OrderedMap<A, R> batch = new OrderedMap<>(executor, kind, (ItemFunction<A>) fn, items, options);
-    executor.permitsFor(batch.itemOptions); // an unknown lane is refused at the call
+    if (!options.choosesPerItem()) executor.permitsFor(options.task()); // an unknown lane is refused at the call
     executor.enter(true);
     batch.result.whenComplete((v, e) -> batch.stop());
     options.timeout().ifPresent(timeout -> {
@@ -92,7 +91,7 @@ final class OrderedMap<A, R> {
         active++;
         if (index == results.length) results = Arrays.copyOf(results, index * 2);
       }
-      CompletableFuture<Object> itemFuture = executor.accept(kind, context.wrap(() -> fn.apply(item)), itemOptions, true);
+      CompletableFuture<Object> itemFuture = acceptItem(item);
       synchronized (this) {
         inFlight.add(itemFuture);
       }
@@ -101,6 +100,15 @@ final class OrderedMap<A, R> {
     }
     if (inputFailed != null) result.completeExceptionally(inputFailed);
     completeIfDone();
+  }
+
+  /** The item's task, or a failed future if its options could not be had (a chooser that threw, an unknown lane). */
+  private CompletableFuture<Object> acceptItem(A item) {
+    try {
+      return executor.accept(kind, context.wrap(() -> fn.apply(item)), options.taskFor(item), true);
+    } catch (RuntimeException badOptions) {
+      return CompletableFuture.failedFuture(badOptions);
+    }
   }
 
   private void itemDone(CompletableFuture<?> itemFuture, int index, Object value, Throwable failure) {

@@ -201,7 +201,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       if (phase != Phase.WAITING || retries > 0) return;
       refused = true;
     }
-    future.cancel(false);
+    future.completeExceptionally(notStarted()); // cancelled, with a message saying why
   }
 
   private void granted(Void ignored, Throwable withdrawn) {
@@ -418,9 +418,14 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     if (expired != null) {
       future.completeExceptionally(expired);
     } else if (!ran) {
-      future.cancel(false); // refused by shutdown; no-op if the future was completed from outside
+      future.completeExceptionally(notStarted()); // refused by shutdown; no-op if the future was completed from outside
     }
     executor.taskFinished(this);
+  }
+
+  /** Why a task that never started is cancelled; a future failed with it reports {@code isCancelled()}. */
+  private CancellationException notStarted() {
+    return new CancellationException("executor " + executor.name() + " was shut down before the task started");
   }
 
   private void releasePermits(int count) {

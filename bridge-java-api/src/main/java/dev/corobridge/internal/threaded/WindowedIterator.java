@@ -3,7 +3,6 @@ package dev.corobridge.internal.threaded;
 
 import dev.corobridge.AsyncFunction;
 import dev.corobridge.MapOptions;
-import dev.corobridge.TaskOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.StreamCleaner;
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WindowedIterator<A, R> implements Iterator<R> {
   private final AsyncFunction<? super A, ? extends R> fn;
   private final Iterator<? extends A> items;
-  private final TaskOptions itemOptions;
+  private final MapOptions options;
   private final int limit;
   private final ContextPropagation.Snapshot context = ContextPropagation.capture();
   private final Window window;
@@ -46,9 +45,9 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterator<? extends A> items, MapOptions options) {
     this.fn = fn;
     this.items = items;
-    this.itemOptions = options.task();
+    this.options = options;
     this.limit = options.window().orElse(executor.maxWorkers());
-    executor.permitsFor(itemOptions); // an unknown lane is refused at the call
+    if (!options.choosesPerItem()) executor.permitsFor(options.task()); // an unknown lane is refused at the call
     Window w = new Window(executor);
     this.window = w;
     executor.enter(true);
@@ -123,7 +122,12 @@ final class WindowedIterator<A, R> implements Iterator<R> {
         exhausted = true;
         return;
       }
-      CompletableFuture<R> result = window.executor.accept(ThreadedTask.Kind.ASYNC, context.wrap(() -> f.apply(item)), itemOptions, true);
+      CompletableFuture<R> result;
+      try {
+        result = window.executor.accept(ThreadedTask.Kind.ASYNC, context.wrap(() -> f.apply(item)), options.taskFor(item), true);
+      } catch (RuntimeException badOptions) { // the chooser threw, returned null or named an unknown lane
+        result = CompletableFuture.failedFuture(badOptions);
+      }
       if (!window.add(result)) {
         result.cancel(true); // closed from outside while it was being started
         return;
