@@ -552,6 +552,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     private String name;
     private boolean preferVirtualThreads;
     private Duration stallThreshold;
+    private int queueCapacity;
     private final Map<String, Integer> lanes = new LinkedHashMap<>();
     private Consumer<Throwable> onUncaughtError = LOG_UNCAUGHT;
 
@@ -629,6 +630,23 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     }
 
     /**
+     * Bounds the tasks accepted and waiting to start (for a worker slot, a lane or a semaphore permit) at
+     * once: a {@code submit}, {@code submitBlocking}, {@code spawn} or {@code callAppropriately} that finds
+     * {@code capacity} tasks waiting is refused at the call with {@link OutOfResourcesException} and
+     * accepts nothing, as a bounded {@link java.util.concurrent.ThreadPoolExecutor} queue does. Items of a
+     * {@code map} or {@code mapIter} are never refused (their batch's window bounds them). Default: no
+     * bound on the coroutine engine; the fallback's own capacity (1024) there.
+     *
+     * @param capacity the most tasks waiting to start, {@code >= 1}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
+    public Builder queueCapacity(int capacity) {
+      this.queueCapacity = Checks.atLeast(capacity, 1, "queueCapacity");
+      return this;
+    }
+
+    /**
      * Names the executor for thread names and diagnostics.
      *
      * @param name the executor's name, used in thread names and messages
@@ -665,8 +683,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
 
     private ExecutorConfig config(int defaultMaxWorkers) {
       String n = name != null ? name : "corobridge-" + COUNTER.incrementAndGet();
-      return new ExecutorConfig(maxWorkers > 0 ? maxWorkers : defaultMaxWorkers, n, lanes, onUncaughtError, preferVirtualThreads)
+      ExecutorConfig config = new ExecutorConfig(maxWorkers > 0 ? maxWorkers : defaultMaxWorkers, n, lanes, onUncaughtError, preferVirtualThreads)
           .withStallThreshold(stallThreshold);
+      return queueCapacity > 0 ? config.withQueueCapacity(queueCapacity) : config;
     }
 
     /**

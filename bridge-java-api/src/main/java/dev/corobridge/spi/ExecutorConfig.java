@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -20,6 +21,8 @@ public final class ExecutorConfig {
   private final Consumer<Throwable> uncaughtErrorHandler;
   private final boolean preferVirtualThreads;
   private final Duration stallThreshold;
+  /** The most tasks waiting to start, or 0 for the runtime's default. */
+  private final int queueCapacity;
 
   /**
    * Creates a configuration.
@@ -60,15 +63,44 @@ public final class ExecutorConfig {
     this.uncaughtErrorHandler = Checks.notNull(uncaughtErrorHandler, "uncaughtErrorHandler");
     this.preferVirtualThreads = preferVirtualThreads;
     this.stallThreshold = null;
+    this.queueCapacity = 0;
   }
 
-  private ExecutorConfig(ExecutorConfig base, Duration stallThreshold) {
+  private ExecutorConfig(ExecutorConfig base, Duration stallThreshold, int queueCapacity) {
     this.maxWorkers = base.maxWorkers;
     this.name = base.name;
     this.lanes = base.lanes;
     this.uncaughtErrorHandler = base.uncaughtErrorHandler;
     this.preferVirtualThreads = base.preferVirtualThreads;
     this.stallThreshold = stallThreshold;
+    this.queueCapacity = queueCapacity;
+  }
+
+  /** {@code fresh} with this configuration's stall threshold and queue capacity. */
+  private ExecutorConfig carrying(ExecutorConfig fresh) {
+    return new ExecutorConfig(fresh, stallThreshold, queueCapacity);
+  }
+
+  /**
+   * Returns a copy whose executors accept at most {@code capacity} tasks waiting to start (for a worker slot,
+   * a lane or a semaphore permit) at once.
+   *
+   * @param capacity the most tasks waiting to start, {@code >= 1}
+   * @return the new configuration
+   * @throws IllegalArgumentException if {@code capacity < 1}
+   */
+  public ExecutorConfig withQueueCapacity(int capacity) {
+    return new ExecutorConfig(this, stallThreshold, Checks.atLeast(capacity, 1, "queueCapacity"));
+  }
+
+  /**
+   * The most tasks waiting to start at once, if the builder set it; otherwise the runtime decides (the
+   * coroutine engine: no bound; the fallback: its own capacity).
+   *
+   * @return the queue capacity, or empty for the runtime's default
+   */
+  public OptionalInt queueCapacity() {
+    return queueCapacity == 0 ? OptionalInt.empty() : OptionalInt.of(queueCapacity);
   }
 
   /**
@@ -80,7 +112,7 @@ public final class ExecutorConfig {
    * @throws IllegalArgumentException if {@code threshold} is zero or negative
    */
   public ExecutorConfig withStallThreshold(Duration threshold) {
-    return new ExecutorConfig(this, threshold == null ? null : Checks.positive(threshold, "threshold"));
+    return new ExecutorConfig(this, threshold == null ? null : Checks.positive(threshold, "threshold"), queueCapacity);
   }
 
   /**
@@ -100,7 +132,7 @@ public final class ExecutorConfig {
    * @throws IllegalArgumentException if {@code maxWorkers < 1}
    */
   public ExecutorConfig withMaxWorkers(int maxWorkers) {
-    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads).withStallThreshold(stallThreshold);
+    return carrying(new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads));
   }
 
   /**
@@ -110,7 +142,7 @@ public final class ExecutorConfig {
    * @return the new configuration
    */
   public ExecutorConfig withPreferVirtualThreads(boolean preferVirtualThreads) {
-    return new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads).withStallThreshold(stallThreshold);
+    return carrying(new ExecutorConfig(maxWorkers, name, lanes, uncaughtErrorHandler, preferVirtualThreads));
   }
 
   /**
@@ -162,6 +194,7 @@ public final class ExecutorConfig {
   @Override
   public String toString() {
     return "ExecutorConfig[name=" + name + ", maxWorkers=" + maxWorkers + ", lanes=" + lanes
-        + (preferVirtualThreads ? ", preferVirtualThreads" : "") + (stallThreshold != null ? ", stallThreshold=" + stallThreshold : "") + "]";
+        + (preferVirtualThreads ? ", preferVirtualThreads" : "") + (stallThreshold != null ? ", stallThreshold=" + stallThreshold : "")
+        + (queueCapacity != 0 ? ", queueCapacity=" + queueCapacity : "") + "]";
   }
 }

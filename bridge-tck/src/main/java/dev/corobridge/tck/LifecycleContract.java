@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.OutOfResourcesException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,48 @@ public abstract class LifecycleContract extends ContractSupport {
 
 
   @Test
-  void tasksCancelledByShutdownSayWhy() throws Exception {
-    AsyncExecutor executor = newExecutor(1);
+  void aFullQueueRefusesNewTasksAtTheCallAndAcceptsNothing() {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(1).queueCapacity(2));
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<String> running = executor.submitBlocking(() -> {
+      started.countDown();
       release.await();
       return "ran";
     });
+    Await.until(() -> started.getCount() == 0, () -> "the first task runs, holding the only slot: " + executor.stats());
+    CompletableFuture<Integer> first = executor.submit(() -> CompletableFuture.completedFuture(1));
+    CompletableFuture<Integer> second = executor.submitBlocking(() -> 2, dev.corobridge.TaskOptions.builder()
+        .retry(dev.corobridge.RetryPolicy.exponential(1, Duration.ZERO)).build());
+    long accepted = executor.stats().submitted();
+    assertRejects(OutOfResourcesException.class, "queue", () -> executor.submit(() -> CompletableFuture.completedFuture(3)));
+    assertRejects(OutOfResourcesException.class, "queue", () -> executor.submitBlocking(() -> 3, dev.corobridge.TaskOptions.builder()
+        .retry(dev.corobridge.RetryPolicy.exponential(1, Duration.ZERO)).build()));
+    assertRejects(OutOfResourcesException.class, "queue", () -> executor.callAppropriately(() -> 4));
+    assertRejects(OutOfResourcesException.class, "queue", () -> executor.spawn(() -> CompletableFuture.completedFuture(5)));
+    assertEquals(accepted, executor.stats().submitted(), "refused calls accept nothing");
+    CompletableFuture<List<Integer>> batch = executor.map(CompletableFuture::completedFuture, List.of(1, 2, 3, 4));
+    release.countDown();
+    assertEquals("ran", Await.value(running));
+    assertEquals(1, Await.value(first));
+    assertEquals(2, Await.value(second));
+    assertEquals(List.of(1, 2, 3, 4), Await.value(batch), "a batch is never refused half-way");
+    assertEquals(6, Await.value(executor.submit(() -> CompletableFuture.completedFuture(6))), "room again once tasks started");
+    assertBalanced(executor);
+    assertRejects(IllegalArgumentException.class, "queueCapacity", () -> AsyncExecutor.builder().queueCapacity(0));
+  }
+
+  @Test
+  void tasksCancelledByShutdownSayWhy() throws Exception {
+    AsyncExecutor executor = newExecutor(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> running = executor.submitBlocking(() -> {
+      started.countDown();
+      release.await();
+      return "ran";
+    });
+    started.await(); // it has its slot: it is not among the tasks the shutdown cancels
     List<CompletableFuture<?>> waiting = new ArrayList<>();
     waiting.add(executor.submit(() -> CompletableFuture.completedFuture(1)));
     waiting.add(executor.submitBlocking(() -> 2));

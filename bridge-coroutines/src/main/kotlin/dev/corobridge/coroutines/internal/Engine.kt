@@ -6,6 +6,7 @@ import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
 import dev.corobridge.NotSupportedException
+import dev.corobridge.OutOfResourcesException
 import dev.corobridge.MapOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.Failures
@@ -147,6 +148,26 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   /** Tasks without options, in submission order, waiting for a queue worker. */
   private val queue = ConcurrentLinkedQueue<QueuedTask<*>>()
+
+  /** The most tasks waiting to start ([Int.MAX_VALUE]: no bound, and then nothing is counted). */
+  private val queueCapacity: Int = config.queueCapacity().orElse(Int.MAX_VALUE)
+  val queueLimited = queueCapacity != Int.MAX_VALUE
+
+  /** Tasks accepted and waiting to start (for a slot, a lane or a semaphore permit); kept only when [queueLimited]. */
+  val waitingToStart = java.util.concurrent.atomic.AtomicInteger()
+
+  /**
+   * Counts a task in as waiting to start, or refuses it if [queueCapacity] tasks already wait; an item of a
+   * batch ([withinUnit]) is counted but never refused. Call only when [queueLimited].
+   */
+  fun admitWaiting(withinUnit: Boolean) {
+    if (waitingToStart.incrementAndGet() > queueCapacity && !withinUnit) {
+      waitingToStart.decrementAndGet()
+      throw OutOfResourcesException("$name refused a task: its queue of $queueCapacity tasks waiting to start is full " +
+        "($maxWorkers workers busy)")
+    }
+  }
+
 
   /** The mapIter streams not yet ended: a shutdown with cancelFutures cuts them short. */
   private val openStreams = ConcurrentHashMap.newKeySet<SlidingWindow.Window>()
@@ -308,10 +329,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     slot: HeldSlot? = null,
     body: suspend () -> Any?,
   ): TaskFuture<T> {
+    val admission = if (queueLimited) Admission(this, withinUnit) else null // refused here if the queue is full
     val future = if (plan.timeoutNanos == 0L) TaskFuture<T>() else TimedTaskFuture<T>()
     val submitter = Thread.currentThread()
-    future.runningOn(countedIn {
-      launchUnit(context, if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
+    try {
+      future.runningOn(countedIn {
+      launchUnit(if (admission == null) context else context + admission,
+        if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
         val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
         val outcome = try {
           runTask(plan, coroutineContext.job, slot, timedHere = deadline == null) {
@@ -322,9 +346,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
           Failed(e) // cancelled, or anything a stage did that the body did not catch: never lost
         }
         deadline?.cancel()
+        admission?.started() // ended without starting: no longer waiting
         finishTask(future, outcome, spawned)
       }
     }) // a future completed before its job was recorded (a cancel, a deadline) stops the job now
+    } catch (e: ExecutorShutdownException) {
+      admission?.started() // refused: never waited
+      throw e
+    }
     return future
   }
 
@@ -348,6 +377,14 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    */
   fun <T> submitQueued(call: Any, kind: Int, spawned: Boolean, withinUnit: Boolean = false): TaskFuture<T> {
     if (withinUnit) enterWithin() else enter()
+    if (queueLimited) {
+      try {
+        admitWaiting(withinUnit)
+      } catch (e: OutOfResourcesException) {
+        exit()
+        throw e
+      }
+    }
     counters.submitted.increment()
     val task = QueuedTask<T>(call, kind, spawned)
     queue.offer(task)
@@ -376,6 +413,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     scope.launch {
       while (true) { // this worker counts as searching here
         val task = queue.poll()
+        if (task != null && queueLimited) waitingToStart.decrementAndGet()
         if (task == null) {
           searching.decrementAndGet()
           workers.release()
@@ -470,6 +508,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     for (job in waiting.values) job.cancel(reason)
     while (true) {
       val task = queue.poll() ?: break
+      if (queueLimited) waitingToStart.decrementAndGet()
       task.completeExceptionally(notStarted()) // cancelled (isCancelled() holds), saying why
       counters.finished(task.isCancelled, task.isCompletedExceptionally)
       exit()
@@ -600,6 +639,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       if (lane != null) acquire(lane.permits, owner)
       try {
         acquire(workers, owner)
+        if (queueLimited) coroutineContext[Admission]?.started()
         slot?.taken()
         try {
           if (owner != null) ensureStartAllowed(coroutineContext.job)

@@ -91,12 +91,13 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
    * Creates a running executor.
    *
    * @param queueCapacity how many tasks may wait for a worker before {@code submit} throws
-   *                      {@link OutOfResourcesException}; {@code Integer.MAX_VALUE} for no bound
+   *                      {@link OutOfResourcesException}, unless the configuration says otherwise;
+   *                      {@code Integer.MAX_VALUE} for no bound
    */
   ThreadedExecutor(ExecutorConfig config, Host host, int queueCapacity) {
     this.config = config;
     this.host = host;
-    this.queueCapacity = queueCapacity;
+    this.queueCapacity = config.queueCapacity().orElse(queueCapacity); // the builder's, else the runtime's
     this.slots = new QueuedAsyncSemaphore(config.maxWorkers());
     config.lanes().forEach((lane, limit) -> lanes.put(lane, new QueuedAsyncSemaphore(limit)));
     this.stallWatchdog = config.stallThreshold().map(threshold -> new StallWatchdog(config.name(), threshold, this::report)).orElse(null);
