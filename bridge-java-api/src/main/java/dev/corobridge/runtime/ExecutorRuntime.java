@@ -20,7 +20,9 @@ import java.util.concurrent.Executor;
  * <p>The caller keeps owning the executor: shutting an {@code AsyncExecutor} down never shuts it down.
  * Blocking tasks occupy its threads, so give it at least {@code maxWorkers} of them (or use a
  * virtual-thread-per-task executor). A task the executor refuses fails its future with
- * {@link OutOfResourcesException}, with the executor's exception as the cause.
+ * {@link OutOfResourcesException}, with the executor's exception as the cause; so does a task an
+ * {@link java.util.concurrent.ExecutorService} dropped when it was shut down with {@code shutdownNow()},
+ * once {@code close()} finds the pool terminated, so that {@code close()} returns.
  *
  * <pre>{@code
  * ExecutorService pool = Executors.newFixedThreadPool(16);

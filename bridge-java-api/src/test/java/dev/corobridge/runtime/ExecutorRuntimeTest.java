@@ -34,6 +34,33 @@ class ExecutorRuntimeTest {
   }
 
   @Test
+  void tasksTheCallersPoolDroppedAtShutdownNowFailAndCloseReturns() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(1, task -> new Thread(task, "callers-only-thread"));
+    AsyncExecutor executor = new ExecutorRuntime(pool).create(AsyncExecutor.builder().name("over-a-dying-pool").maxWorkers(4).toConfig());
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<String> occupying = executor.submitBlocking(() -> {
+      started.countDown();
+      new java.util.concurrent.CountDownLatch(1).await(); // until interrupted by shutdownNow
+      return "never";
+    });
+    started.await();
+    java.util.List<CompletableFuture<Integer>> queuedInThePool = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      queuedInThePool.add(executor.submitBlocking(() -> n)); // a slot each, but the pool's only thread is busy
+    }
+    assertEquals(3, pool.shutdownNow().size(), "the pool dropped the three tasks it had queued");
+    assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(executor::close);
+    closed.get(10, java.util.concurrent.TimeUnit.SECONDS); // no hang
+    for (CompletableFuture<Integer> dropped : queuedInThePool) {
+      assertInstanceOf(OutOfResourcesException.class, assertThrows(CompletionException.class, dropped::join).getCause());
+    }
+    assertTrue(occupying.isCompletedExceptionally(), "interrupted by shutdownNow");
+    assertTrue(executor.isTerminated());
+  }
+
+  @Test
   void shuttingTheAsyncExecutorDownLeavesTheCallersExecutorRunning() {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {

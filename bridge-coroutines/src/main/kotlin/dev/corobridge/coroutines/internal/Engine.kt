@@ -5,9 +5,9 @@ import dev.corobridge.AsyncSemaphore
 import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
+import dev.corobridge.MapOptions
 import dev.corobridge.NotSupportedException
 import dev.corobridge.OutOfResourcesException
-import dev.corobridge.MapOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.Failures
 import dev.corobridge.internal.StallWatchdog
@@ -167,7 +167,6 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         "($maxWorkers workers busy)")
     }
   }
-
 
   /** The mapIter streams not yet ended: a shutdown with cancelFutures cuts them short. */
   private val openStreams = ConcurrentHashMap.newKeySet<SlidingWindow.Window>()
@@ -334,22 +333,22 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     val submitter = Thread.currentThread()
     try {
       future.runningOn(countedIn {
-      launchUnit(if (admission == null) context else context + admission,
-        if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
-        val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
-        val outcome = try {
-          runTask(plan, coroutineContext.job, slot, timedHere = deadline == null) {
-            if (hop && Thread.currentThread() === submitter) yield()
-            body()
+        launchUnit(if (admission == null) context else context + admission,
+          if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
+          val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
+          val outcome = try {
+            runTask(plan, coroutineContext.job, slot, timedHere = deadline == null) {
+              if (hop && Thread.currentThread() === submitter) yield()
+              body()
+            }
+          } catch (e: Throwable) {
+            Failed(e) // cancelled, or anything a stage did that the body did not catch: never lost
           }
-        } catch (e: Throwable) {
-          Failed(e) // cancelled, or anything a stage did that the body did not catch: never lost
+          deadline?.cancel()
+          admission?.started() // ended without starting: no longer waiting
+          finishTask(future, outcome, spawned)
         }
-        deadline?.cancel()
-        admission?.started() // ended without starting: no longer waiting
-        finishTask(future, outcome, spawned)
-      }
-    }) // a future completed before its job was recorded (a cancel, a deadline) stops the job now
+      }) // a future completed before its job was recorded (a cancel, a deadline) stops the job now
     } catch (e: ExecutorShutdownException) {
       admission?.started() // refused: never waited
       throw e

@@ -23,6 +23,20 @@ interface Host {
   /** Returns once {@code future} is done; the manual runtime runs its work meanwhile. */
   void awaitDone(Future<?> future) throws InterruptedException;
 
+  /**
+   * Whether the host may stop for good while work handed to it has not started (a caller's pool shut down
+   * with {@code shutdownNow()} drops what it had queued); then whoever waits for termination checks
+   * {@link #droppedWork()} now and then.
+   */
+  default boolean mayDropWork() {
+    return false;
+  }
+
+  /** Whether the host has stopped for good: work handed to it and not started will never run. */
+  default boolean droppedWork() {
+    return false;
+  }
+
   /** The executor terminated: release what the host owns. */
   void terminated();
 

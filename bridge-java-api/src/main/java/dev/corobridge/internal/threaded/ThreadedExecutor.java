@@ -480,14 +480,32 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     boolean interrupted = false;
     while (true) {
       try {
-        host.awaitDone(termination);
-        break;
+        if (!host.mayDropWork()) {
+          host.awaitDone(termination);
+          break;
+        }
+        // A caller's pool can die under us (shutdownNow drops what it queued): look now and then.
+        try {
+          termination.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+          break;
+        } catch (java.util.concurrent.TimeoutException notYet) {
+          if (host.droppedWork()) failDroppedTasks();
+        } catch (java.util.concurrent.ExecutionException cannotHappen) {
+          break;
+        }
       } catch (InterruptedException e) {
         if (!interrupted) cancelWhatHasNotStarted();
         interrupted = true;
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** The host stopped for good: every task it was handed and never started fails, so nothing waits for it. */
+  private void failDroppedTasks() {
+    for (ThreadedTask<?> task : accepted) {
+      task.failIfDropped();
+    }
   }
 
   void streamOpened(WindowedIterator.Window stream) {

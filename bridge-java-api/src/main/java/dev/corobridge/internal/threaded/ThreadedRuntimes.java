@@ -31,7 +31,17 @@ public final class ThreadedRuntimes {
 
   /** An executor that runs its work on the caller's {@code executor}, which it neither owns nor shuts down. */
   public static ThreadedExecutor onExecutor(ExecutorConfig config, Executor executor) {
-    return new ThreadedExecutor(config, new RealTimeHost(executor, "executor(" + executor.getClass().getSimpleName() + ")"), Integer.MAX_VALUE);
+    return new ThreadedExecutor(config, new RealTimeHost(executor, "executor(" + executor.getClass().getSimpleName() + ")") {
+      @Override
+      public boolean mayDropWork() {
+        return executor instanceof java.util.concurrent.ExecutorService;
+      }
+
+      @Override
+      public boolean droppedWork() {
+        return executor instanceof java.util.concurrent.ExecutorService pool && pool.isTerminated();
+      }
+    }, Integer.MAX_VALUE);
   }
 
   /** An executor on a manual loop: nothing runs until the loop is driven. */

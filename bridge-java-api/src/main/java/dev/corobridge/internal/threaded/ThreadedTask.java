@@ -78,6 +78,8 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private CompletionStage<?> stage;
   /** The running attempt was told to stop (its thread interrupted, its stage cancelled). */
   private boolean stopSignalled;
+  /** The running attempt's body was taken up by a worker, or claimed by {@link #failIfDropped}. */
+  private boolean entered;
   /** The attempt's call submitted work to this executor (read by the thread that ran it). */
   private boolean startedNested;
   private int retries;
@@ -119,6 +121,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
         if (held == permits.length) {
           phase = Phase.RUNNING;
           stopSignalled = false;
+          entered = false;
           executor.queued.decrementAndGet();
           executor.running.incrementAndGet();
           run = true;
@@ -232,9 +235,26 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     executor.awaitLendingSlot(done);
   }
 
+  /**
+   * The host stopped for good (a caller's pool shut down with {@code shutdownNow()}): if this task's attempt was
+   * handed to it and never taken up, it never will be, so the task fails with {@link OutOfResourcesException}.
+   */
+  void failIfDropped() {
+    synchronized (this) {
+      if (phase != Phase.RUNNING || entered) return;
+      entered = true; // claimed: a late run() leaves it alone
+    }
+    attemptEnded(null, new OutOfResourcesException("the executor that runs " + executor.name()
+        + "'s work stopped before the task ran (shut down with shutdownNow?)"));
+  }
+
   /** Runs the body on a worker. */
   @Override
   public void run() {
+    synchronized (this) {
+      if (entered) return; // failed as dropped by its host
+      entered = true;
+    }
     LendingWait previous = LendingWait.swap(this);
     Object out;
     try {
