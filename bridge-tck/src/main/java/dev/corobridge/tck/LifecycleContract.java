@@ -28,14 +28,7 @@ public abstract class LifecycleContract extends ContractSupport {
   @Test
   void aFullQueueRefusesNewTasksAtTheCallAndAcceptsNothing() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(1).queueCapacity(2));
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<String> running = executor.submitBlocking(() -> {
-      started.countDown();
-      release.await();
-      return "ran";
-    });
-    Await.until(() -> started.getCount() == 0, () -> "the first task runs, holding the only slot: " + executor.stats());
+    Occupant running = occupyASlot(executor);
     CompletableFuture<Integer> first = executor.submit(() -> CompletableFuture.completedFuture(1));
     CompletableFuture<Integer> second = executor.submitBlocking(() -> 2, dev.corobridge.TaskOptions.builder()
         .retry(dev.corobridge.RetryPolicy.exponential(1, Duration.ZERO)).build());
@@ -47,8 +40,8 @@ public abstract class LifecycleContract extends ContractSupport {
     assertRejects(OutOfResourcesException.class, "queue", () -> executor.spawn(() -> CompletableFuture.completedFuture(5)));
     assertEquals(accepted, executor.stats().submitted(), "refused calls accept nothing");
     CompletableFuture<List<Integer>> batch = executor.map(CompletableFuture::completedFuture, List.of(1, 2, 3, 4));
-    release.countDown();
-    assertEquals("ran", Await.value(running));
+    running.release().countDown();
+    assertEquals("ran", Await.value(running.future()));
     assertEquals(1, Await.value(first));
     assertEquals(2, Await.value(second));
     assertEquals(List.of(1, 2, 3, 4), Await.value(batch), "a batch is never refused half-way");
@@ -60,14 +53,7 @@ public abstract class LifecycleContract extends ContractSupport {
   @Test
   void tasksCancelledByShutdownSayWhy() throws Exception {
     AsyncExecutor executor = newExecutor(1);
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<String> running = executor.submitBlocking(() -> {
-      started.countDown();
-      release.await();
-      return "ran";
-    });
-    started.await(); // it has its slot: it is not among the tasks the shutdown cancels
+    Occupant running = occupyASlot(executor); // not among the tasks the shutdown cancels
     List<CompletableFuture<?>> waiting = new ArrayList<>();
     waiting.add(executor.submit(() -> CompletableFuture.completedFuture(1)));
     waiting.add(executor.submitBlocking(() -> 2));
@@ -75,12 +61,29 @@ public abstract class LifecycleContract extends ContractSupport {
     executor.shutdown(false, true);
     for (CompletableFuture<?> future : waiting) {
       assertTrue(future.isCancelled(), "cancelled: " + future);
-      Throwable why = Await.failure(future);
+      Await.done(future);
+      Throwable why = future.handle((v, e) -> e).join(); // as stored: get() on JDK 23+ throws a new CancellationException("get")
       assertInstanceOf(CancellationException.class, why);
       assertTrue(why.getMessage() != null && why.getMessage().contains("shut down"), "says why: " + why.getMessage());
     }
-    release.countDown();
-    assertEquals("ran", Await.value(running));
+    running.release().countDown();
+    assertEquals("ran", Await.value(running.future()));
+  }
+
+  /** A blocking task that holds a worker slot until released, and the latch that releases it. */
+  private record Occupant(CompletableFuture<String> future, CountDownLatch release) {}
+
+  /** Submits a blocking task that holds a worker slot until released; returns once it runs. */
+  private static Occupant occupyASlot(AsyncExecutor executor) {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> future = executor.submitBlocking(() -> {
+      started.countDown();
+      release.await();
+      return "ran";
+    });
+    Await.until(() -> started.getCount() == 0, () -> "the task runs, holding its slot: " + executor.stats());
+    return new Occupant(future, release);
   }
 
   @Test
