@@ -9,6 +9,7 @@ import dev.corobridge.MapOptions
 import dev.corobridge.NotSupportedException
 import dev.corobridge.OutOfResourcesException
 import dev.corobridge.TaskOptions
+import dev.corobridge.internal.Cancellations
 import dev.corobridge.internal.Failures
 import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.WorkerThreads
@@ -180,7 +181,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     openStreams.remove(stream)
   }
 
-  private fun streamCutShort() = java.util.concurrent.CancellationException("executor $name was shut down before the stream ended")
+  private fun streamCutShort() = Cancellations.streamCutShort(name)
 
   /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
   private val waiting = ConcurrentHashMap<Job, Job>()
@@ -666,7 +667,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (cancelQueued) throw notStarted()
   }
 
-  private fun notStarted() = CancellationException("executor $name was shut down before the task started")
+  private fun notStarted() = Cancellations.notStarted(name)
 
   private suspend fun acquire(permits: Semaphore, owner: Job?) {
     if (permits.tryAcquire()) return

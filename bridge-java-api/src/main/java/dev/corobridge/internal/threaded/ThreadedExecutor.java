@@ -15,6 +15,7 @@ import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
+import dev.corobridge.internal.Cancellations;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.ClosingStream;
 import dev.corobridge.internal.Failures;
@@ -467,7 +468,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     }
     cancelQueuedStreams = true;
     for (WindowedIterator.Window stream : openStreams) {
-      stream.cutShort(new CancellationException("executor " + name() + " was shut down before the stream ended"));
+      stream.cutShort(Cancellations.streamCutShort(name()));
     }
   }
 
@@ -510,7 +511,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   void streamOpened(WindowedIterator.Window stream) {
     openStreams.add(stream);
-    if (cancelQueuedStreams) stream.cutShort(new CancellationException("executor " + name() + " was shut down before the stream ended"));
+    if (cancelQueuedStreams) stream.cutShort(Cancellations.streamCutShort(name()));
   }
 
   void streamClosed(WindowedIterator.Window stream) {

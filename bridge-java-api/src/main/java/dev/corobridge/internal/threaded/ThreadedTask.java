@@ -5,6 +5,7 @@ import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskPanicException;
+import dev.corobridge.internal.Cancellations;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.Stages;
 import dev.corobridge.internal.StallWatchdog;
@@ -445,7 +446,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
 
   /** Why a task that never started is cancelled; a future failed with it reports {@code isCancelled()}. */
   private CancellationException notStarted() {
-    return new CancellationException("executor " + executor.name() + " was shut down before the task started");
+    return Cancellations.notStarted(executor.name());
   }
 
   private void releasePermits(int count) {
