@@ -465,6 +465,31 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   void shutdown(boolean wait, boolean cancelFutures);
 
   /**
+   * Shuts the executor down and stops all its work, in the manner of
+   * {@link java.util.concurrent.ExecutorService#shutdownNow}: no new work is accepted, the tasks that have
+   * not started are cancelled, open {@code mapIter} streams are cut short, and the tasks that run are
+   * cancelled too (their futures report {@code isCancelled()}; a blocking call is interrupted, a stage
+   * cancelled, a coroutine cancelled). Does not wait: a task that ignores the interrupt keeps its worker
+   * slot and permits until it returns, and {@link #termination()} completes once nothing runs any more.
+   *
+   * <p>Returns the futures of the tasks submitted through this interface ({@code submit},
+   * {@code submitBlocking}, {@code spawn}, {@code callAppropriately}) that had not started, each already
+   * cancelled, so a caller can tell which of its tasks never ran. Items of a batch and tasks of the Kotlin
+   * API are cancelled but not listed (their batch, {@code Deferred} or {@code Job} reports it). A task
+   * taken up by a worker at the very moment of the call may be cancelled without being listed.
+   *
+   * <p>The default implementation, for runtimes written before this method, does only what
+   * {@code shutdown(false, true)} does and returns an empty list; every runtime of this library overrides it.
+   *
+   * @return the futures of the tasks that never started, each cancelled; empty if there were none, or if
+   *         the executor had already been stopped
+   */
+  default List<CompletableFuture<?>> shutdownNow() {
+    shutdown(false, true);
+    return List.of();
+  }
+
+  /**
    * A future that completes once the executor is shut down and every accepted task has finished.
    *
    * @return a future that completes when the executor has terminated

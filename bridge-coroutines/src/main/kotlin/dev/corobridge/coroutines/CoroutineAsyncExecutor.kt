@@ -166,7 +166,7 @@ public class CoroutineAsyncExecutor private constructor(
     val future = if (timeout == 0L) TaskFuture<List<R>>() else TimedTaskFuture()
     future.runningOn(engine.launchUnit {
       // The batch's timeout fails its future at the deadline, while the items are cancelled and waited for.
-      val deadline = with(engine) { deadline(future, timeout) { "batch timed out after ${timeout.nanoseconds}" } }
+      val deadline = engine.deadline(future, timeout) { "batch timed out after ${timeout.nanoseconds}" }
       val outcome = try {
         engine.runOrderedBatch(input, window, plan, timeoutNanos = 0L, workerContext, call, engine.planPerItem(options))
       } catch (e: Throwable) {
@@ -232,7 +232,7 @@ public class CoroutineAsyncExecutor private constructor(
     required(futures, "futures")
     required(strategy, "strategy")
     val list = futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") }
-    return waitForFutures(list, strategy, timeoutNanos, engine.timerScope)
+    return waitForFutures(list, strategy, timeoutNanos, engine::schedule)
   }
 
   override fun <T> runBlocking(task: AsyncTask<T>?): T {
@@ -264,6 +264,12 @@ public class CoroutineAsyncExecutor private constructor(
   }
 
   override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)
+
+  /**
+   * Shuts down and stops everything, as [AsyncExecutor.shutdownNow] says: the Kotlin tasks ([async],
+   * [launch], the children of a [scope]) are cancelled too, their `Deferred` or `Job` reporting it, but not listed.
+   */
+  override fun shutdownNow(): List<CompletableFuture<*>> = engine.shutdownNow()
 
   override fun termination(): CompletableFuture<Void> {
     @Suppress("UNCHECKED_CAST")
@@ -490,7 +496,7 @@ public class CoroutineAsyncExecutor private constructor(
       val slot = HeldSlot(engine)
       withContext(engine.taskContext + plan.context + slot) {
         counted = true // from here runCounted counts the task's end, whatever it is
-        val outcome = runCounted(plan, slot, block)
+        val outcome = engine.stoppableUnit { runCounted(plan, slot, block) }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
       }
@@ -533,7 +539,7 @@ public class CoroutineAsyncExecutor private constructor(
       engine.enter()
       parent.async(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = runChild(plan, slot, block)
+          val outcome = engine.stoppableUnit { runChild(plan, slot, block) }
           @Suppress("UNCHECKED_CAST")
           if (outcome is Failed) throw outcome.error else outcome as T
         } finally {

@@ -310,6 +310,52 @@ class KotlinApiSpec : FunSpec({
     shouldThrow<ExecutorShutdownException> { executor.map(listOf(1)) { it } }
   }
 
+  test("shutdownNow cancels Kotlin tasks that run or wait, structured children and callAppropriately included") {
+    val executor = CoroutineAsyncExecutor(4) { lane("one", 1) }
+    val started = CompletableDeferred<Unit>()
+    val running = executor.async { started.complete(Unit); awaitCancellation() }
+    val launched = executor.launch(TaskOptions.builder().lane("one").build()) { awaitCancellation() }
+    val waiting = executor.async(TaskOptions.builder().lane("one").build()) { "never" }
+    started.await()
+    val childCancelled = CompletableDeferred<Throwable>()
+    val caller = launch {
+      executor.scope {
+        async {
+          try {
+            awaitCancellation()
+          } catch (e: CancellationException) {
+            childCancelled.complete(e)
+            throw e
+          }
+        }
+      }
+    }
+    val callerCancelled = CompletableDeferred<Throwable?>()
+    val appropriate = launch {
+      try {
+        executor.callAppropriately { Thread.sleep(60_000) }
+      } catch (e: CancellationException) {
+        callerCancelled.complete(e)
+      }
+    }
+    withTimeout(10_000) { while (executor.stats().running() < 4 || executor.stats().submitted() < 5) delay(1) }
+
+    executor.shutdownNow().shouldBeEmpty() // Kotlin tasks are cancelled, not listed
+
+    withTimeout(10_000) {
+      for (job in listOf(running, launched, waiting)) {
+        job.join()
+        job.isCancelled shouldBe true
+      }
+      childCancelled.await().message shouldBe "executor ${executor.name} was shut down with shutdownNow() while the task ran"
+      (callerCancelled.await()).shouldBeInstanceOf<CancellationException>()
+      caller.join()
+      appropriate.join()
+      executor.termination().await()
+    }
+    executor.stats().let { it.submitted() shouldBe it.succeeded() + it.failed() + it.cancelled() }
+  }
+
   test("a Java future from the executor fails with the task's own exception even with stack-trace recovery on") {
     val executor = CoroutineAsyncExecutor(2)
     val boom = IOException("own")

@@ -46,12 +46,13 @@ public final class Airlock {
   private static final ThreadLocal<IntentScope> CURRENT = new ThreadLocal<>();
   private static final ThreadLocal<ArrayDeque<IntentPolicy>> LOCAL_POLICIES = ThreadLocal.withInitial(ArrayDeque::new);
   private static final ThreadLocal<Boolean> IN_POLICY = new ThreadLocal<>();
-  private static final Set<String> SETTINGS = Set.of("executor", "policy", "flushMode");
+  private static final Set<String> SETTINGS = Set.of("executor", "policy", "flushMode", "scope");
 
   private static volatile IntentExecutor configuredExecutor;
   private static volatile IntentPolicy configuredPolicy;
   private static volatile FlushMode configuredFlushMode;
   private static volatile IntentExecutor discoveredExecutor;
+  private static volatile IntentScopeFactory configuredScopes;
 
   /** Carries the current scope into tasks and coroutines. */
   private static final ContextPropagator<IntentScope> SCOPE_PROPAGATOR = new ContextPropagator<>() {
@@ -87,7 +88,7 @@ public final class Airlock {
    * @return the open scope; close it in a try-with-resources
    */
   public static IntentScope scope() {
-    return open(new IntentScope());
+    return open(newScope(null, null, null));
   }
 
   /**
@@ -97,7 +98,7 @@ public final class Airlock {
    * @return the open scope; close it in a try-with-resources
    */
   public static IntentScope scope(IntentExecutor executor) {
-    return open(new IntentScope(Checks.notNull(executor, "executor"), null, null));
+    return open(newScope(Checks.notNull(executor, "executor"), null, null));
   }
 
   /**
@@ -109,7 +110,16 @@ public final class Airlock {
    * @return the open scope; close it in a try-with-resources
    */
   public static IntentScope scope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
-    return open(new IntentScope(executor, policy, flushMode));
+    return open(newScope(executor, policy, flushMode));
+  }
+
+  /** A new scope of the configured kind ({@link #configureScopes}), or a plain {@link IntentScope}. */
+  private static IntentScope newScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+    IntentScopeFactory factory = configuredScopes;
+    if (factory == null) return new IntentScope(executor, policy, flushMode);
+    IntentScope scope = factory.create(executor, policy, flushMode);
+    if (scope == null) throw new IllegalStateException("the configured IntentScopeFactory " + factory + " returned null");
+    return scope;
   }
 
   /**
@@ -138,7 +148,7 @@ public final class Airlock {
    * @throws Exception what {@code work} threw
    */
   public static <T> T scoped(Callable<T> work) throws Exception {
-    return scoped(new IntentScope(), work);
+    return scoped(newScope(null, null, null), work);
   }
 
   /**
@@ -330,17 +340,23 @@ public final class Airlock {
   /**
    * Sets the defaults from text settings, as read from a configuration file: {@code executor} and
    * {@code policy} name classes with public no-argument constructors, {@code flushMode} is
-   * {@code FAIL_FAST} or {@code ROBUST}.
+   * {@code FAIL_FAST} or {@code ROBUST}, {@code scope} names a subclass of {@link IntentScope} with a public
+   * {@code (IntentExecutor, IntentPolicy, FlushMode)} constructor that {@link #scope()} and its siblings then
+   * open (see {@link #configureScopes}). Nothing is set unless every setting is valid.
    *
-   * @param settings the settings by key: {@code executor}, {@code policy}, {@code flushMode}
-   * @throws IllegalArgumentException naming the key or the class, for an unknown key, a class that
-   *                                  cannot be found or created, or an unknown flush mode
+   * @param settings the settings by key: {@code executor}, {@code policy}, {@code flushMode}, {@code scope}
+   * @throws IllegalArgumentException naming the keys or the class, for unknown keys (all of them), a class
+   *                                  that cannot be found or created, or an unknown flush mode
    */
   public static void configure(Map<String, String> settings) {
     Checks.notNull(settings, "settings");
-    for (String key : settings.keySet()) {
-      if (!SETTINGS.contains(key)) throw new IllegalArgumentException("unknown intent setting \"" + key + "\"; known settings are " + SETTINGS);
+    java.util.SortedSet<String> unknown = new java.util.TreeSet<>(settings.keySet());
+    unknown.removeAll(SETTINGS);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown intent setting" + (unknown.size() > 1 ? "s " : " ") + unknown
+          + "; known settings are " + new java.util.TreeSet<>(SETTINGS));
     }
+    IntentScopeFactory scopes = settings.containsKey("scope") ? scopeClass(settings.get("scope")) : null;
     IntentExecutor executor = settings.containsKey("executor") ? instantiate(settings.get("executor"), IntentExecutor.class, "executor") : null;
     IntentPolicy policy = settings.containsKey("policy") ? instantiate(settings.get("policy"), IntentPolicy.class, "policy") : null;
     FlushMode mode = null;
@@ -353,6 +369,50 @@ public final class Airlock {
       }
     }
     configure(executor, policy, mode);
+    if (scopes != null) configureScopes(scopes);
+  }
+
+  /**
+   * Sets what {@link #scope()} and its siblings, and {@link #scoped(Callable)}, open: scopes made by
+   * {@code factory} (airlock's default scope class), typically a subclass bound to transactions. Scopes
+   * opened with {@link #open} or {@link #scoped(IntentScope, Callable)} are the caller's own and unaffected.
+   *
+   * @param factory what makes the scopes, or {@code null} for plain {@link IntentScope}s
+   */
+  public static void configureScopes(IntentScopeFactory factory) {
+    configuredScopes = factory;
+  }
+
+  /** The factory of a scope class named in the settings: its public (IntentExecutor, IntentPolicy, FlushMode) constructor. */
+  private static IntentScopeFactory scopeClass(String className) {
+    Class<? extends IntentScope> type = load(className, IntentScope.class, "scope");
+    java.lang.reflect.Constructor<? extends IntentScope> constructor;
+    try {
+      constructor = type.getConstructor(IntentExecutor.class, IntentPolicy.class, FlushMode.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException("scope names class " + className
+          + ", which has no public constructor (IntentExecutor, IntentPolicy, FlushMode)", e);
+    }
+    return new IntentScopeFactory() {
+      @Override
+      public IntentScope create(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+        try {
+          return constructor.newInstance(executor, policy, flushMode);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException runtime) throw runtime;
+          if (cause instanceof Error error) throw error;
+          throw new IllegalStateException("cannot make a " + className, cause);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot make a " + className, e);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return className + "::new";
+      }
+    };
   }
 
   /** Forgets {@link #configure} and reads the system property and {@code ServiceLoader} again. */
@@ -361,6 +421,7 @@ public final class Airlock {
     configuredPolicy = null;
     configuredFlushMode = null;
     discoveredExecutor = null;
+    configuredScopes = null;
   }
 
   static IntentExecutor configuredExecutor() {
@@ -389,6 +450,15 @@ public final class Airlock {
   }
 
   private static <T> T instantiate(String className, Class<T> type, String setting) {
+    Class<? extends T> found = load(className, type, setting);
+    try {
+      return found.getConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(setting + " names class " + className + ", which has no public no-argument constructor that works", e);
+    }
+  }
+
+  private static <T> Class<? extends T> load(String className, Class<T> type, String setting) {
     if (className == null || className.isBlank()) throw new IllegalArgumentException(setting + " must name a class, was \"" + className + "\"");
     Class<?> found;
     try {
@@ -400,10 +470,6 @@ public final class Airlock {
     if (!type.isAssignableFrom(found)) {
       throw new IllegalArgumentException(setting + " names class " + className + ", which is not a " + type.getName());
     }
-    try {
-      return type.cast(found.getConstructor().newInstance());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException(setting + " names class " + className + ", which has no public no-argument constructor that works", e);
-    }
+    return found.asSubclass(type);
   }
 }

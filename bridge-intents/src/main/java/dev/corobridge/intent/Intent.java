@@ -38,6 +38,13 @@ public final class Intent {
   public static final String QUEUE = "queue";
   /** Dispatch option: an {@link Integer} priority, higher first, where the executor supports it. */
   public static final String PRIORITY = "priority";
+  /**
+   * Dispatch option: a {@link dev.corobridge.RetryPolicy} for the intent's task, where the executor runs it
+   * (readable through the policy's getters, so an executor can translate it to its own retries).
+   */
+  public static final String RETRY = "retry";
+  /** Dispatch option: a {@link Duration} bounding the intent's task, where the executor runs it. */
+  public static final String TIMEOUT = "timeout";
 
   private final String name;
   private final List<Object> args;

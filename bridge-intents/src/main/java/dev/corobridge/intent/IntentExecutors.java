@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /** The built-in {@link IntentExecutor}s. */
 public final class IntentExecutors {
-  /** Dispatch option for {@link #on(AsyncExecutor)}: a {@link RetryPolicy} for the intent's task. */
-  public static final String RETRY = "retry";
-  /** Dispatch option for {@link #on(AsyncExecutor)}: a {@link Duration} bounding the intent's task. */
-  public static final String TIMEOUT = "timeout";
+  /** The same key as {@link Intent#RETRY}, where every dispatch option lives; kept for code that names it here. */
+  public static final String RETRY = Intent.RETRY;
+  /** The same key as {@link Intent#TIMEOUT}, where every dispatch option lives; kept for code that names it here. */
+  public static final String TIMEOUT = Intent.TIMEOUT;
 
   private static final System.Logger LOG = System.getLogger("dev.corobridge.intent");
 

@@ -3,7 +3,10 @@ package dev.corobridge.intent;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A unit of work's buffer of intents: they escape, through the scope's {@link IntentExecutor}, only
@@ -19,7 +22,12 @@ import java.util.List;
  * }</pre>
  *
  * <p><b>Ending.</b> {@link #flush()} dispatches, {@link #discard()} drops; each ends the scope, and ending it
- * twice, or while a scope nested in it is still open, throws {@link ScopeStateException}.
+ * twice, or while a scope nested in it is still open, throws {@link ScopeStateException}. Intents are dispatched
+ * outside the scope, as airlock exits a scope before it flushes: {@link #close()} leaves the scope (the scope that
+ * was current when it opened is current again) and then ends it, and an explicit {@link #flush()} makes that scope
+ * current for the duration of its dispatch. So a handler may open a scope of its own, and an {@code enqueue}
+ * without one fails with {@link NoScopeException}; an {@code enqueue} into the ended scope itself (after an
+ * explicit {@code flush()}, before {@code close()}) fails with {@link ScopeStateException}.
  * {@link #close()} ends a scope that is still open by asking {@link #shouldFlush(Throwable)}: with no
  * error if {@link #complete()} was called, else with the error {@code Airlock.scoped} caught or a
  * {@link ScopeStateException} saying {@code complete()} was not reached. Intents are always dispatched
@@ -55,7 +63,12 @@ public class IntentScope implements AutoCloseable {
   private State state = State.NEW;
   private int openChildren;
   private boolean completed;
+  /** The intents waiting for the scope's end. */
   private final List<Intent> buffer = new ArrayList<>();
+  /** Every intent ever buffered, own and captured, in order; kept after the end for inspection. */
+  private final List<Intent> buffered = new ArrayList<>();
+  /** Those of {@link #buffered} that a nested scope handed up (compared by identity). */
+  private final List<Intent> captured = new ArrayList<>();
 
   /** A scope with the configured executor, policy and flush mode (or its subclass's defaults). */
   public IntentScope() {
@@ -199,12 +212,66 @@ public class IntentScope implements AutoCloseable {
   }
 
   /**
-   * The intents buffered so far, in order.
+   * The intents buffered so far and not yet flushed or discarded, in order; empty once the scope has ended.
    *
-   * @return a copy of the buffered intents
+   * @return a copy of the pending intents
    */
   public final synchronized List<Intent> pending() {
     return List.copyOf(buffer);
+  }
+
+  /**
+   * Every intent this scope buffered, its own and those it captured from nested scopes, in order, whether or
+   * not a policy let it through; still readable after the scope ended (airlock's {@code scope.intents}). A test
+   * can open a scope with {@link DropAll}, run the code, and then look at what would have run. Unlike airlock,
+   * which clears them on discard, a discarded scope keeps them too ({@link #isDiscarded()} tells).
+   *
+   * @return a copy of the intents, in the order they were buffered
+   */
+  public final synchronized List<Intent> intents() {
+    return List.copyOf(buffered);
+  }
+
+  /**
+   * The intents enqueued into this scope itself, in order (airlock's {@code own_intents}).
+   *
+   * @return a copy of this scope's own intents
+   */
+  public final synchronized List<Intent> ownIntents() {
+    Set<Intent> handedUp = Collections.newSetFromMap(new IdentityHashMap<>());
+    handedUp.addAll(captured);
+    List<Intent> own = new ArrayList<>(buffered.size());
+    for (Intent intent : buffered) {
+      if (!handedUp.contains(intent)) own.add(intent);
+    }
+    return List.copyOf(own);
+  }
+
+  /**
+   * The intents nested scopes handed up to this one when they flushed, in order (airlock's {@code captured_intents}).
+   *
+   * @return a copy of the captured intents
+   */
+  public final synchronized List<Intent> capturedIntents() {
+    return List.copyOf(captured);
+  }
+
+  /**
+   * Whether the scope ended with a flush (its intents were dispatched, or handed to its parent).
+   *
+   * @return whether the scope was flushed
+   */
+  public final synchronized boolean isFlushed() {
+    return state == State.FLUSHED;
+  }
+
+  /**
+   * Whether the scope ended with a discard (its intents were dropped).
+   *
+   * @return whether the scope was discarded
+   */
+  public final synchronized boolean isDiscarded() {
+    return state == State.DISCARDED;
   }
 
   /** Marks the unit of work as finished well: {@link #close()} will flush (if {@link #shouldFlush} agrees). */
@@ -216,30 +283,51 @@ public class IntentScope implements AutoCloseable {
   final synchronized void add(Intent intent) {
     if (state != State.OPEN) throw new ScopeStateException("cannot enqueue " + intent + ": the scope has ended (" + state + ")");
     buffer.add(intent);
+    buffered.add(intent);
+  }
+
+  /** Buffers an intent a nested scope handed up as it flushed. */
+  private synchronized void capture(Intent intent) {
+    add(intent);
+    captured.add(intent);
   }
 
   /**
    * Ends the scope and dispatches its intents that the policies allow, in order: to its parent if it
-   * is nested (save those that {@link #passesThrough pass through}), else through its executor.
+   * is nested (save those that {@link #passesThrough pass through}), else through its executor. As in
+   * airlock, what the parent captures is judged by the parent's policy, not by this scope's: the
+   * outermost scope has the last word (an intent's own local policies travel with it and apply at dispatch).
    *
    * @throws ScopeStateException     if the scope has ended already or a nested scope is still open
    * @throws IntentDispatchException if the executor failed (see {@link FlushMode})
    */
   public final void flush() {
     List<Intent> intents = end(State.FLUSHED);
-    List<Intent> allowed = new ArrayList<>(intents.size());
+    List<Intent> dispatchNow = new ArrayList<>(intents.size());
     for (Intent intent : intents) {
-      if (Airlock.allows(policy, intent)) allowed.add(intent);
-    }
-    List<Intent> dispatchNow = new ArrayList<>(allowed.size());
-    for (Intent intent : allowed) {
       if (parent != null && !passesThrough(intent)) {
-        parent.add(intent);
-      } else {
+        parent.capture(intent); // before this scope's policy: the parent's policy decides, as in airlock
+      } else if (Airlock.allows(policy, intent)) {
         dispatchNow.add(intent);
       }
     }
-    if (!dispatchNow.isEmpty()) scheduleFlush(() -> dispatch(dispatchNow));
+    if (!dispatchNow.isEmpty()) scheduleFlush(() -> dispatchOutside(dispatchNow));
+  }
+
+  /**
+   * Dispatches with this ended scope not current on the dispatching thread (its parent is, or none), as airlock
+   * dispatches only after it left the scope: a handler may open a scope of its own, and an {@code enqueue}
+   * without one fails with {@link NoScopeException}. If the scope was current, it is again afterwards, until
+   * {@link #close()}, so that the unit of work's own later {@code enqueue} meets the ended scope.
+   */
+  private void dispatchOutside(List<Intent> intents) {
+    boolean current = Airlock.current().orElse(null) == this;
+    if (current) Airlock.swapCurrent(parent);
+    try {
+      dispatch(intents);
+    } finally {
+      if (current) Airlock.swapCurrent(this);
+    }
   }
 
   /**
@@ -315,16 +403,15 @@ public class IntentScope implements AutoCloseable {
           : completed ? null : new ScopeStateException("the scope was closed without complete(): the unit of work did not reach its end");
       flush = open && shouldFlush(outcome);
     }
-    try {
-      if (open) {
-        if (flush) {
-          flush();
-        } else {
-          discard();
-        }
+    // Leave first, then end, as airlock exits a scope before it flushes: the scope that was current when this one
+    // opened is current again during the dispatch.
+    if (openedOn == Thread.currentThread()) Airlock.restoreCurrent(this, parent);
+    if (open) {
+      if (flush) {
+        flush();
+      } else {
+        discard();
       }
-    } finally {
-      if (openedOn == Thread.currentThread()) Airlock.restoreCurrent(this, parent); // the scope that was current when this one opened
     }
   }
 

@@ -238,6 +238,55 @@ class IntentExecutorsTest {
   }
 
   @Test
+  void anUnknownSettingsErrorNamesEveryUnknownKeyAndSetsNothing() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Airlock.configure(Map.of("exector", "x", "polcy", "y", "flushMode", "robust")));
+    assertTrue(e.getMessage().contains("exector") && e.getMessage().contains("polcy"), e.getMessage());
+    try (IntentScope scope = Airlock.scope(recorder)) {
+      scope.complete();
+    }
+    assertEquals(FlushMode.FAIL_FAST, Airlock.configuredFlushMode(), "nothing was set");
+  }
+
+  /** A scope class an application names as its default: a public (executor, policy, flush mode) constructor. */
+  public static final class AuditedScope extends IntentScope {
+    public AuditedScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+      super(executor, policy, flushMode);
+    }
+  }
+
+  @Test
+  void aDefaultScopeClassMakesEveryScopeAirlockOpensForTheApplication() throws Exception {
+    Airlock.configure(Map.of("scope", AuditedScope.class.getName()));
+    try (IntentScope scope = Airlock.scope()) {
+      assertInstanceOf(AuditedScope.class, scope);
+      scope.complete();
+    }
+    try (IntentScope scope = Airlock.scope(recorder)) {
+      assertInstanceOf(AuditedScope.class, scope);
+      assertSame(recorder, scope.executor(), "the arguments reach the configured class");
+      scope.complete();
+    }
+    assertInstanceOf(AuditedScope.class, Airlock.scoped(() -> Airlock.current().orElseThrow()));
+    Airlock.configureScopes((executor, policy, flushMode) -> new IntentScope(recorder, new DropAll(), flushMode));
+    try (IntentScope scope = Airlock.scope()) {
+      assertInstanceOf(DropAll.class, scope.policy(), "a factory of the application's own");
+      scope.complete();
+    }
+    IllegalArgumentException noConstructor = assertThrows(IllegalArgumentException.class,
+        () -> Airlock.configure(Map.of("scope", IntentScope.class.getName() + "$Missing")));
+    assertTrue(noConstructor.getMessage().contains("scope"), noConstructor.getMessage());
+    IllegalArgumentException notAScope = assertThrows(IllegalArgumentException.class,
+        () -> Airlock.configure(Map.of("scope", String.class.getName())));
+    assertTrue(notAScope.getMessage().contains("IntentScope"), notAScope.getMessage());
+    Airlock.resetConfiguration();
+    try (IntentScope scope = Airlock.scope()) {
+      assertEquals(IntentScope.class, scope.getClass(), "reset: plain scopes again");
+      scope.complete();
+    }
+  }
+
+  @Test
   void aSystemPropertyNamingAMissingClassFailsClearlyAtTheFirstScope() {
     System.setProperty(Airlock.EXECUTOR_PROPERTY, "com.example.NoSuchExecutor");
     Airlock.resetConfiguration();

@@ -74,6 +74,68 @@ class IntentPolicyTest {
   }
 
   @Test
+  void assertNoEffectsDropsWhatANestedScopeHandsUpInsteadOfDispatchingIt() {
+    try (IntentScope outer = Airlock.scope(recorder, new AssertNoEffects(), null)) {
+      try (IntentScope inner = Airlock.scope(recorder)) {
+        Airlock.enqueue(recorder.effect("sendMail"));
+        inner.complete();
+      }
+      assertEquals(1, outer.pending().size(), "captured by the outer scope, which decides");
+      outer.complete();
+    }
+    assertEquals(List.of(), recorder.ran, "airlock drops it: the outer scope asserts no effects");
+  }
+
+  @Test
+  void whatAParentCapturesIsJudgedByTheParentsPolicyNotTheNestedScopes() {
+    try (IntentScope outer = Airlock.scope(recorder)) {
+      try (IntentScope inner = Airlock.scope(recorder, new DropAll(), null)) {
+        Airlock.enqueue(recorder.effect("captured"));
+        try (Airlock.PolicyBlock block = Airlock.policy(new DropAll())) {
+          Airlock.enqueue(recorder.effect("locallyDropped"));
+        }
+        inner.complete();
+      }
+      outer.complete();
+    }
+    assertEquals(List.of("captured()"), recorder.ran, "the outermost scope decides; a local policy travels with its intent");
+  }
+
+  @Test
+  void blockTasksRaisingOnEnqueueRefusesTheNamedIntentsLoudly() {
+    try (IntentScope scope = Airlock.scope(recorder, BlockTasks.raisingOnEnqueue("sendMail"), null)) {
+      PolicyViolationException e = assertThrows(PolicyViolationException.class, () -> Airlock.enqueue(recorder.effect("sendMail")));
+      assertTrue(e.getMessage().contains("sendMail"), e.getMessage());
+      Airlock.enqueue(recorder.effect("audit"));
+      assertEquals(1, scope.pending().size(), "a refused intent is not buffered");
+      scope.complete();
+    }
+    assertEquals(List.of("audit()"), recorder.ran);
+    assertTrue(BlockTasks.raisingOnEnqueue("a").raisesOnEnqueue());
+    assertEquals(java.util.Set.of("a", "b"), new BlockTasks("a", "b").names());
+  }
+
+  @Test
+  void logOnFlushLogsToTheLoggerItWasGiven() {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    System.Logger logger = new System.Logger() {
+      @Override public String getName() { return "test"; }
+      @Override public boolean isLoggable(Level level) { return true; }
+      @Override public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) { logged.add(msg); }
+      @Override public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+        logged.add(java.text.MessageFormat.format(format, params));
+      }
+    };
+    try (IntentScope scope = Airlock.scope(recorder, new LogOnFlush(logger), null)) {
+      Airlock.enqueue(recorder.effect("sendMail", "a@b"));
+      scope.complete();
+    }
+    assertEquals(1, logged.size(), "one line per intent: " + logged);
+    assertTrue(logged.get(0).contains("sendMail"), logged.get(0));
+    assertEquals(List.of("sendMail(\"a@b\")"), recorder.ran, "and lets it through");
+  }
+
+  @Test
   void dropAllAcceptsButDispatchesNothing() {
     try (IntentScope scope = Airlock.scope(recorder, new DropAll(), null)) {
       Airlock.enqueue(recorder.effect("a"));

@@ -190,4 +190,40 @@ class IntentScopeTest {
       assertFalse(outer.pending().iterator().hasNext());
     }
   }
+
+  @Test
+  void aScopesIntentsStayReadableAfterItEndedSoATestCanDropEverythingAndLook() {
+    IntentScope scope;
+    try (IntentScope outer = Airlock.scope(recorder, new DropAll(), null)) {
+      scope = outer;
+      Airlock.enqueue(recorder.effect("sendMail", "a@b"));
+      try (IntentScope inner = Airlock.scope()) {
+        Airlock.enqueue(recorder.effect("sms", "555"));
+        inner.complete();
+      }
+      outer.complete();
+    }
+    assertEquals(List.of(), recorder.ran, "nothing ran");
+    assertTrue(scope.isFlushed());
+    assertFalse(scope.isDiscarded());
+    assertEquals(List.of("sendMail(\"a@b\")", "sms(\"555\")"), names(scope.intents()), "what would have run, in order");
+    assertEquals(List.of("sendMail(\"a@b\")"), names(scope.ownIntents()));
+    assertEquals(List.of("sms(\"555\")"), names(scope.capturedIntents()), "handed up by the nested scope");
+    assertEquals(List.of(), scope.pending(), "nothing pending once ended");
+  }
+
+  @Test
+  void aDiscardedScopeSaysSoAndKeepsItsIntentsForInspection() {
+    IntentScope scope = Airlock.scope(recorder);
+    Airlock.enqueue(recorder.effect("sendMail"));
+    scope.close(); // complete() not reached: discarded
+    assertTrue(scope.isDiscarded());
+    assertFalse(scope.isFlushed());
+    assertEquals(List.of("sendMail()"), names(scope.intents()));
+    assertEquals(List.of(), recorder.ran);
+  }
+
+  private static List<String> names(List<Intent> intents) {
+    return intents.stream().map(Intent::toString).toList();
+  }
 }

@@ -216,6 +216,7 @@ public final class ManualExecutor implements AsyncExecutor {
   @Override public <T> CompletableFuture<T> callAppropriately(Callable<?> fn) { return executor.callAppropriately(fn); }
   @Override public void execute(Runnable command) { executor.execute(command); }
   @Override public void shutdown(boolean wait, boolean cancelFutures) { executor.shutdown(wait, cancelFutures); }
+  @Override public List<CompletableFuture<?>> shutdownNow() { return executor.shutdownNow(); }
   @Override public CompletableFuture<Void> termination() { return executor.termination(); }
   @Override public boolean isRunning() { return executor.isRunning(); }
   @Override public boolean isTerminated() { return executor.isTerminated(); }

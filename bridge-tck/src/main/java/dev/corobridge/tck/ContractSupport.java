@@ -66,7 +66,7 @@ public abstract class ContractSupport {
    * @return the executor
    */
   protected AsyncExecutor newExecutor(Consumer<AsyncExecutor.Builder> config) {
-    AsyncExecutor.Builder builder = AsyncExecutor.builder().name("tck-" + getClass().getSimpleName());
+    AsyncExecutor.Builder builder = AsyncExecutor.builder().name("tested-" + getClass().getSimpleName()); // not "tck-": those are the tests' own threads
     config.accept(builder);
     AsyncExecutor executor = runtime().provider().create(builder.toConfig());
     synchronized (executors) {
@@ -99,6 +99,17 @@ public abstract class ContractSupport {
   /** Asserts that no thread started since the test began is alive, apart from shared runtime threads. */
   protected void assertNoThreadLeft() {
     Await.until(() -> leftoverThreads().isEmpty(), () -> "threads made by the executor have ended: " + leftoverThreads());
+  }
+
+  /**
+   * Asserts that no thread an executor made is alive now, without waiting: for the moment an executor
+   * reports termination.
+   *
+   * @param when the moment checked, for the failure message
+   */
+  protected void assertNoThreadAliveNow(String when) {
+    List<String> left = leftoverThreads();
+    assertTrue(left.isEmpty(), when + ": threads made by the executor are alive: " + left);
   }
 
   private List<String> leftoverThreads() {

@@ -150,4 +150,44 @@ public abstract class FaultContract extends ContractSupport {
       release.countDown();
     }
   }
+
+  @Test
+  void blockingCallbacksOnEveryThreadThatCompletesFuturesDelayNoOtherExecutorsTimeout() throws InterruptedException {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors()); // what a shared dispatcher has, at least
+    AsyncExecutor a = newExecutor(threads + 1);
+    AsyncExecutor b = newExecutor(2);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocking = new CountDownLatch(threads + 1);
+    List<Thread> completers = new ArrayList<>();
+    try {
+      for (int i = 0; i < threads; i++) {
+        CompletableFuture<Integer> gate = new CompletableFuture<>();
+        a.submit(() -> gate).whenComplete((v, e) -> blockUntil(blocking, release));
+        Thread completer = new Thread(() -> gate.complete(1), "tck-completer-" + i); // may run the callback itself
+        completers.add(completer);
+        completer.start();
+      }
+      a.submit(CompletableFuture::new, TaskOptions.builder().timeout(Duration.ofMillis(50)).build())
+          .whenComplete((v, e) -> blockUntil(blocking, release));
+      assertTrue(blocking.await(Await.LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "every callback blocks");
+      long start = System.nanoTime();
+      CompletableFuture<Object> other = b.submit(CompletableFuture::new, TaskOptions.builder().timeout(Duration.ofMillis(100)).build());
+      assertInstanceOf(TimeoutException.class, Await.failure(other));
+      long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(millis < 5_000, "another executor's 100 ms timeout fired after " + millis + " ms");
+    } finally {
+      release.countDown();
+      for (Thread completer : completers) completer.join(Await.LIMIT.toMillis());
+    }
+  }
+
+  /** A callback that blocks the thread running it until released. */
+  private static void blockUntil(CountDownLatch blocking, CountDownLatch release) {
+    blocking.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -70,6 +70,14 @@ public abstract class LifecycleContract extends ContractSupport {
     assertEquals("ran", Await.value(running.future()));
   }
 
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A blocking task that holds a worker slot until released, and the latch that releases it. */
   private record Occupant(CompletableFuture<String> future, CountDownLatch release) {}
 
@@ -280,6 +288,32 @@ public abstract class LifecycleContract extends ContractSupport {
     executor.close();
     futures.forEach(Await::done);
     assertNoThreadLeft();
+  }
+
+  @Test
+  void noThreadMadeByTheExecutorIsAliveTheMomentCloseReturns() {
+    for (int round = 0; round < 30; round++) {
+      AsyncExecutor executor = newExecutor(4);
+      java.util.Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 8; i++) {
+        executor.submitBlocking(() -> {
+          ranOn.add(Thread.currentThread());
+          Thread.sleep(1);
+          return null;
+        });
+      }
+      executor.execute(() -> { // likely the last to end: the executor terminates on its thread
+        ranOn.add(Thread.currentThread());
+        sleepQuietly(5);
+      });
+      executor.close();
+      assertTrue(executor.isTerminated());
+      for (Thread thread : ranOn) { // isAlive() is instant, where a scan of every thread would give them time to end
+        assertFalse(thread.isAlive() && !runtime().isSharedRuntimeThread(thread),
+            "round " + round + ": " + thread.getName() + " is alive right after close() returned");
+      }
+      assertNoThreadAliveNow("round " + round + ", right after close()");
+    }
   }
 
   @Test

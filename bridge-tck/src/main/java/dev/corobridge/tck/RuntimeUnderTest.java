@@ -16,7 +16,8 @@ public interface RuntimeUnderTest {
   /**
    * Whether a thread belongs to a shared runtime pool the engine uses but did not create for one
    * executor (for the coroutine engine: kotlinx.coroutines' shared workers; for every runtime: the one
-   * {@code corobridge-cleaner} thread that closes abandoned streams). Such threads may outlive
+   * {@code corobridge-cleaner} thread that closes abandoned streams, and the shared timer's
+   * {@code corobridge-timer} and {@code corobridge-timer-action} threads). Such threads may outlive
    * an executor; every other thread an executor started must be gone once it has terminated.
    *
    * @param thread a thread alive after an executor terminated
@@ -25,7 +26,7 @@ public interface RuntimeUnderTest {
   default boolean isSharedRuntimeThread(Thread thread) {
     String name = thread.getName();
     return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler")
-        || name.equals("corobridge-cleaner");
+        || name.equals("corobridge-cleaner") || name.startsWith("corobridge-timer");
   }
 
   /**

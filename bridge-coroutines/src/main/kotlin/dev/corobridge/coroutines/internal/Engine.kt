@@ -11,7 +11,10 @@ import dev.corobridge.OutOfResourcesException
 import dev.corobridge.TaskOptions
 import dev.corobridge.internal.Cancellations
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.OwnThreads
+import dev.corobridge.internal.SharedTimer
 import dev.corobridge.internal.StallWatchdog
+import dev.corobridge.internal.Timed
 import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.internal.scope.CallFrame
 import dev.corobridge.internal.scope.LendingWait
@@ -29,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
+import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
+import kotlin.coroutines.intrinsics.intercepted
+import kotlin.coroutines.resume
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
@@ -77,8 +83,9 @@ import kotlinx.coroutines.yield
  * them back in reverse order in `finally` blocks, i.e. only when the attempt has really finished. The
  * fast path (tryAcquire succeeds) neither suspends nor allocates. Retries repeat the attempt after a
  * `delay` holding nothing. A timeout wraps all attempts in withTimeoutOrNull, except for a Java task, whose
- * future a timer fails at the deadline (TimedTaskFuture) while the work is cancelled and, holding its
- * permits, waited for; a Kotlin `Deferred` is its coroutine, so it completes once the work has stopped.
+ * future a timer (the shared SharedTimer, off every dispatcher, on Dispatchers.Default) fails at the deadline (TimedTaskFuture) while the
+ * work is cancelled and, holding its permits, waited for; a Kotlin `Deferred` is its coroutine, so it completes
+ * once the work has stopped.
  *
  * shutdown(cancelFutures): tasks that have not started yet are cancelled. The queue is drained; a queue
  * worker checks `cancelQueued` before starting each task. A task with options that has to wait for a
@@ -86,7 +93,22 @@ import kotlinx.coroutines.yield
  * taking its worker slot it checks `cancelQueued` once more before starting. Setting the flag before
  * walking `waiting` means every not-yet-started task either is found there or sees the flag.
  *
+ * shutdownNow(): what has not started is cancelled as above, then what runs is stopped. With no shared parent
+ * Job, the running work is found through two records kept for this alone: `units` (a unit's job -> what to stop:
+ * the job, or a Java task's future) and `queueWorkers`, each worker showing the task it took up last. A unit
+ * registers at its start and a worker writes its task before it reads `cancelQueued`; shutdownNow sets its flags
+ * before it walks, so a unit or task starting meanwhile is either found or sees a flag and stops itself. A queue
+ * worker is a coroutine without a Job whose completion is its own record (QueueWorker), so a worker costs no more
+ * than before and a task without options pays one volatile write.
+ *
  * Outcomes travel as values (see Outcome.kt), never as exceptions across suspension points.
+ *
+ * Invariant: nothing a user supplies (a task, the stage it returns, a callback on a returned future, a stage that
+ * calls back twice or throws, an onUncaughtError handler, a retry listener) can end a queue worker or a blocking
+ * thread, or leave a worker slot, a lane or semaphore permit, or a unit of `lifecycle` counted: every call into
+ * user code is caught where it is made and becomes a [Failed] outcome, permits go back in `finally` blocks, and
+ * every accepted unit exits exactly once (ATOMIC start). The TCK's FaultContract and StressContract hold every
+ * runtime to it.
  */
 internal class Engine(config: ExecutorConfig, private val owner: Any, private val dispatcher: CoroutineDispatcher) {
   val name: String = config.name()
@@ -103,17 +125,17 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       WorkerMarkElement(nonBlockingMark) + CoroutineExceptionHandler { _, error -> reportUncaught(error) }
   }
 
-  /** For timers that must not keep the executor from terminating (waitFor timeouts). */
-  val timerScope = CoroutineScope(SupervisorJob() + dispatcher + CoroutineName("$name-timers"))
-
   /**
    * The executor's own blocking threads: created on demand, reused, idle ones retired after a minute,
    * all shut down when the executor terminates. Elastic: the number of blocking calls is bounded by the
    * worker slots (plus slots lent by runBlocking), not by the pool.
    */
-  private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(),
-    WorkerThreads.factory(name, "blocking", config.preferVirtualThreads()))
+  private val ownThreads = OwnThreads(WorkerThreads.factory(name, "blocking", config.preferVirtualThreads()))
+  private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(), ownThreads)
   private val blockingDispatcher = blockingThreads.asCoroutineDispatcher()
+
+  /** Timers on a dispatcher of the caller's own (see [schedule]): they never keep the executor from terminating. */
+  private val timerScope = CoroutineScope(SupervisorJob() + dispatcher + CoroutineName("$name-timers"))
 
   /** Watches async calls and Kotlin coroutines for stalls, if the builder asked for it. */
   val stallWatchdog: StallWatchdog? = config.stallThreshold().map { StallWatchdog(name, it, ::reportUncaught) }.orElse(null)
@@ -186,6 +208,19 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
   private val waiting = ConcurrentHashMap<Job, Job>()
 
+  /**
+   * The work in flight that [shutdownNow] stops: each unit's job -> what to stop, the job itself or, for a
+   * Java task with options, its future (which stops the job and completes at once, as a caller's cancel does).
+   * Tasks without options are not here: they run on queue workers, found in [queueWorkers].
+   */
+  private val units = ConcurrentHashMap<Job, Any>()
+
+  /** The queue workers alive, each showing the task it runs. */
+  private val queueWorkers = QueueWorkers()
+
+  /** Set by [shutdownNow] before it walks [units]: a unit registered meanwhile sees it and stops itself. */
+  @Volatile private var stoppingAll = false
+
   val termination = CompletableFuture<Void?>()
 
   init {
@@ -248,27 +283,33 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (lifecycle.decrementAndGet() == SHUTDOWN) terminate()
   }
 
+  /** Terminates: [termination] completes once the blocking threads have ended, none of them left alive. */
   private fun terminate() {
     stallWatchdog?.stop()
     blockingThreads.shutdown()
-    termination.complete(null)
+    ownThreads.completeWhenAllEnded(termination)
   }
 
   /**
    * Launches a unit of work. ATOMIC start (unless told otherwise): the body always runs, so every
    * accepted unit completes what it owns and exits, even when cancelled before it was dispatched.
+   * [stops]: what [shutdownNow] stops to stop the unit (a task's future), if not its job.
    */
   fun launchUnit(
     context: CoroutineContext = EmptyCoroutineContext,
     start: CoroutineStart = CoroutineStart.ATOMIC,
     withinUnit: Boolean = false,
+    stops: Any? = null,
     body: suspend CoroutineScope.() -> Unit,
   ): Job {
     if (withinUnit) enterWithin() else enter()
     return scope.launch(context, start) {
+      val job = coroutineContext.job
+      registerUnit(job, stops ?: job)
       try {
         body()
       } finally {
+        units.remove(job)
         exit()
       }
     }
@@ -278,12 +319,39 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun <T> asyncUnit(context: CoroutineContext = EmptyCoroutineContext, body: suspend CoroutineScope.() -> T): Deferred<T> {
     enter()
     return scope.async(context, CoroutineStart.ATOMIC) {
+      val job = coroutineContext.job
+      registerUnit(job, job)
       try {
         body()
       } finally {
+        units.remove(job)
         exit()
       }
     }
+  }
+
+  /**
+   * Runs [body], work of this executor in a coroutine it did not launch (a structured child, a task run in
+   * the caller's coroutine), as a unit [shutdownNow] can stop.
+   */
+  suspend inline fun <R> stoppableUnit(body: () -> R): R {
+    val job = coroutineContext.job
+    registerUnit(job, job)
+    try {
+      return body()
+    } finally {
+      unregisterUnit(job)
+    }
+  }
+
+  /** Records a unit's [job] for [shutdownNow], which stops [stops]; stops it at once if shutdownNow already walked. */
+  fun registerUnit(job: Job, stops: Any) {
+    units[job] = stops
+    if (stoppingAll) stopRunning(stops) // after the put: shutdownNow sets the flag before its walk
+  }
+
+  fun unregisterUnit(job: Job) {
+    units.remove(job)
   }
 
   /** Counts a task as submitted around [submit], which launches it; a refused submission is not counted. */
@@ -335,7 +403,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     try {
       future.runningOn(countedIn {
         launchUnit(if (admission == null) context else context + admission,
-          if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit) {
+          if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit, stops = if (withinUnit) null else future) {
           val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
           val outcome = try {
             runTask(plan, coroutineContext.job, slot, timedHere = deadline == null) {
@@ -358,15 +426,28 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   }
 
   /**
-   * In a unit's coroutine: fails [future], if it is a [TimedTaskFuture], at the deadline [timeoutNanos] from
-   * now, not once the work has stopped (the work keeps its permits until then). Returns the timer, to cancel
-   * once the work has ended, or null if there is none.
+   * Fails [future], if it is a [TimedTaskFuture], at the deadline [timeoutNanos] from now, not once the work has
+   * stopped (the work keeps its permits until then). Timed by [schedule]: on `Dispatchers.Default`, by the
+   * runtimes' [SharedTimer], whose action threads belong to no executor and no dispatcher, so callbacks that block
+   * every thread of the dispatcher cannot hold a deadline up, and a blocking callback of the timed-out future
+   * holds up only its own action thread. Returns the timer, to call off once the work has ended, or null if none.
    */
-  fun CoroutineScope.deadline(future: TaskFuture<*>, timeoutNanos: Long, message: () -> String): Job? =
-    if (future !is TimedTaskFuture<*>) null else launch {
-      delay(timeoutNanos.nanoseconds)
-      future.expire(TimeoutException(message()))
+  fun deadline(future: TaskFuture<*>, timeoutNanos: Long, message: () -> String): Timed? =
+    if (future !is TimedTaskFuture<*>) null else schedule(timeoutNanos) { future.expire(TimeoutException(message())) }
+
+  /**
+   * Runs [action] once [delayNanos] have passed, unless called off first. On `Dispatchers.Default` it is timed
+   * by the runtimes' [SharedTimer], off every dispatcher; on a dispatcher of the caller's own it is timed by that
+   * dispatcher's clock (a test dispatcher's virtual time), in [timerScope].
+   */
+  fun schedule(delayNanos: Long, action: () -> Unit): Timed {
+    if (dispatcher === Dispatchers.Default) return SharedTimer.schedule(action, delayNanos)
+    val timer = timerScope.launch {
+      delay(delayNanos.nanoseconds)
+      action()
     }
+    return Timed { timer.cancel(); true }
+  }
 
   // ------------------------------------------------------------------------------------------ the queue
 
@@ -386,7 +467,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       }
     }
     counters.submitted.increment()
-    val task = QueuedTask<T>(call, kind, spawned)
+    val task = QueuedTask<T>(call, kind, spawned, item = withinUnit)
     queue.offer(task)
     if (searching.get() == 0) trySpawnWorker()
     return task
@@ -410,41 +491,54 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private fun trySpawnWorker() {
     if (queue.isEmpty() || !workers.tryAcquire()) return
     searching.incrementAndGet()
-    scope.launch {
-      while (true) { // this worker counts as searching here
-        val task = queue.poll()
-        if (task != null && queueLimited) waitingToStart.decrementAndGet()
-        if (task == null) {
-          searching.decrementAndGet()
-          workers.release()
-          if (queue.isEmpty() || !workers.tryAcquire()) return@launch
-          searching.incrementAndGet()
-          continue
-        }
-        if (searching.decrementAndGet() == 0 && !queue.isEmpty()) trySpawnWorker() // more waits: wake one helper
-        try {
-          if (!task.isDone && cancelQueued) task.completeExceptionally(notStarted()) // cancelled, saying why
-          if (task.isDone) {
-            counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
-          } else {
-            val outcome = try {
-              runQueued(task)
-            } catch (e: Throwable) {
-              Failed(e) // never lost, whatever the task or a stage it returned did
-            }
-            finishTask(task, outcome, task.spawned)
-          }
-        } finally {
-          exit()
-        }
-        if (task.parked) return@launch // its slot went back when it parked: this worker is done
+    val worker = QueueWorker(scope.coroutineContext, this)
+    queueWorkers.add(worker)
+    val loop: suspend () -> Unit = {
+      try {
+        runQueueWorker(worker)
+      } finally {
+        queueWorkers.remove(worker)
+      }
+    }
+    loop.createCoroutineUnintercepted(worker).intercepted().resume(Unit) // dispatched, as launch would
+  }
+
+  @Suppress("NOTHING_TO_INLINE") // inlined: the loop is written out in the worker coroutine's own body, no frame of its own
+  private suspend inline fun runQueueWorker(worker: QueueWorker) {
+    while (true) { // this worker counts as searching here
+      val task = queue.poll()
+      if (task != null && queueLimited) waitingToStart.decrementAndGet()
+      if (task == null) {
+        searching.decrementAndGet()
+        workers.release()
+        if (queue.isEmpty() || !workers.tryAcquire()) return
         searching.incrementAndGet()
-        if (workers.availablePermits == 0) {
-          workers.release()
-          if (!workers.tryAcquire()) {
-            searching.decrementAndGet()
-            return@launch
+        continue
+      }
+      if (searching.decrementAndGet() == 0 && !queue.isEmpty()) trySpawnWorker() // more waits: wake one helper
+      worker.current = task // before reading cancelQueued: shutdownNow sets it before it looks at the workers
+      try {
+        if (!task.isDone && cancelQueued) task.completeExceptionally(notStarted()) // cancelled, saying why
+        if (task.isDone) {
+          counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
+        } else {
+          val outcome = try {
+            runQueued(task)
+          } catch (e: Throwable) {
+            Failed(e) // never lost, whatever the task or a stage it returned did
           }
+          finishTask(task, outcome, task.spawned)
+        }
+      } finally {
+        exit()
+      }
+      if (task.parked) return // its slot went back when it parked: this worker is done
+      searching.incrementAndGet()
+      if (workers.availablePermits == 0) {
+        workers.release()
+        if (!workers.tryAcquire()) {
+          searching.decrementAndGet()
+          return
         }
       }
     }
@@ -501,19 +595,55 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (wait) awaitTermination()
   }
 
+  /**
+   * Shuts down and stops everything: what has not started is cancelled (and the futures of tasks their callers
+   * hold are returned), then what runs is stopped. Setting [cancelQueued] and [stoppingAll] before the walks means
+   * a task starting meanwhile either is found by them or sees a flag and stops itself.
+   */
+  fun shutdownNow(): List<CompletableFuture<*>> {
+    cancelQueued = true
+    stoppingAll = true
+    if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) terminate()
+    val neverStarted = ArrayList<CompletableFuture<*>>()
+    for (owner in waiting.values) {
+      val stops = units[owner]
+      if (stops is TaskFuture<*>) { // a Java task with options, waiting for a permit
+        if (stops.completeExceptionally(notStarted())) neverStarted.add(stops)
+      } else {
+        owner.cancel(notStarted())
+      }
+    }
+    drainQueue { if (!it.item) neverStarted.add(it) }
+    for (stream in openStreams) stream.cutShort(streamCutShort())
+    for (task in queueWorkers.currentTasks()) stopRunning(task)
+    for (stops in units.values) stopRunning(stops)
+    return neverStarted
+  }
+
+  /** Stops a task that runs: completes its future as cancelled (which stops its work), or cancels its job. */
+  private fun stopRunning(stops: Any) {
+    if (stops is TaskFuture<*>) stops.completeExceptionally(Cancellations.stoppedNow(name))
+    else (stops as Job).cancel(Cancellations.stoppedNow(name))
+  }
+
   /** Cancels the tasks that have not started and cuts the open streams short. */
   private fun cancelWhatHasNotStarted() {
     cancelQueued = true
     val reason = notStarted()
     for (job in waiting.values) job.cancel(reason)
+    drainQueue {}
+    for (stream in openStreams) stream.cutShort(streamCutShort())
+  }
+
+  /** Cancels every task waiting in the queue, telling [cancelled] of each one this call cancelled. */
+  private inline fun drainQueue(cancelled: (QueuedTask<*>) -> Unit) {
     while (true) {
       val task = queue.poll() ?: break
       if (queueLimited) waitingToStart.decrementAndGet()
-      task.completeExceptionally(notStarted()) // cancelled (isCancelled() holds), saying why
+      if (task.completeExceptionally(notStarted())) cancelled(task) // cancelled (isCancelled() holds), saying why
       counters.finished(task.isCancelled, task.isCompletedExceptionally)
       exit()
     }
-    for (stream in openStreams) stream.cutShort(streamCutShort())
   }
 
   /**
@@ -842,6 +972,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     enter()
     counters.submitted.increment()
     scope.launch(blockingDispatcher, CoroutineStart.ATOMIC) {
+      val job = coroutineContext.job
+      registerUnit(job, job)
       try {
         val outcome = try {
           // caught where it is thrown: an exception crossing the suspension would come back as a copy
@@ -853,6 +985,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         counters.finished(cancelled = false, failed = failed)
         if (failed) reportUncaught((outcome as Failed).error)
       } finally {
+        units.remove(job)
         exit()
       }
     }
@@ -879,6 +1012,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     const val SHUTDOWN = 1L shl 62
   }
 }
+
 
 /**
  * A stage returned by an async task's call that started work of its own executor: the task waits for

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.internal.Timed
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.delay
-import kotlinx.coroutines.launch
 
 /**
  * The engine of `mapIter`: the outcomes of tasks over a lazily pulled iterator, in input order, with at
@@ -144,14 +142,13 @@ internal class SlidingWindow<A>(
     @JvmField val state = AtomicInteger(OPEN)
     @Volatile private var timedOut: TimeoutException? = null
     @Volatile private var cutShort: java.util.concurrent.CancellationException? = null
-    private val timer: Job?
+    private val timer: Timed?
 
     init {
       engine.enter()
       engine.streamOpened(this)
       val window = this
-      timer = if (timeoutNanos == 0L) null else engine.timerScope.launch {
-        delay(timeoutNanos.nanoseconds)
+      timer = if (timeoutNanos == 0L) null else engine.schedule(timeoutNanos) {
         window.timedOut = TimeoutException("mapIter timed out after ${timeoutNanos.nanoseconds}")
         window.cancel()
       }

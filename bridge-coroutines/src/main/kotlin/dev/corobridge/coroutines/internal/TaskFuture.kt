@@ -75,6 +75,8 @@ internal class QueuedTask<T>(
   @JvmField val call: Any,
   @JvmField val kind: Int,
   @JvmField val spawned: Boolean,
+  /** An item of a batch or stream: its future is the engine's own, so shutdownNow does not list it. */
+  @JvmField val item: Boolean,
 ) : TaskFuture<T>() {
   /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
   @JvmField var parked: Boolean = false

@@ -4,14 +4,11 @@ package dev.corobridge.coroutines.internal
 import dev.corobridge.WaitResult
 import dev.corobridge.WaitStrategy
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.Timed
 import dev.corobridge.internal.Stages
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.atomic.AtomicInteger
-import kotlin.time.Duration.Companion.nanoseconds
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.delay
-import kotlinx.coroutines.launch
 
 /**
  * `asCompleted` for futures: one output per input, the i-th completing with the outcome of the i-th
@@ -40,13 +37,13 @@ internal fun isMet(strategy: WaitStrategy, failed: Boolean, remaining: Int): Boo
 /**
  * `waitFor` for futures: completes with the partition at the moment the strategy is met or
  * [timeoutNanos] (negative = none) expires, whichever comes first. Never cancels the inputs. The timer
- * runs in [timers] and is cancelled as soon as the wait completes.
+ * is [schedule]d and is called off as soon as the wait completes.
  */
 internal fun <T> waitForFutures(
   futures: List<CompletableFuture<T>>,
   strategy: WaitStrategy,
   timeoutNanos: Long,
-  timers: CoroutineScope,
+  schedule: (Long, () -> Unit) -> Timed,
 ): CompletableFuture<WaitResult<T>> {
   val result = CompletableFuture<WaitResult<T>>()
   fun finish() {
@@ -65,10 +62,7 @@ internal fun <T> waitForFutures(
     f.whenComplete { _, error -> if (isMet(strategy, error != null, remaining.decrementAndGet())) finish() }
   }
   if (timeoutNanos > 0 && !result.isDone) {
-    val timer = timers.launch {
-      delay(timeoutNanos.nanoseconds)
-      finish()
-    }
+    val timer = schedule(timeoutNanos) { finish() }
     result.whenComplete { _, _ -> timer.cancel() }
   }
   return result

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
-import dev.corobridge.internal.Stages;
 import dev.corobridge.WaitResult;
 import dev.corobridge.WaitStrategy;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
+import dev.corobridge.internal.Stages;
+import dev.corobridge.internal.Timed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,7 +63,7 @@ final class Completions {
     }
     if (total == 0) result.complete(new WaitResult<>(Set.of(), Set.of()));
     if (timeout != null && !result.isDone()) {
-      Host.Timed timed = host.schedule(() -> result.complete(partition(inputs)), Checks.saturatedNanos(timeout));
+      Timed timed = host.schedule(() -> result.complete(partition(inputs)), Checks.saturatedNanos(timeout));
       result.whenComplete((v, e) -> timed.cancel());
     }
     return result;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.internal.Timed;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
@@ -37,15 +39,15 @@ interface Host {
     return false;
   }
 
-  /** The executor terminated: release what the host owns. */
-  void terminated();
+  /**
+   * The executor terminated: release what the host owns, then complete {@code termination}, once no thread
+   * the host made is alive (the default: at once, for a host that made none).
+   */
+  default void terminated(CompletableFuture<Void> termination) {
+    termination.complete(null);
+  }
 
   /** A short name of the runtime for diagnostics, such as {@code fallback}. */
   String runtimeName();
 
-  /** An action on a clock that can be called off. */
-  interface Timed {
-    /** Calls the action off; returns false if it has already started, in which case it runs to its end. */
-    boolean cancel();
-  }
 }

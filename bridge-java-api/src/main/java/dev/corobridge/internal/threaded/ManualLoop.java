@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.internal.Scheduled;
+import dev.corobridge.internal.Timed;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
@@ -32,7 +34,7 @@ public final class ManualLoop implements Host {
     }
 
     @Override
-    void onCancelled() {
+    protected void onCancelled() {
       synchronized (ManualLoop.this) {
         timers.remove(this);
       }
@@ -158,8 +160,6 @@ public final class ManualLoop implements Host {
     }
   }
 
-  @Override
-  public void terminated() {}
 
   @Override
   public String runtimeName() {

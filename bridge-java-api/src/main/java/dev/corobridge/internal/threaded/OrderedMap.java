@@ -4,6 +4,7 @@ package dev.corobridge.internal.threaded;
 import dev.corobridge.MapOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
+import dev.corobridge.internal.Timed;
 import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +60,7 @@ final class OrderedMap<A, R> {
     executor.enter(true);
     batch.result.whenComplete((v, e) -> batch.stop());
     options.timeout().ifPresent(timeout -> {
-      Host.Timed timed = executor.host.schedule(
+      Timed timed = executor.host.schedule(
           () -> batch.result.completeExceptionally(new TimeoutException("map did not finish within " + timeout)), Checks.saturatedNanos(timeout));
       batch.result.whenComplete((v, e) -> timed.cancel());
     });

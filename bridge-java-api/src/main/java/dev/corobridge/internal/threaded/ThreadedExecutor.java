@@ -58,7 +58,16 @@ import java.util.stream.StreamSupport;
  * worker slot), runs its body on the host and completes its future once. {@code lifecycle} holds a
  * shutdown bit and the number of units in flight (tasks, batches and open streams); the executor
  * terminates when the bit is set and the count drops to zero. {@code queued} and {@code running} are
- * exact, because the bound on the queue is checked against {@code queued}.
+ * exact, because the bound on the queue is checked against {@code queued}. {@code shutdownNow()} walks
+ * {@code accepted} twice: first it cancels what has not started (listing the futures callers hold), then it
+ * completes every other future as cancelled, which stops its work (see {@link ThreadedTask}).
+ *
+ * <p>Invariant: nothing a user supplies (a task, the stage it returns, a callback on a returned future, a
+ * stage that calls back twice or throws, an {@code onUncaughtError} handler, a retry listener) can end a
+ * worker thread, or leave a worker slot, a lane or semaphore permit, or a unit of {@code lifecycle} counted:
+ * every call into user code is caught where it is made and becomes the task's outcome, permits go back
+ * once the attempt's outcome is known, and every accepted task leaves the count exactly once. The TCK's
+ * {@code FaultContract} and {@code StressContract} hold every runtime to it.
  */
 public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   private static final long SHUTDOWN = 1L << 62;
@@ -79,6 +88,8 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   private final Set<WindowedIterator.Window> openStreams = ConcurrentHashMap.newKeySet();
   /** Set before the open streams are cut short, so that a stream opened meanwhile sees it. */
   private volatile boolean cancelQueuedStreams;
+  /** Set by {@link #shutdownNow()} before it walks the accepted tasks, so that a task accepted meanwhile sees it. */
+  private volatile boolean stoppingAll;
 
   final AtomicInteger queued = new AtomicInteger();
   final AtomicInteger running = new AtomicInteger();
@@ -147,8 +158,11 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     }
     submitted.increment();
     Callable<?> work = batchItem ? body : ContextPropagation.capture().wrap(body); // a batch captured at its call
-    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry(), options.name().orElse(null));
+    // Listed by shutdownNow() if it never starts: a task whose future the caller holds (not an item, not a command).
+    boolean listed = !batchItem && permits.length > 0;
+    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry(), options.name().orElse(null), listed);
     accepted.add(task);
+    if (stoppingAll) task.cancelIfNotStarted(); // an item a batch started after shutdownNow() walked the tasks
     task.start(options.timeout().map(Duration::toNanos).orElse(-1L), options.attemptTimeout().map(Duration::toNanos).orElse(-1L));
     return task.future;
   }
@@ -199,10 +213,12 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   private void terminate() {
     if (stallWatchdog != null) stallWatchdog.stop();
+    boolean handedOver = false;
     try {
-      host.terminated();
+      host.terminated(termination); // completed once no thread the host made is alive
+      handedOver = true;
     } finally {
-      termination.complete(null);
+      if (!handedOver) termination.complete(null);
     }
   }
 
@@ -459,6 +475,22 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     if (previous == 0) terminate();
     if (cancelFutures) cancelWhatHasNotStarted();
     if (wait) awaitTermination();
+  }
+
+  @Override
+  public List<CompletableFuture<?>> shutdownNow() {
+    stoppingAll = true; // before the walk: a task accepted meanwhile sees it (see accept)
+    long previous = lifecycle.getAndUpdate(state -> state | SHUTDOWN);
+    if (previous == 0) terminate();
+    List<CompletableFuture<?>> neverStarted = new ArrayList<>();
+    for (ThreadedTask<?> task : accepted) {
+      if (task.cancelIfNotStarted() && task.listed) neverStarted.add(task.future);
+    }
+    cancelWhatHasNotStarted(); // the streams, and what was accepted meanwhile
+    for (ThreadedTask<?> task : accepted) {
+      task.future.completeExceptionally(Cancellations.stoppedNow(name())); // stops the work (see ThreadedTask)
+    }
+    return neverStarted;
   }
 
   /** Cancels the tasks that have not started and cuts the open streams short. */

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.internal.OwnThreads;
+import dev.corobridge.internal.SharedTimer;
+import dev.corobridge.internal.Timed;
 import dev.corobridge.internal.WorkerThreads;
 import dev.corobridge.spi.ExecutorConfig;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
@@ -19,12 +23,13 @@ public final class ThreadedRuntimes {
    * blocking task that lends its slot while it waits for work it started (a scope's {@code join}).
    */
   public static ThreadedExecutor onOwnThreads(ExecutorConfig config, int queueCapacity, String runtimeName) {
-    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), WorkerThreads.factory(config.name(), "worker", config.preferVirtualThreads()));
+    OwnThreads own = new OwnThreads(WorkerThreads.factory(config.name(), "worker", config.preferVirtualThreads()));
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), own);
     return new ThreadedExecutor(config, new RealTimeHost(threads, runtimeName) {
       @Override
-      public void terminated() {
+      public void terminated(CompletableFuture<Void> termination) {
         threads.shutdown();
+        own.completeWhenAllEnded(termination);
       }
     }, queueCapacity);
   }
@@ -78,8 +83,6 @@ public final class ThreadedRuntimes {
       }
     }
 
-    @Override
-    public void terminated() {}
 
     @Override
     public String runtimeName() {

@@ -9,6 +9,7 @@ import dev.corobridge.internal.Cancellations;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.Stages;
 import dev.corobridge.internal.StallWatchdog;
+import dev.corobridge.internal.Timed;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
 import java.util.ArrayList;
@@ -66,7 +67,9 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private final AsyncSemaphore[] permits;
   private final RetryPolicy retry;
   private final String name;
-  private Host.Timed timeout;
+  /** Whether {@code shutdownNow()} lists the task if it never started: its caller holds the future. */
+  final boolean listed;
+  private Timed timeout;
   /** The bound on each attempt in nanoseconds, or -1 for none; set once by {@link #start}. */
   private long attemptTimeoutNanos = -1;
 
@@ -74,7 +77,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private Phase phase = Phase.WAITING;
   private int held;
   private CompletableFuture<Void> grant;
-  private Host.Timed backOff;
+  private Timed backOff;
   private Thread thread;
   private CompletionStage<?> stage;
   /** The running attempt was told to stop (its thread interrupted, its stage cancelled). */
@@ -88,11 +91,13 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private boolean refused;
   private TimeoutException timedOut;
   /** The running attempt's own timer, and the exception it failed with when it ran out of time. */
-  private Host.Timed attemptTimer;
+  private Timed attemptTimer;
   private TimeoutException attemptExpired;
 
-  ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry, String name) {
+  ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry, String name,
+               boolean listed) {
     this.executor = executor;
+    this.listed = listed;
     this.name = name;
     this.kind = kind;
     this.body = body;
@@ -168,7 +173,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     synchronized (this) {
       attempt = retries;
     }
-    Host.Timed timer = executor.host.schedule(() -> attemptTimedOut(attempt), attemptTimeoutNanos);
+    Timed timer = executor.host.schedule(() -> attemptTimedOut(attempt), attemptTimeoutNanos);
     synchronized (this) {
       attemptTimer = timer;
     }
@@ -199,13 +204,16 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     return future.isDone() || timedOut != null;
   }
 
-  /** Cancels the task if no attempt of it has started yet (shutdown with {@code cancelFutures}). */
-  void cancelIfNotStarted() {
+  /**
+   * Cancels the task if no attempt of it has started yet (shutdown with {@code cancelFutures}); returns
+   * whether this call cancelled it.
+   */
+  boolean cancelIfNotStarted() {
     synchronized (this) {
-      if (phase != Phase.WAITING || retries > 0) return;
+      if (phase != Phase.WAITING || retries > 0) return false;
       refused = true;
     }
-    future.completeExceptionally(notStarted()); // cancelled, with a message saying why
+    return future.completeExceptionally(notStarted()); // cancelled, with a message saying why
   }
 
   private void granted(Void ignored, Throwable withdrawn) {
@@ -324,7 +332,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     int release;
     int attempt;
     boolean judge;
-    Host.Timed expiredTimer;
+    Timed expiredTimer;
     synchronized (this) {
       if (phase != Phase.RUNNING) return; // the attempt has ended already
       phase = Phase.ENDING;
@@ -363,7 +371,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       if (backOffNanos == 0) {
         acquireNext();
       } else {
-        Host.Timed timed = executor.host.schedule(this::acquireNext, backOffNanos);
+        Timed timed = executor.host.schedule(this::acquireNext, backOffNanos);
         boolean stoppedMeanwhile;
         synchronized (this) {
           backOff = timed;

@@ -6,6 +6,7 @@ import dev.corobridge.MapOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.StreamCleaner;
+import dev.corobridge.internal.Timed;
 import dev.corobridge.spi.ContextPropagation;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
@@ -148,7 +149,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
     final AtomicBoolean closed = new AtomicBoolean();
     volatile TimeoutException timedOut;
     volatile CancellationException cutShort;
-    volatile Host.Timed timer;
+    volatile Timed timer;
 
     Window(ThreadedExecutor executor) {
       this.executor = executor;
@@ -195,7 +196,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
 
     void close() {
       if (!closed.compareAndSet(false, true)) return;
-      Host.Timed t = timer;
+      Timed t = timer;
       if (t != null) t.cancel();
       CompletableFuture<?>[] cancel;
       synchronized (this) {

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.corobridge.internal.threaded;
+package dev.corobridge.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An action on a clock that runs at most once and can be called off until it starts: whoever wins
- * {@link #claim()}, the clock or {@link #cancel()}, decides.
+ * {@link #claim()}, the clock or {@link #cancel()}, decides. Not part of the public API.
  */
-class Scheduled extends AtomicBoolean implements Runnable, Host.Timed {
+public class Scheduled extends AtomicBoolean implements Runnable, Timed {
   private static final long serialVersionUID = 1L;
   private final Runnable action;
 
-  Scheduled(Runnable action) {
+  /**
+   * An action to run at most once.
+   *
+   * @param action what to run
+   */
+  protected Scheduled(Runnable action) {
     this.action = action;
   }
 
@@ -32,5 +37,5 @@ class Scheduled extends AtomicBoolean implements Runnable, Host.Timed {
   }
 
   /** Lets the clock forget the action. */
-  void onCancelled() {}
+  protected void onCancelled() {}
 }
