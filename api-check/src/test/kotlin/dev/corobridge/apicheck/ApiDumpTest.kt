@@ -5,6 +5,7 @@ import dev.corobridge.AsyncExecutor
 import dev.corobridge.component.AsyncComponent
 import dev.corobridge.coroutines.CoroutineAsyncExecutor
 import dev.corobridge.intent.Airlock
+import dev.corobridge.spring.TransactionIntents
 import dev.corobridge.tck.AsyncExecutorContract
 import java.io.File
 import java.io.InputStream
@@ -39,6 +40,7 @@ class ApiDumpTest {
     "bridge-components" to AsyncComponent::class.java,
     "bridge-coroutines" to CoroutineAsyncExecutor::class.java,
     "bridge-tck" to AsyncExecutorContract::class.java,
+    "bridge-spring" to TransactionIntents::class.java,
   )
 
   private val nonPublicPackages = listOf("dev.corobridge.internal", "dev.corobridge.coroutines.internal")

@@ -539,7 +539,7 @@ public class CoroutineAsyncExecutor private constructor(
       engine.enter()
       parent.async(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = engine.stoppableUnit { runChild(plan, slot, block) }
+          val outcome = runChild(plan, slot, block) // stopped with its scope (see stoppedWithShutdownNow)
           @Suppress("UNCHECKED_CAST")
           if (outcome is Failed) throw outcome.error else outcome as T
         } finally {
@@ -573,6 +573,14 @@ public class CoroutineAsyncExecutor private constructor(
     }
     engine.counters.finished(cancelled = false, failed = outcome is Failed)
     return outcome
+  }
+
+  /**
+   * Makes the current job (a scope's) a unit [shutdownNow] stops until it completes, its children included:
+   * cancelling a scope's job cancels its children with it.
+   */
+  internal suspend fun stoppedWithShutdownNow() {
+    engine.registerUntilComplete(currentCoroutineContext().job)
   }
 
   /** [scope] after the executor's checks: see there. */

@@ -83,9 +83,9 @@ import kotlinx.coroutines.yield
  * them back in reverse order in `finally` blocks, i.e. only when the attempt has really finished. The
  * fast path (tryAcquire succeeds) neither suspends nor allocates. Retries repeat the attempt after a
  * `delay` holding nothing. A timeout wraps all attempts in withTimeoutOrNull, except for a Java task, whose
- * future a timer (the shared SharedTimer, off every dispatcher, on Dispatchers.Default) fails at the deadline (TimedTaskFuture) while the
- * work is cancelled and, holding its permits, waited for; a Kotlin `Deferred` is its coroutine, so it completes
- * once the work has stopped.
+ * future a timer fails at the deadline (TimedTaskFuture; on Dispatchers.Default the shared SharedTimer, off
+ * every dispatcher) while the work is cancelled and, holding its permits, waited for; a Kotlin `Deferred` is
+ * its coroutine, so it completes once the work has stopped.
  *
  * shutdown(cancelFutures): tasks that have not started yet are cancelled. The queue is drained; a queue
  * worker checks `cancelQueued` before starting each task. A task with options that has to wait for a
@@ -94,8 +94,8 @@ import kotlinx.coroutines.yield
  * walking `waiting` means every not-yet-started task either is found there or sees the flag.
  *
  * shutdownNow(): what has not started is cancelled as above, then what runs is stopped. With no shared parent
- * Job, the running work is found through two records kept for this alone: `units` (a unit's job -> what to stop:
- * the job, or a Java task's future) and `queueWorkers`, each worker showing the task it took up last. A unit
+ * Job, the running work is found through two records kept for this alone: `units` (UnitRegistry: a unit's job and
+ * what to stop, the job or a Java task's future) and `queueWorkers`, each worker showing the task it took up last. A unit
  * registers at its start and a worker writes its task before it reads `cancelQueued`; shutdownNow sets its flags
  * before it walks, so a unit or task starting meanwhile is either found or sees a flag and stops itself. A queue
  * worker is a coroutine without a Job whose completion is its own record (QueueWorker), so a worker costs no more
@@ -209,11 +209,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private val waiting = ConcurrentHashMap<Job, Job>()
 
   /**
-   * The work in flight that [shutdownNow] stops: each unit's job -> what to stop, the job itself or, for a
+   * The work in flight that [shutdownNow] stops: each unit's job and what to stop, the job itself or, for a
    * Java task with options, its future (which stops the job and completes at once, as a caller's cancel does).
    * Tasks without options are not here: they run on queue workers, found in [queueWorkers].
    */
-  private val units = ConcurrentHashMap<Job, Any>()
+  private val units = UnitRegistry()
 
   /** The queue workers alive, each showing the task it runs. */
   private val queueWorkers = QueueWorkers()
@@ -305,11 +305,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     if (withinUnit) enterWithin() else enter()
     return scope.launch(context, start) {
       val job = coroutineContext.job
-      registerUnit(job, stops ?: job)
+      val record = registerUnit(job, stops ?: job)
       try {
         body()
       } finally {
-        units.remove(job)
+        units.unregister(record)
         exit()
       }
     }
@@ -320,11 +320,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     enter()
     return scope.async(context, CoroutineStart.ATOMIC) {
       val job = coroutineContext.job
-      registerUnit(job, job)
+      val record = registerUnit(job, job)
       try {
         body()
       } finally {
-        units.remove(job)
+        units.unregister(record)
         exit()
       }
     }
@@ -336,22 +336,29 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    */
   suspend inline fun <R> stoppableUnit(body: () -> R): R {
     val job = coroutineContext.job
-    registerUnit(job, job)
+    val record = registerUnit(job, job)
     try {
       return body()
     } finally {
-      unregisterUnit(job)
+      unregisterUnit(record)
     }
   }
 
   /** Records a unit's [job] for [shutdownNow], which stops [stops]; stops it at once if shutdownNow already walked. */
-  fun registerUnit(job: Job, stops: Any) {
-    units[job] = stops
-    if (stoppingAll) stopRunning(stops) // after the put: shutdownNow sets the flag before its walk
+  fun registerUnit(job: Job, stops: Any): UnitRecord {
+    val record = units.register(job, stops)
+    if (stoppingAll) stopRunning(stops) // after registering: shutdownNow sets the flag before its walk
+    return record
   }
 
-  fun unregisterUnit(job: Job) {
-    units.remove(job)
+  fun unregisterUnit(record: UnitRecord) {
+    units.unregister(record)
+  }
+
+  /** Records [job] (a scope's) as a unit [shutdownNow] stops, until the job completes, its children included. */
+  fun registerUntilComplete(job: Job) {
+    val record = registerUnit(job, job)
+    job.invokeOnCompletion { unregisterUnit(record) }
   }
 
   /** Counts a task as submitted around [submit], which launches it; a refused submission is not counted. */
@@ -605,18 +612,23 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     stoppingAll = true
     if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) terminate()
     val neverStarted = ArrayList<CompletableFuture<*>>()
-    for (owner in waiting.values) {
-      val stops = units[owner]
+    val waitingToStart = java.util.Collections.newSetFromMap(java.util.IdentityHashMap<Job, Boolean>())
+    waitingToStart.addAll(waiting.values)
+    val running = units.snapshot()
+    for (unit in running) {
+      if (unit.job !in waitingToStart) continue
+      val stops = unit.stops
       if (stops is TaskFuture<*>) { // a Java task with options, waiting for a permit
         if (stops.completeExceptionally(notStarted())) neverStarted.add(stops)
       } else {
-        owner.cancel(notStarted())
+        unit.job.cancel(notStarted())
       }
     }
+    for (job in waitingToStart) job.cancel(notStarted()) // registered after the snapshot: not listed, still cancelled
     drainQueue { if (!it.item) neverStarted.add(it) }
     for (stream in openStreams) stream.cutShort(streamCutShort())
     for (task in queueWorkers.currentTasks()) stopRunning(task)
-    for (stops in units.values) stopRunning(stops)
+    for (unit in units.snapshot()) stopRunning(unit.stops)
     return neverStarted
   }
 
@@ -972,8 +984,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     enter()
     counters.submitted.increment()
     scope.launch(blockingDispatcher, CoroutineStart.ATOMIC) {
-      val job = coroutineContext.job
-      registerUnit(job, job)
+      val record = registerUnit(coroutineContext.job, coroutineContext.job)
       try {
         val outcome = try {
           // caught where it is thrown: an exception crossing the suspension would come back as a copy
@@ -985,7 +996,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
         counters.finished(cancelled = false, failed = failed)
         if (failed) reportUncaught((outcome as Failed).error)
       } finally {
-        units.remove(job)
+        unregisterUnit(record)
         exit()
       }
     }

@@ -57,12 +57,17 @@ private suspend fun <R> scopeBody(
   options: ScopeOptions,
   block: suspend ExecutorScope.() -> R,
 ): R {
+  // Each scope is one unit shutdownNow can stop: cancelling the scope's job cancels its children with it.
   if (options.policy() == WaitStrategy.FIRST_EXCEPTION) {
-    return coroutineScope { ExecutorScopeImpl(executor, this, null, taskContext).block() }
+    return coroutineScope {
+      executor.stoppedWithShutdownNow()
+      ExecutorScopeImpl(executor, this, null, taskContext).block()
+    }
   }
   val policy = ScopePolicy(options.policy())
   val value = supervisorScope {
     policy.scopeJob = coroutineContext.job
+    executor.stoppedWithShutdownNow()
     ExecutorScopeImpl(executor, this, policy, taskContext).block()
   }
   policy.failure()?.let { throw it }

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.spring;
+
+import dev.corobridge.intent.FlushMode;
+import dev.corobridge.intent.IntentExecutor;
+import dev.corobridge.intent.IntentPolicy;
+import dev.corobridge.intent.IntentScope;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * An {@link IntentScope} whose intents are dispatched only once the Spring transaction that is active when it
+ * flushes has committed, and never if that transaction rolls back: airlock's {@code DjangoScope}, on
+ * {@code TransactionSynchronization.afterCommit}. Outside a transaction it dispatches at once, as a plain scope.
+ *
+ * <p>Open it like any scope ({@code Airlock.open(new TransactionIntentScope())}, or make it the application's
+ * default with {@code Airlock.configureScopes(TransactionIntentScope::new)}), or let {@link TransactionIntents}
+ * bind one to every transaction. Its flush mode defaults to {@link FlushMode#ROBUST}: one intent that fails to
+ * dispatch does not keep the others from running, and the failures reach the caller of {@code commit()} as one
+ * {@link dev.corobridge.intent.IntentDispatchException} (the transaction has committed by then).
+ *
+ * <p>The dispatch runs in {@code afterCommit}, while the committed transaction's resources are still bound to
+ * the thread: a handler that writes to the database through Spring must start a transaction of its own
+ * ({@code REQUIRES_NEW}), or the intents should go to an {@code AsyncExecutor}
+ * ({@code IntentExecutors.on(executor)}), whose threads have no transaction.
+ */
+public class TransactionIntentScope extends IntentScope {
+  /** Set while the transaction this scope is bound to completes: a flush then dispatches at once. */
+  private volatile boolean completing;
+
+  /** A scope with the configured executor and policy, and the {@link FlushMode#ROBUST} flush mode. */
+  public TransactionIntentScope() {
+    this(null, null, null);
+  }
+
+  /**
+   * A scope with the given executor, policy and flush mode; {@code null} for any of them means the default
+   * ({@link FlushMode#ROBUST} for the flush mode). The constructor {@code Airlock.configureScopes} and the
+   * {@code scope} setting use.
+   *
+   * @param executor the executor its intents are dispatched through, or {@code null}
+   * @param policy the policy every intent must pass, or {@code null}
+   * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
+   */
+  public TransactionIntentScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+    super(executor, policy, flushMode);
+  }
+
+  @Override
+  protected FlushMode defaultFlushMode() {
+    return FlushMode.ROBUST;
+  }
+
+  /**
+   * Dispatches after the current transaction commits (not at all if it rolls back), or at once if no
+   * transaction synchronization is active or the transaction is completing already.
+   */
+  @Override
+  protected void scheduleFlush(Runnable dispatch) {
+    if (completing || !TransactionSynchronizationManager.isSynchronizationActive()) {
+      dispatch.run();
+      return;
+    }
+    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+      @Override
+      public void afterCommit() {
+        dispatch.run();
+      }
+    });
+  }
+
+  /** The transaction this scope is bound to is completing: a flush from now on dispatches at once. */
+  void completing() {
+    completing = true;
+  }
+}

@@ -1,0 +1,1 @@
+create table users (email varchar(100) primary key);
