@@ -7,7 +7,8 @@ import dev.corobridge.ExecutorStats;
 /**
  * Runs the whole guide: a local gallery server on 127.0.0.1, one executor with lanes {@code gallery}
  * and {@code image}, the Java examples, then the Kotlin examples on the same executor, and last the
- * deferred side effects of a request handler, a components pipeline (DuckDB and a local web service),
+ * deferred side effects of a request handler and of a Spring transaction (H2 in-process), a components
+ * pipeline (DuckDB and a local web service),
  * and the cooperative test runtime with its virtual clock.
  */
 public final class Main {
@@ -33,6 +34,7 @@ public final class Main {
       new JavaGuide(executor, server).run();
       new KotlinGuide(executor, server).run();
       new SignupGuide(executor).run();
+      new SpringSignupGuide(executor).run();
       try (PriceGuide prices = new PriceGuide(executor)) {
         prices.run(java.util.List.of("apples", "pears"));
       }
