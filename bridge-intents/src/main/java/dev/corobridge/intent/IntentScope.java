@@ -34,8 +34,9 @@ import java.util.Set;
  * in the order they were enqueued; policies filter, never reorder.
  *
  * <p><b>Nesting.</b> A scope opened while another is current is nested in it. When a nested scope flushes,
- * its intents go to its parent, so the outermost scope decides ({@link #passesThrough(Intent)} lets
- * chosen intents dispatch at once instead); when it discards, the parent is unaffected.
+ * its intents go to its parent, so the outermost scope decides (a nested scope may ask for chosen intents to be
+ * dispatched at once with {@link #passesThrough(Intent)}, which every ancestor must allow with
+ * {@link #letsDescendantDispatch}); when it discards, the parent is unaffected.
  *
  * <p><b>Choosing the executor and policy.</b> A scope takes, in order of precedence, the executor, policy and
  * flush mode given to its constructor, then its subclass's {@link #defaultExecutor()},
@@ -127,13 +128,29 @@ public class IntentScope implements AutoCloseable {
   }
 
   /**
-   * Whether {@code intent}, flushed by this nested scope, is dispatched at once instead of being
-   * captured by the parent scope. By default none is: the outermost scope decides.
+   * Whether this nested scope asks to dispatch {@code intent} at once as it flushes, instead of handing it to its
+   * parent. By default none is asked for. Its ancestors have the last word
+   * ({@link #letsDescendantDispatch}): the first one that does not let it go past captures it.
    *
    * @param intent an intent this scope flushes
-   * @return whether it is dispatched at once
+   * @return whether to ask for it to be dispatched at once
    */
   protected boolean passesThrough(Intent intent) {
+    return false;
+  }
+
+  /**
+   * Whether this scope lets {@code intent}, which {@code descendant} (a scope nested in it, at any depth) asks
+   * to dispatch at once ({@link #passesThrough}), go past it. By default it does not: it captures the intent,
+   * as airlock's scopes capture everything their descendants flush ({@code before_descendant_flushes}), so that
+   * an outer scope that later discards, or asserts no effects, still decides. A scope that trusts its
+   * descendants with some intents (an urgent page, say) overrides this.
+   *
+   * @param descendant the nested scope that flushes
+   * @param intent an intent it asks to dispatch at once
+   * @return whether the intent may go past this scope
+   */
+  protected boolean letsDescendantDispatch(IntentScope descendant, Intent intent) {
     return false;
   }
 
@@ -305,13 +322,22 @@ public class IntentScope implements AutoCloseable {
     List<Intent> intents = end(State.FLUSHED);
     List<Intent> dispatchNow = new ArrayList<>(intents.size());
     for (Intent intent : intents) {
-      if (parent != null && !passesThrough(intent)) {
-        parent.capture(intent); // before this scope's policy: the parent's policy decides, as in airlock
+      IntentScope captor = parent == null ? null : passesThrough(intent) ? ancestorCapturing(intent) : parent;
+      if (captor != null) {
+        captor.capture(intent); // before this scope's policy: the capturing scope's policy decides, as in airlock
       } else if (Airlock.allows(policy, intent)) {
         dispatchNow.add(intent);
       }
     }
     if (!dispatchNow.isEmpty()) scheduleFlush(() -> dispatchOutside(dispatchNow));
+  }
+
+  /** The nearest ancestor that does not let {@code intent} go past it, or null if every one does. */
+  private IntentScope ancestorCapturing(Intent intent) {
+    for (IntentScope ancestor = parent; ancestor != null; ancestor = ancestor.parent) {
+      if (!ancestor.letsDescendantDispatch(this, intent)) return ancestor;
+    }
+    return null;
   }
 
   /**

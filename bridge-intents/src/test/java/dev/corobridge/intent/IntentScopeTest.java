@@ -126,15 +126,23 @@ class IntentScopeTest {
     assertEquals(List.of("inner()", "outer()"), recorder.ran, "FIFO across levels");
   }
 
-  @Test
-  void aNestedScopeCanLetChosenIntentsThrough() {
-    class Urgent extends IntentScope {
-      @Override
-      protected boolean passesThrough(Intent intent) {
-        return intent.name().equals("page");
-      }
+  /** A nested scope that asks for pages to be dispatched at once. */
+  static class Urgent extends IntentScope {
+    @Override
+    protected boolean passesThrough(Intent intent) {
+      return intent.name().equals("page");
     }
-    try (IntentScope outer = Airlock.scope(recorder)) {
+  }
+
+  @Test
+  void aNestedScopeCanLetChosenIntentsThroughWhereItsAncestorsAllowIt() {
+    IntentScope trusting = new IntentScope(recorder, null, null) {
+      @Override
+      protected boolean letsDescendantDispatch(IntentScope descendant, Intent intent) {
+        return true;
+      }
+    };
+    try (IntentScope outer = Airlock.open(trusting)) {
       try (Urgent inner = Airlock.open(new Urgent())) {
         Airlock.enqueue(recorder.effect("page", "on-call"));
         Airlock.enqueue(recorder.effect("mail"));
@@ -144,6 +152,29 @@ class IntentScopeTest {
       outer.discard();
     }
     assertEquals(List.of("page(\"on-call\")"), recorder.ran, "the outer scope dropped the mail");
+  }
+
+  @Test
+  void anAncestorThatDoesNotLetItThroughCapturesWhatANestedScopeWantedToDispatchAtOnce() {
+    IntentScope trusting;
+    try (IntentScope outermost = Airlock.scope(recorder)) {          // captures by default: airlock's rule
+      trusting = Airlock.open(new IntentScope(recorder, null, null) {
+        @Override
+        protected boolean letsDescendantDispatch(IntentScope descendant, Intent intent) {
+          return true;
+        }
+      });
+      try (Urgent inner = Airlock.open(new Urgent())) {
+        Airlock.enqueue(recorder.effect("page", "on-call"));
+        inner.complete();
+      }
+      assertEquals(List.of(), recorder.ran, "the outermost scope has the last word");
+      assertEquals(1, outermost.capturedIntents().size(), "it captured the page, past the trusting scope");
+      trusting.complete();
+      trusting.close();
+      outermost.discard();
+    }
+    assertEquals(List.of(), recorder.ran, "and dropped it with its discard");
   }
 
   @Test

@@ -48,7 +48,12 @@ class ScopeExitTest {
   @Test
   void theEndedScopeIsNoLongerCurrentWhileItsIntentsAreDispatched() {
     List<Optional<IntentScope>> seen = new CopyOnWriteArrayList<>();
-    IntentScope outer = Airlock.scope(recorder);
+    IntentScope outer = Airlock.open(new IntentScope(recorder, null, null) {
+      @Override
+      protected boolean letsDescendantDispatch(IntentScope descendant, Intent intent) {
+        return true;
+      }
+    });
     IntentScope inner = Airlock.open(new IntentScope(recorder, null, null) {
       @Override
       protected boolean passesThrough(Intent intent) {
