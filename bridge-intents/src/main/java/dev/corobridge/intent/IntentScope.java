@@ -291,6 +291,30 @@ public class IntentScope implements AutoCloseable {
     return state == State.DISCARDED;
   }
 
+  /**
+   * Drops the pending intents from position {@code from} on (in {@link #pending()} order), as if they had never
+   * been enqueued: for a subclass whose unit of work undoes part of itself, such as a transaction that rolls
+   * back to a savepoint (take {@code pending().size()} at the savepoint). They leave {@link #intents()} too.
+   *
+   * @param from the position of the first intent to drop; {@code pending().size()} or more drops nothing
+   * @return the dropped intents, in order
+   * @throws IllegalArgumentException if {@code from} is negative
+   * @throws ScopeStateException if the scope has ended
+   */
+  protected final synchronized List<Intent> dropPendingFrom(int from) {
+    if (from < 0) throw new IllegalArgumentException("from must be at least 0, was " + from);
+    if (state != State.OPEN) throw new ScopeStateException("cannot drop intents of a scope that is " + state);
+    if (from >= buffer.size()) return List.of();
+    List<Intent> tail = buffer.subList(from, buffer.size());
+    List<Intent> dropped = List.copyOf(tail);
+    tail.clear();
+    Set<Intent> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    gone.addAll(dropped);
+    buffered.removeIf(gone::contains);
+    captured.removeIf(gone::contains);
+    return dropped;
+  }
+
   /** Marks the unit of work as finished well: {@link #close()} will flush (if {@link #shouldFlush} agrees). */
   public final synchronized void complete() {
     completed = true;

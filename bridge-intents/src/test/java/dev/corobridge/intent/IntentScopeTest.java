@@ -254,6 +254,31 @@ class IntentScopeTest {
     assertEquals(List.of(), recorder.ran);
   }
 
+  @Test
+  void aSubclassCanDropThePendingIntentsEnqueuedSinceAMark() {
+    class Undoing extends IntentScope {
+      Undoing() {
+        super(recorder, null, null);
+      }
+
+      List<Intent> undoFrom(int mark) {
+        return dropPendingFrom(mark);
+      }
+    }
+    Undoing scope = Airlock.open(new Undoing());
+    Airlock.enqueue(recorder.effect("kept"));
+    int mark = scope.pending().size();
+    Airlock.enqueue(recorder.effect("undone"));
+    assertEquals(List.of("undone()"), names(scope.undoFrom(mark)));
+    assertEquals(List.of(), scope.undoFrom(5), "past the end: nothing");
+    assertThrows(IllegalArgumentException.class, () -> scope.undoFrom(-1));
+    assertEquals(List.of("kept()"), names(scope.intents()), "as if never enqueued");
+    scope.complete();
+    scope.close();
+    assertEquals(List.of("kept()"), recorder.ran);
+    assertThrows(ScopeStateException.class, () -> scope.undoFrom(0), "not once the scope has ended");
+  }
+
   private static List<String> names(List<Intent> intents) {
     return intents.stream().map(Intent::toString).toList();
   }

@@ -73,4 +73,14 @@ public class TransactionIntentScope extends IntentScope {
   void completing() {
     completing = true;
   }
+
+  /** Where the pending intents stand now: a savepoint's mark. */
+  int mark() {
+    return pending().size();
+  }
+
+  /** The transaction rolled back to a savepoint taken at {@code mark}: the intents enqueued since are dropped. */
+  void rollBackTo(int mark) {
+    if (isOpen()) dropPendingFrom(mark);
+  }
 }

@@ -13,11 +13,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@link IntentTransactionListener} with the transaction manager to bind a scope to every transaction it
  * begins, or call {@link #bind()} inside a transaction.
  *
- * <p>Propagation: code that joins a transaction ({@code REQUIRED}, {@code SUPPORTS}, {@code MANDATORY}) joins
- * its scope; a transaction begun with {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} suspends the outer one, and
- * with it its scope, which is not current until the outer transaction resumes: the inner transaction's intents
- * follow the inner transaction's outcome. A scope bound to a transaction is not nested in the scope that was
- * current when the transaction began, so what it dispatches is decided by its transaction alone.
+ * <p>Propagation: code that joins a transaction ({@code REQUIRED}, {@code SUPPORTS}, {@code MANDATORY}) joins its
+ * scope; a transaction begun with {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} suspends the outer one, and with it
+ * its scope, which is not current until the outer transaction resumes: the inner transaction's intents follow the
+ * inner transaction's outcome. A {@code NESTED} transaction (a savepoint) shares the scope; if it rolls back to its
+ * savepoint, the intents enqueued since the savepoint are dropped. A scope bound to a transaction is not nested in
+ * the scope that was current when the transaction began, so what it dispatches is decided by its transaction alone.
  */
 public final class TransactionIntents {
   /** The key of the scope bound to the current transaction, among the transaction's resources. */
@@ -74,6 +75,8 @@ public final class TransactionIntents {
     private final IntentScope before;
     /** While the transaction is suspended: what was current on the thread when it was suspended. */
     private IntentScope whenSuspended;
+    /** Savepoint -> the scope's mark when it was taken (a NESTED transaction); guarded by this. */
+    private final java.util.Map<Object, Integer> savepoints = new java.util.IdentityHashMap<>();
 
     Binding(TransactionIntentScope scope, IntentScope before) {
       this.scope = scope;
@@ -91,6 +94,20 @@ public final class TransactionIntents {
       TransactionSynchronizationManager.bindResource(SCOPE, scope);
       Airlock.swapCurrent(whenSuspended);
       whenSuspended = null;
+    }
+
+    @Override
+    public synchronized void savepoint(Object savepoint) {
+      savepoints.put(savepoint, scope.mark());
+    }
+
+    @Override
+    public void savepointRollback(Object savepoint) {
+      Integer mark;
+      synchronized (this) {
+        mark = savepoints.get(savepoint);
+      }
+      if (mark != null) scope.rollBackTo(mark); // what the rolled-back nested transaction enqueued is dropped
     }
 
     @Override

@@ -156,6 +156,22 @@ class TransactionIntentsTest {
   }
 
   @Test
+  void aNestedTransactionThatRollsBackToItsSavepointDropsTheIntentsItEnqueued() {
+    TransactionTemplate nested = new TransactionTemplate(manager);
+    nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    transaction.executeWithoutResult(outer -> {
+      Airlock.enqueue(named("before"));
+      nested.executeWithoutResult(savepoint -> {
+        Airlock.enqueue(named("rolledBack"));
+        savepoint.setRollbackOnly();
+      });
+      nested.executeWithoutResult(savepoint -> Airlock.enqueue(named("kept")));
+      Airlock.enqueue(named("after"));
+    });
+    assertEquals(List.of("before", "kept", "after"), ran, "the rolled-back savepoint's intent was dropped");
+  }
+
+  @Test
   void aScopeOpenedBeforeTheTransactionIsCurrentAgainAfterItAndDecidesNothingOfIt() throws Exception {
     List<String> outerRan = new CopyOnWriteArrayList<>();
     try (IntentScope outer = Airlock.scope(intent -> outerRan.add(intent.name()))) {

@@ -60,6 +60,9 @@ internal class TimedTaskFuture<T> : TaskFuture<T>() {
     expired = timeout
     stopRunning()
     fail(timeout)
+    // Again once done: if the engine recorded what runs the task only after the first look (a timer thread can
+    // fire before runningOn), runningOn may have looked at isDone before the fail; one of the two looks sees both.
+    stopRunning()
   }
 
   /** The work's own outcome, unless the deadline passed first. */
