@@ -48,8 +48,10 @@ import java.util.stream.Stream;
  * (a worker, or for a timeout a timer's thread that serves that one action), and the callbacks of
  * {@link CompletableFuture}'s non-async methods run there: they must not block, or they hold up that
  * thread's other work. For a callback that blocks, use an {@code …Async} method with an executor of your
- * own. A blocking callback never delays another executor's timeouts or back-offs: each timed action runs
- * apart from the clock that times them.
+ * own. A blocking callback never delays another executor's timeouts: each timed action runs apart from
+ * the clock that times them, on a thread of its own. It does hold up the thread it runs on: on the coroutine
+ * engine a thread of its dispatcher, and with it the async work and retry back-offs of every executor that
+ * shares that dispatcher.
  *
  * <p><b>Cancellation.</b> {@code future.cancel(true)} (or any completion of a returned future from
  * outside) cancels the task: an async task's stage is cancelled, a blocking task's thread is

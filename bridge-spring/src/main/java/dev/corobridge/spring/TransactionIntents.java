@@ -3,6 +3,8 @@ package dev.corobridge.spring;
 
 import dev.corobridge.intent.Airlock;
 import dev.corobridge.intent.IntentScope;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -76,7 +78,7 @@ public final class TransactionIntents {
     /** While the transaction is suspended: what was current on the thread when it was suspended. */
     private IntentScope whenSuspended;
     /** Savepoint -> the scope's mark when it was taken (a NESTED transaction); guarded by this. */
-    private final java.util.Map<Object, Integer> savepoints = new java.util.IdentityHashMap<>();
+    private final Map<Object, Integer> savepoints = new IdentityHashMap<>();
 
     Binding(TransactionIntentScope scope, IntentScope before) {
       this.scope = scope;

@@ -309,7 +309,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       try {
         body()
       } finally {
-        units.unregister(record)
+        unregisterUnit(record)
         exit()
       }
     }
@@ -324,15 +324,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       try {
         body()
       } finally {
-        units.unregister(record)
+        unregisterUnit(record)
         exit()
       }
     }
   }
 
   /**
-   * Runs [body], work of this executor in a coroutine it did not launch (a structured child, a task run in
-   * the caller's coroutine), as a unit [shutdownNow] can stop.
+   * Runs [body], work of this executor in a coroutine it did not launch (a task run in the caller's coroutine,
+   * such as the Kotlin `callAppropriately`), as a unit [shutdownNow] can stop. A scope registers once for all its
+   * children instead ([registerUntilComplete]).
    */
   suspend inline fun <R> stoppableUnit(body: () -> R): R {
     val job = coroutineContext.job
