@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.MapOptions;
+import dev.corobridge.TaskOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -137,6 +140,43 @@ public abstract class BatchContract extends ContractSupport {
     assertFailsWith(boom, result);
     Await.until(() -> pending.stream().allMatch(CompletableFuture::isCancelled), () -> "every item in flight is cancelled");
     assertTrue(started.get() < 1000, "items not yet started are never started");
+    assertBalanced(executor);
+  }
+
+  @Test
+  void aFailedItemFailsTheMapEvenWhenTheOtherItemFinishesOnAnotherThreadAtTheSameMoment() throws InterruptedException {
+    AsyncExecutor executor = newExecutor(2);
+    AtomicReference<CompletableFuture<Integer>> toFinish = new AtomicReference<>();
+    AtomicBoolean testOver = new AtomicBoolean();
+    Thread finisher = new Thread(() -> { // spins rather than parks, so that it finishes item 0 within nanoseconds
+      while (!testOver.get()) {
+        CompletableFuture<Integer> item = toFinish.getAndSet(null);
+        if (item == null) {
+          Thread.onSpinWait();
+          continue;
+        }
+        int spins = ThreadLocalRandom.current().nextInt(64);
+        for (int s = 0; s < spins; s++) Thread.onSpinWait();
+        item.complete(0);
+      }
+    }, "tck-finisher");
+    finisher.start();
+    try {
+      for (int round = 0; round < 5_000; round++) {
+        CompletableFuture<Integer> first = new CompletableFuture<>();
+        IllegalStateException broke = new IllegalStateException("no options for item 1 in round " + round);
+        MapOptions options = MapOptions.builder().window(2).taskFor((Integer i) -> {
+          if (i == 0) return TaskOptions.defaults();
+          toFinish.set(first); // item 0 finishes while item 1 is failing
+          throw broke;
+        }).build();
+        CompletableFuture<List<Integer>> result = executor.map(i -> i == 0 ? first : CompletableFuture.completedFuture(i), range(2), options);
+        assertSame(broke, Await.failure(result), "round " + round);
+      }
+    } finally {
+      testOver.set(true);
+      finisher.join();
+    }
     assertBalanced(executor);
   }
 

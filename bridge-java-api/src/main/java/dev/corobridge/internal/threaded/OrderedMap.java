@@ -42,6 +42,7 @@ final class OrderedMap<A, R> {
   private int pulled;
   private boolean exhausted;
   private boolean exited;
+  private Throwable failure; // the first item or input failure: once set, no list of values completes the batch
 
   private OrderedMap(ThreadedExecutor executor, ThreadedTask.Kind kind, ItemFunction<A> fn, Iterator<? extends A> items, MapOptions options) {
     this.executor = executor;
@@ -85,6 +86,7 @@ final class OrderedMap<A, R> {
           item = items.next();
         } catch (RuntimeException | Error inputFailure) {
           exhausted = true;
+          if (failure == null) failure = inputFailure;
           inputFailed = inputFailure;
           break;
         }
@@ -112,30 +114,43 @@ final class OrderedMap<A, R> {
     }
   }
 
-  private void itemDone(CompletableFuture<?> itemFuture, int index, Object value, Throwable failure) {
+  private void itemDone(CompletableFuture<?> itemFuture, int index, Object value, Throwable itemFailure) {
+    Throwable cause = itemFailure == null ? null : Failures.unwrap(itemFailure);
     synchronized (this) {
       inFlight.remove(itemFuture);
       active--;
-      if (failure == null) results[index] = value;
+      if (cause == null) results[index] = value;
+      else if (failure == null) failure = cause; // before anyone can see this item as finished
     }
-    if (failure != null) result.completeExceptionally(Failures.unwrap(failure));
+    if (cause != null) result.completeExceptionally(cause);
     pump();
   }
 
+  /**
+   * Completes the batch once no item is in flight and nothing more will be pulled. A failure recorded
+   * under the lock wins over the values even before its thread has failed the batch: another thread
+   * finishing the last item in between must not complete the batch with a hole where that item was.
+   */
   private void completeIfDone() {
     List<R> values = null;
+    Throwable failed = null;
     boolean exit = false;
     synchronized (this) {
       if (active > 0 || exited) return;
       if (result.isDone() || exhausted) {
         exited = exit = true;
         if (!result.isDone()) {
-          @SuppressWarnings("unchecked") List<R> list = (List<R>) Arrays.asList(Arrays.copyOf(results, pulled));
-          values = new ArrayList<>(list);
+          if (failure != null) {
+            failed = failure;
+          } else {
+            @SuppressWarnings("unchecked") List<R> list = (List<R>) Arrays.asList(Arrays.copyOf(results, pulled));
+            values = new ArrayList<>(list);
+          }
         }
       }
     }
-    if (values != null) result.complete(values);
+    if (failed != null) result.completeExceptionally(failed);
+    else if (values != null) result.complete(values);
     if (exit) executor.exit();
   }
 
