@@ -274,6 +274,18 @@ public final class RetryPolicy {
   }
 
   /**
+   * Whether the policy holds code its getters cannot describe: {@link #retryIf} or {@link #retryIfResult}
+   * conditions, {@link #onRetry} or {@link #onFailure} listeners. A policy without code is plain data
+   * (counts, durations, exception types) that another process can rebuild from the getters, as a job
+   * engine that stores a task's retry settings does.
+   *
+   * @return whether the policy carries conditions or listeners
+   */
+  public boolean carriesCode() {
+    return !retryIf.isEmpty() || !retryIfResult.isEmpty() || !onRetry.isEmpty() || !onFailure.isEmpty();
+  }
+
+  /**
    * How many retries at most: an attempt count of {@code maxRetries() + 1}.
    *
    * @return the most retries, {@code >= 0}

@@ -65,6 +65,18 @@ class RetryPolicyTest {
   }
 
   @Test
+  void aPolicyOfCountsDurationsAndTypesCarriesNoCodeButConditionsAndListenersDo() {
+    RetryPolicy data = RetryPolicy.exponential(3, Duration.ofMillis(100)).withMaxDelay(Duration.ofSeconds(1)).withJitter(0.2)
+        .retryOn(IOException.class).abortOn(FileNotFoundException.class);
+    assertFalse(data.carriesCode());
+    assertFalse(RetryPolicy.none().carriesCode());
+    assertTrue(data.retryIf(e -> true).carriesCode());
+    assertTrue(data.retryIfResult(v -> v == null).carriesCode());
+    assertTrue(data.onRetry(event -> { }).carriesCode());
+    assertTrue(data.onFailure(event -> { }).carriesCode());
+  }
+
+  @Test
   void toStringReadsLikeTheCodeThatBuiltIt() {
     assertEquals("RetryPolicy.none()", RetryPolicy.none().toString());
     assertEquals("RetryPolicy.exponential(3, PT0.1S).withMaxDelay(PT1S).retryOn(IOException)",

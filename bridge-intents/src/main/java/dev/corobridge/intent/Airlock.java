@@ -225,6 +225,8 @@ public final class Airlock {
    * @throws PolicyViolationException  if a policy refuses the intent
    * @throws PolicyEnqueueException    if called from inside a policy callback
    * @throws ScopeStateException       if the current scope has ended
+   * @throws IllegalArgumentException  if the executor of this scope or of one it is nested in could not dispatch
+   *                                   the intent ({@link IntentExecutor#validate}): an argument that does not encode, say
    */
   public static void enqueue(Intent intent) {
     Checks.notNull(intent, "intent");
@@ -242,6 +244,9 @@ public final class Airlock {
     onEnqueue(scope.policy(), recorded);
     for (IntentPolicy local : locals) {
       onEnqueue(local, recorded);
+    }
+    for (IntentScope dispatcher = scope; dispatcher != null; dispatcher = dispatcher.parent()) {
+      dispatcher.executor().validate(recorded); // any scope it may reach could dispatch it
     }
     scope.add(recorded);
   }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.intent;
 
+import dev.corobridge.RetryPolicy;
 import dev.corobridge.internal.Checks;
 import java.lang.invoke.SerializedLambda;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,18 +32,18 @@ import java.util.StringJoiner;
  * }</pre>
  */
 public final class Intent {
-  /** Dispatch option: a {@link Duration} to wait before running the intent. */
+  /** Dispatch option: a {@link Duration} ({@code >= 0}) to wait before running the intent. */
   public static final String DELAY = "delay";
   /** Dispatch option: the name of the queue (or lane) to run it on. */
   public static final String QUEUE = "queue";
   /** Dispatch option: an {@link Integer} priority, higher first, where the executor supports it. */
   public static final String PRIORITY = "priority";
   /**
-   * Dispatch option: a {@link dev.corobridge.RetryPolicy} for the intent's task, where the executor runs it
-   * (readable through the policy's getters, so an executor can translate it to its own retries).
+   * Dispatch option: a {@link RetryPolicy} for the intent's task, where the executor runs it (readable
+   * through the policy's getters, so an executor can translate it to its own retries).
    */
   public static final String RETRY = "retry";
-  /** Dispatch option: a {@link Duration} bounding the intent's task, where the executor runs it. */
+  /** Dispatch option: a positive {@link Duration} bounding the intent's task, where the executor runs it. */
   public static final String TIMEOUT = "timeout";
 
   private final String name;
@@ -193,6 +193,24 @@ public final class Intent {
   }
 
   /**
+   * The {@link #RETRY} option.
+   *
+   * @return the retry policy, or empty for the executor's default
+   */
+  public Optional<RetryPolicy> retry() {
+    return Optional.ofNullable((RetryPolicy) options.get(RETRY));
+  }
+
+  /**
+   * The {@link #TIMEOUT} option.
+   *
+   * @return the timeout, or empty for none
+   */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable((Duration) options.get(TIMEOUT));
+  }
+
+  /**
    * The local policies that were in force when the intent was enqueued, outermost first; unmodifiable.
    *
    * @return the local policies the intent carries, unmodifiable
@@ -247,17 +265,19 @@ public final class Intent {
 
   static String nameOf(IntentTask task) {
     try {
-      Method writeReplace = task.getClass().getDeclaredMethod("writeReplace");
-      writeReplace.setAccessible(true);
-      String method = ((SerializedLambda) writeReplace.invoke(task)).getImplMethodName();
-      if (!method.startsWith("lambda$")) return method;
+      task.getClass().getDeclaredMethod("writeReplace"); // what a serializable lambda or method reference has
     } catch (NoSuchMethodException notALambda) {
       String simple = task.getClass().getSimpleName();
       if (!simple.isEmpty()) return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
-    } catch (ReflectiveOperationException | RuntimeException unreadable) {
-      // fall through: ask for a name
+      throw noName();
     }
-    throw new IllegalArgumentException("task has no name to give the intent (a lambda): use a method reference "
+    String method = SerializedFormReader.read(task).map(SerializedLambda::getImplMethodName).orElseThrow(Intent::noName);
+    if (method.startsWith("lambda$")) throw noName();
+    return method;
+  }
+
+  private static IllegalArgumentException noName() {
+    return new IllegalArgumentException("task has no name to give the intent (a lambda): use a method reference "
         + "or Intent.of(\"name\", task)");
   }
 
@@ -301,7 +321,10 @@ public final class Intent {
 
     /**
      * Sets a dispatch option; {@link Intent#DELAY} must be a non-negative {@link Duration},
-     * {@link Intent#QUEUE} a String, {@link Intent#PRIORITY} an Integer.
+     * {@link Intent#QUEUE} a String, {@link Intent#PRIORITY} an Integer, {@link Intent#RETRY} a
+     * {@link RetryPolicy}, {@link Intent#TIMEOUT} a positive Duration. Options of other keys are for
+     * executors that know them; an executor that sends intents elsewhere needs them JSON-compatible
+     * ({@link IntentCodec}).
      *
      * @param key the option's key
      * @param value the option's value
@@ -320,6 +343,14 @@ public final class Intent {
         }
         case PRIORITY -> {
           if (!(value instanceof Integer)) throw new IllegalArgumentException("option priority must be an Integer, was " + value);
+        }
+        case RETRY -> {
+          if (!(value instanceof RetryPolicy)) throw new IllegalArgumentException("option retry must be a RetryPolicy, was " + value);
+        }
+        case TIMEOUT -> {
+          if (!(value instanceof Duration d) || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("option timeout must be a Duration > 0, was " + value);
+          }
         }
         default -> { }
       }

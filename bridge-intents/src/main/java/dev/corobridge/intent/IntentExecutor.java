@@ -18,4 +18,16 @@ public interface IntentExecutor {
    * @throws Exception if the dispatch fails
    */
   void dispatch(Intent intent) throws Exception;
+
+  /**
+   * Checks, when {@code intent} is enqueued in a scope that may dispatch through this executor, that
+   * the executor could dispatch it, so that a mistake fails where it is made rather than when the scope
+   * flushes. An executor that sends intents to another process encodes them here
+   * ({@link IntentCodec#encode}). By default every intent is accepted.
+   *
+   * @param intent the intent being enqueued
+   * @throws IllegalArgumentException if the executor could not dispatch the intent; the message says why
+   */
+  default void validate(Intent intent) {
+  }
 }

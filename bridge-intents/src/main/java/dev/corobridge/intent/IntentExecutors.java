@@ -8,10 +8,11 @@ import dev.corobridge.internal.Checks;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The built-in {@link IntentExecutor}s. */
 public final class IntentExecutors {
@@ -34,70 +35,173 @@ public final class IntentExecutors {
   }
 
   /**
-   * Hands each intent to {@code executor}, after its {@link Intent#DELAY} if it has one. A failure of
-   * the intent is logged; refusal by the executor is a failed dispatch.
+   * Hands each intent to {@code executor}, after its {@link Intent#DELAY} if it has one (timed by the
+   * {@linkplain IntentTimer#system() system timer}); see {@link #on(Executor, IntentTimer)}.
    *
    * @param executor where the intents run
    * @return the executor
    */
   public static IntentExecutor on(Executor executor) {
-    Checks.notNull(executor, "executor");
-    return intent -> {
-      Executor target = intent.delay().map(d -> CompletableFuture.delayedExecutor(d.toNanos(), TimeUnit.NANOSECONDS, executor)).orElse(executor);
-      target.execute(() -> {
-        try {
-          intent.run();
-        } catch (Exception e) {
-          LOG.log(Level.ERROR, "intent " + intent + " failed", e);
-        }
-      });
-    };
+    return on(executor, IntentTimer.system());
   }
 
   /**
-   * Submits each intent as a blocking task of {@code executor}, under its limits, with task options
-   * taken from the intent's dispatch options: {@link Intent#QUEUE} is the lane, {@link #RETRY} a
-   * {@link RetryPolicy}, {@link #TIMEOUT} a {@link Duration}; {@link Intent#DELAY} waits before
-   * submitting. A failure of the intent is logged; a refusal at submit (unknown lane, executor shut
-   * down) is a failed dispatch.
+   * Hands each intent to {@code executor}, after its {@link Intent#DELAY} if it has one, as timed by
+   * {@code timer}. Of the intents waiting for the executor's threads, those of higher
+   * {@link Intent#PRIORITY} run first. A failed intent is tried again as its {@link Intent#RETRY} policy
+   * says, each retry after the policy's back-off (timed by {@code timer}) and behind the intents of higher
+   * priority; the last failure is logged. {@link Intent#QUEUE} and {@link Intent#TIMEOUT} are not for a plain
+   * executor, which has no lanes and cannot stop a task: use {@link #on(AsyncExecutor)}. A refusal by the
+   * executor is a failed dispatch.
+   *
+   * @param executor where the intents run
+   * @param timer times delays and back-offs
+   * @return the executor
+   */
+  public static IntentExecutor on(Executor executor, IntentTimer timer) {
+    Checks.notNull(executor, "executor");
+    Checks.notNull(timer, "timer");
+    PriorityHandOff<Attempt> waiting = new PriorityHandOff<>();
+    return new IntentExecutor() {
+      @Override
+      public void dispatch(Intent intent) {
+        afterDelay(intent.delay().orElse(Duration.ZERO), timer, () -> runOn(executor, waiting, timer, new Attempt(intent, 1)));
+      }
+
+      @Override
+      public String toString() {
+        return "IntentExecutors.on(" + executor + ")";
+      }
+    };
+  }
+
+  /** An intent and which attempt at it this is, from 1. */
+  private record Attempt(Intent intent, int number) {
+    @Override
+    public String toString() {
+      return intent.toString();
+    }
+  }
+
+  /** Hands {@code attempt} to the plain executor; a failure is tried again as the intent's policy says. */
+  private static void runOn(Executor executor, PriorityHandOff<Attempt> waiting, IntentTimer timer, Attempt attempt) {
+    PriorityHandOff.Entry<Attempt> entry = waiting.entry(attempt.intent(), attempt);
+    try {
+      executor.execute(() -> {
+        Attempt next = waiting.take(entry);
+        try {
+          next.intent().run();
+        } catch (Exception failure) {
+          long backOff = next.intent().retry().orElse(RetryPolicy.none()).retryDelayNanos(next.number(), null, failure);
+          if (backOff < 0) {
+            LOG.log(Level.ERROR, "intent " + next + " failed" + (next.number() > 1 ? " at attempt " + next.number() : ""), failure);
+          } else {
+            afterDelay(Duration.ofNanos(backOff), timer, () -> runOn(executor, waiting, timer, new Attempt(next.intent(), next.number() + 1)));
+          }
+        }
+      });
+    } catch (RuntimeException refused) {
+      if (attempt.number() == 1) throw refused; // a failed dispatch
+      LOG.log(Level.ERROR, "intent " + attempt + " was not tried again: the executor refused it", refused);
+      return;
+    }
+    waiting.accepted(entry);
+  }
+
+  private static void afterDelay(Duration delay, IntentTimer timer, Runnable action) {
+    if (delay.isZero()) {
+      action.run();
+    } else {
+      timer.schedule(delay, action);
+    }
+  }
+
+  /**
+   * Submits each intent as a blocking task of {@code executor}, after its {@link Intent#DELAY} (timed by
+   * the {@linkplain IntentTimer#system() system timer}); see {@link #on(AsyncExecutor, IntentTimer)}.
    *
    * @param executor where the intents run
    * @return the executor
    */
   public static IntentExecutor on(AsyncExecutor executor) {
+    return on(executor, IntentTimer.system());
+  }
+
+  /**
+   * Submits each intent as a blocking task of {@code executor}, under its limits, with task options
+   * taken from the intent's dispatch options: {@link Intent#QUEUE} is the lane, {@link Intent#RETRY} the
+   * retry policy, {@link Intent#TIMEOUT} the timeout; {@link Intent#DELAY} waits (timed by {@code timer})
+   * before submitting. Of the intents waiting for the executor, those of higher {@link Intent#PRIORITY}
+   * start first (among intents of the same lane, retry policy and timeout). A failure of the intent is
+   * logged; a refusal at submit (unknown lane, executor shut down) is a failed dispatch, and an intent
+   * whose task a shutdown cancels before it starts is logged as not run.
+   *
+   * @param executor where the intents run
+   * @param timer times delays
+   * @return the executor
+   */
+  public static IntentExecutor on(AsyncExecutor executor, IntentTimer timer) {
     Checks.notNull(executor, "executor");
-    return intent -> {
-      TaskOptions options = taskOptions(intent);
-      Runnable submit = () -> executor.submitBlocking(() -> {
-        intent.run();
-        return null;
-      }, options).whenComplete((v, e) -> {
-        if (e != null) LOG.log(Level.ERROR, "intent " + intent + " failed", e);
-      });
-      Duration delay = intent.delay().orElse(Duration.ZERO);
-      if (delay.isZero()) {
-        submit.run();
-      } else {
-        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(submit);
+    Checks.notNull(timer, "timer");
+    PriorityHandOff<Intent> waiting = new PriorityHandOff<>();
+    return new IntentExecutor() {
+      @Override
+      public void dispatch(Intent intent) {
+        TaskOptions options = taskOptions(intent); // a bad option fails the dispatch at once
+        afterDelay(intent.delay().orElse(Duration.ZERO), timer, () -> submit(executor, waiting, intent, options));
+      }
+
+      @Override
+      public String toString() {
+        return "IntentExecutors.on(" + executor + ")";
       }
     };
+  }
+
+  private static void submit(AsyncExecutor executor, PriorityHandOff<Intent> waiting, Intent intent, TaskOptions options) {
+    PriorityHandOff.Entry<Intent> entry = waiting.entry(intent, intent);
+    IntentTaskOnce task = new IntentTaskOnce(waiting, entry);
+    CompletableFuture<Void> done = executor.submitBlocking(task, options); // a refusal is a failed dispatch
+    waiting.accepted(entry);
+    done.whenComplete((v, e) -> {
+      if (e != null && !task.endedUnstarted(e)) LOG.log(Level.ERROR, "intent " + task.chosen + " failed", e);
+    });
+  }
+
+  /** One intent's task: takes the waiting intent it runs when it first starts, and runs that one on every attempt. */
+  private static final class IntentTaskOnce implements Callable<Void> {
+    private final PriorityHandOff<Intent> waiting;
+    private final PriorityHandOff.Entry<Intent> own;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    volatile Intent chosen;
+
+    IntentTaskOnce(PriorityHandOff<Intent> waiting, PriorityHandOff.Entry<Intent> own) {
+      this.waiting = waiting;
+      this.own = own;
+    }
+
+    @Override
+    public Void call() throws Exception {
+      if (claimed.compareAndSet(false, true)) chosen = waiting.take(own);
+      Intent intent = chosen;
+      if (intent != null) intent.run(); // null: the task was ended from outside before it started
+      return null;
+    }
+
+    /** Whether the task ended before it first started; then one waiting intent of its kind is dropped and logged. */
+    boolean endedUnstarted(Throwable why) {
+      if (!claimed.compareAndSet(false, true)) return false;
+      waiting.neverStarted(own, why);
+      return true;
+    }
   }
 
   static TaskOptions taskOptions(Intent intent) {
     TaskOptions.Builder options = TaskOptions.builder().name(intent.name());
     intent.queue().ifPresent(options::lane);
-    Object retry = intent.options().get(RETRY);
-    if (retry != null) options.retry(cast(retry, RetryPolicy.class, RETRY));
-    Object timeout = intent.options().get(TIMEOUT);
-    if (timeout != null) options.timeout(cast(timeout, Duration.class, TIMEOUT));
+    intent.retry().ifPresent(options::retry);
+    intent.timeout().ifPresent(options::timeout);
     return options.build();
-  }
-
-  private static <T> T cast(Object value, Class<T> type, String option) {
-    if (!type.isInstance(value)) {
-      throw new IllegalArgumentException("dispatch option " + option + " must be a " + type.getSimpleName() + ", was " + value);
-    }
-    return type.cast(value);
   }
 
   /**

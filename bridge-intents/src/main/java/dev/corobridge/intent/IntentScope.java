@@ -211,6 +211,15 @@ public class IntentScope implements AutoCloseable {
   }
 
   /**
+   * What a failed dispatch does to the rest of this scope's flush.
+   *
+   * @return the flush mode
+   */
+  public final synchronized FlushMode flushMode() {
+    return flushMode;
+  }
+
+  /**
    * The scope's policy.
    *
    * @return the policy

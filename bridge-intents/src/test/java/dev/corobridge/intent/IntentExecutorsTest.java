@@ -8,18 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.OutOfResourcesException;
 import dev.corobridge.RetryPolicy;
+import dev.corobridge.runtime.ManualExecutor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +99,126 @@ class IntentExecutorsTest {
       executor.close(); // waits for the slow intent, which its timeout ends
       assertEquals(1, executor.stats().failed(), "the slow intent timed out");
       assertEquals(2, executor.stats().retried());
+    }
+  }
+
+  /** Flushes {@code priorities} as intents that record their priority, while the executor's only worker is busy. */
+  private static List<Integer> runOrderBehindABusyWorker(IntentExecutor executor, int... priorities) throws Exception {
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch blocking = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch allRan = new CountDownLatch(priorities.length);
+    try (IntentScope scope = Airlock.scope(executor)) {
+      Airlock.enqueue(Intent.of("blocker", intent -> {
+        blocking.countDown();
+        release.await();
+      }).build());
+      scope.complete();
+    }
+    assertTrue(blocking.await(20, TimeUnit.SECONDS));
+    try (IntentScope scope = Airlock.scope(executor)) {
+      for (int priority : priorities) {
+        Airlock.enqueue(Intent.of("p" + priority, intent -> {
+          ran.add(intent.priority().orElse(0));
+          allRan.countDown();
+        }).option(Intent.PRIORITY, priority).build());
+      }
+      scope.complete();
+    }
+    release.countDown();
+    assertTrue(allRan.await(20, TimeUnit.SECONDS));
+    return ran;
+  }
+
+  @Test
+  void intentsOfHigherPriorityOvertakeThoseWaitingForABusyAsyncExecutor() throws Exception {
+    try (AsyncExecutor executor = AsyncExecutor.create(1)) {
+      assertEquals(List.of(9, 5, 5, 3, 1, 0), runOrderBehindABusyWorker(IntentExecutors.on(executor), 1, 5, 3, 9, 5, 0));
+    }
+  }
+
+  @Test
+  void intentsOfHigherPriorityOvertakeThoseWaitingForABusyPlainExecutor() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "intent-pool"));
+    try {
+      assertEquals(List.of(9, 5, 5, 3, 1, 0), runOrderBehindABusyWorker(IntentExecutors.on(pool), 1, 5, 3, 9, 5, 0));
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void underContentionEveryAcceptedIntentRunsExactlyOnceAndEveryRefusedOneNeverWhateverItsPriorityAndLane() throws Exception {
+    int threads = 4;
+    int perThread = 1_000;
+    AtomicIntegerArray runs = new AtomicIntegerArray(threads * perThread);
+    Set<Integer> refused = ConcurrentHashMap.newKeySet();
+    try (AsyncExecutor executor = AsyncExecutor.builder().maxWorkers(3).lane("mail", 1).queueCapacity(500).build()) {
+      IntentExecutor intents = IntentExecutors.on(executor);
+      ExecutorService dispatchers = Executors.newFixedThreadPool(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * perThread;
+        done.add(dispatchers.submit(() -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          for (int i = first; i < first + perThread; i++) {
+            int id = i;
+            Intent.Builder intent = Intent.of("count", x -> runs.incrementAndGet(id)).option(Intent.PRIORITY, random.nextInt(5));
+            if (random.nextBoolean()) intent.option(Intent.QUEUE, "mail");
+            try {
+              intents.dispatch(intent.build());
+            } catch (OutOfResourcesException full) { // more intents than the executor's queue holds
+              refused.add(id);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) f.get(20, TimeUnit.SECONDS);
+      dispatchers.shutdown();
+      executor.close();
+    }
+    for (int i = 0; i < runs.length(); i++) assertEquals(refused.contains(i) ? 0 : 1, runs.get(i), "intent " + i);
+  }
+
+  @Test
+  void delaysAreTimedByTheGivenTimerSoVirtualTimeApplies() {
+    ManualExecutor manual = ManualExecutor.create(2);
+    IntentTimer virtual = (delay, action) -> manual.delay(delay).thenRun(action);
+    try (IntentScope scope = Airlock.scope(IntentExecutors.on(manual, virtual))) {
+      Airlock.enqueue(Intent.of("remind", intent -> recorder.ran.add("remind")).option(Intent.DELAY, Duration.ofHours(24)).build());
+      scope.complete();
+    }
+    manual.advanceTimeBy(Duration.ofHours(23));
+    assertEquals(List.of(), recorder.ran, "a day has not passed");
+    manual.advanceTimeBy(Duration.ofHours(1));
+    manual.runUntilIdle();
+    assertEquals(List.of("remind"), recorder.ran);
+    manual.close();
+  }
+
+  @Test
+  void aPlainExecutorRetriesAFailedIntentAsItsPolicySaysWithTheBackOffTimedByTheTimer() throws Exception {
+    List<Duration> backOffs = new CopyOnWriteArrayList<>();
+    IntentTimer recording = (delay, action) -> {
+      backOffs.add(delay);
+      action.run();
+    };
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<Integer> sent = new CompletableFuture<>();
+    ExecutorService pool = Executors.newSingleThreadExecutor(task -> new Thread(task, "intent-pool"));
+    try {
+      try (IntentScope scope = Airlock.scope(IntentExecutors.on(pool, recording))) {
+        Airlock.enqueue(Intent.of("sendMail", intent -> {
+          if (attempts.incrementAndGet() < 3) throw new IOException("smtp down");
+          sent.complete(attempts.get());
+        }).option(Intent.RETRY, RetryPolicy.exponential(5, Duration.ofMillis(100))).build());
+        scope.complete();
+      }
+      assertEquals(3, sent.get(20, TimeUnit.SECONDS));
+      assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200)), backOffs);
+    } finally {
+      pool.shutdown();
     }
   }
 

@@ -47,6 +47,20 @@ class IntentTest {
     assertEquals("custom", Intent.of("custom", i -> { }).build().name());
   }
 
+  /** Not serializable: a method reference bound to it must still give its name, without serializing it. */
+  static final class Mailer {
+    final Thread notSerializable = Thread.currentThread();
+
+    void welcome(Intent intent) {
+    }
+  }
+
+  @Test
+  void aMethodReferenceBoundToAnObjectThatDoesNotSerializeStillNamesTheIntent() {
+    Mailer mailer = new Mailer();
+    assertEquals("welcome", Intent.of(mailer::welcome).build().name());
+  }
+
   @Test
   void itRemembersWhereItWasBuilt() {
     assertEquals(IntentTest.class.getName() + ".itRemembersWhereItWasBuilt", Intent.named("x").build().origin());

@@ -47,6 +47,7 @@ public final class Main {
       check("component", SyncComponent.<String, Integer>of("length", String::length).applyOn(executor, "corobridge").join(),
           10);
 
+      check("an intent named by a method reference, nothing opened", Intent.of(Main::sendMail).build().name(), "sendMail");
       Airlock.scoped(() -> {
         Airlock.enqueue(Intent.of(Main::sendMail).args("ada@example.org").build());
         check("intent held until the scope ends", SENT, List.of());
