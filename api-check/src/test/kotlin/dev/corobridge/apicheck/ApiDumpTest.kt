@@ -4,6 +4,7 @@ package dev.corobridge.apicheck
 import dev.corobridge.AsyncExecutor
 import dev.corobridge.component.AsyncComponent
 import dev.corobridge.coroutines.CoroutineAsyncExecutor
+import dev.corobridge.dbscheduler.DbSchedulerIntentExecutor
 import dev.corobridge.intent.Airlock
 import dev.corobridge.spring.TransactionIntents
 import dev.corobridge.tck.AsyncExecutorContract
@@ -41,6 +42,7 @@ class ApiDumpTest {
     "bridge-coroutines" to CoroutineAsyncExecutor::class.java,
     "bridge-tck" to AsyncExecutorContract::class.java,
     "bridge-spring" to TransactionIntents::class.java,
+    "bridge-db-scheduler" to DbSchedulerIntentExecutor::class.java,
   )
 
   private val nonPublicPackages = listOf("dev.corobridge.internal", "dev.corobridge.coroutines.internal")

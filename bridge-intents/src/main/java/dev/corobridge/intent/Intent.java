@@ -45,6 +45,18 @@ public final class Intent {
   public static final String RETRY = "retry";
   /** Dispatch option: a positive {@link Duration} bounding the intent's task, where the executor runs it. */
   public static final String TIMEOUT = "timeout";
+  /**
+   * Dispatch option: a String that identifies the intent's effect (an idempotency key). A job engine stores at
+   * most one intent of a key, so enqueueing it again is a no-op, and hands the key to the handler, which can make
+   * its effect happen once (an insert keyed by it, a payment request carrying it). Executors that need a key
+   * make one up when none is given.
+   */
+  public static final String KEY = "key";
+  /**
+   * Set by executors that try an intent more than once, on the intent its handler receives: the number of this
+   * attempt, from 1 (an Integer).
+   */
+  public static final String ATTEMPT = "attempt";
 
   private final String name;
   private final List<Object> args;
@@ -211,6 +223,40 @@ public final class Intent {
   }
 
   /**
+   * The {@link #KEY} option.
+   *
+   * @return the idempotency key, or empty if none was given
+   */
+  public Optional<String> key() {
+    return Optional.ofNullable((String) options.get(KEY));
+  }
+
+  /**
+   * The {@link #ATTEMPT} option: which attempt at the intent this is.
+   *
+   * @return the attempt number, from 1; 1 where the executor does not count attempts
+   */
+  public int attempt() {
+    Object attempt = options.get(ATTEMPT);
+    return attempt == null ? 1 : (Integer) attempt;
+  }
+
+  /**
+   * A copy of this intent with the dispatch option {@code key} set to {@code value}, checked as
+   * {@link Builder#option} checks it: for executors that add what they know ({@link #KEY}, {@link #ATTEMPT}).
+   *
+   * @param key the option's key
+   * @param value the option's value
+   * @return the copy
+   * @throws IllegalArgumentException if a known option has a value of the wrong kind
+   */
+  public Intent withOption(String key, Object value) {
+    Map<String, Object> copy = new LinkedHashMap<>(options);
+    copy.put(key, Builder.checkedOption(key, value));
+    return new Intent(name, args, namedArgs, origin, Collections.unmodifiableMap(copy), policies, task);
+  }
+
+  /**
    * The local policies that were in force when the intent was enqueued, outermost first; unmodifiable.
    *
    * @return the local policies the intent carries, unmodifiable
@@ -321,8 +367,8 @@ public final class Intent {
 
     /**
      * Sets a dispatch option; {@link Intent#DELAY} must be a non-negative {@link Duration},
-     * {@link Intent#QUEUE} a String, {@link Intent#PRIORITY} an Integer, {@link Intent#RETRY} a
-     * {@link RetryPolicy}, {@link Intent#TIMEOUT} a positive Duration. Options of other keys are for
+     * {@link Intent#QUEUE} and {@link Intent#KEY} Strings, {@link Intent#PRIORITY} an Integer, {@link Intent#ATTEMPT}
+     * an Integer {@code >= 1}, {@link Intent#RETRY} a {@link RetryPolicy}, {@link Intent#TIMEOUT} a positive Duration. Options of other keys are for
      * executors that know them; an executor that sends intents elsewhere needs them JSON-compatible
      * ({@link IntentCodec}).
      *
@@ -332,17 +378,25 @@ public final class Intent {
      * @throws IllegalArgumentException if a known option has a value of the wrong kind
      */
     public Builder option(String key, Object value) {
+      options.put(key, checkedOption(key, value));
+      return this;
+    }
+
+    static Object checkedOption(String key, Object value) {
       Checks.notNull(key, "key");
       Checks.notNull(value, "value");
       switch (key) {
         case DELAY -> {
           if (!(value instanceof Duration d) || d.isNegative()) throw new IllegalArgumentException("option delay must be a Duration >= 0, was " + value);
         }
-        case QUEUE -> {
-          if (!(value instanceof String)) throw new IllegalArgumentException("option queue must be a String, was " + value);
+        case QUEUE, KEY -> {
+          if (!(value instanceof String)) throw new IllegalArgumentException("option " + key + " must be a String, was " + value);
         }
         case PRIORITY -> {
           if (!(value instanceof Integer)) throw new IllegalArgumentException("option priority must be an Integer, was " + value);
+        }
+        case ATTEMPT -> {
+          if (!(value instanceof Integer n) || n < 1) throw new IllegalArgumentException("option attempt must be an Integer >= 1, was " + value);
         }
         case RETRY -> {
           if (!(value instanceof RetryPolicy)) throw new IllegalArgumentException("option retry must be a RetryPolicy, was " + value);
@@ -354,8 +408,7 @@ public final class Intent {
         }
         default -> { }
       }
-      options.put(key, value);
-      return this;
+      return value;
     }
 
     /**

@@ -30,4 +30,16 @@ public interface IntentExecutor {
    */
   default void validate(Intent intent) {
   }
+
+  /**
+   * Whether this executor records intents as part of the unit of work's own transaction (a transactional
+   * outbox, such as a job engine's table written with the transaction's connection). A scope bound to a
+   * transaction then dispatches to it before the transaction commits, inside it, so that the intents are
+   * stored if and only if the transaction commits; otherwise it dispatches after the commit. False by default.
+   *
+   * @return whether dispatch belongs inside the transaction
+   */
+  default boolean enlistsInTransaction() {
+    return false;
+  }
 }

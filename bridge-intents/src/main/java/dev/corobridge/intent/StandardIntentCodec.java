@@ -121,9 +121,9 @@ final class StandardIntentCodec implements IntentCodec {
   private static Object decodeOption(String key, Object value) {
     return switch (key) {
       case Intent.DELAY, Intent.TIMEOUT -> duration(value, "options." + key);
-      case Intent.PRIORITY -> {
+      case Intent.PRIORITY, Intent.ATTEMPT -> {
         if (!(value instanceof Number n) || n.doubleValue() != n.intValue()) {
-          throw new IllegalArgumentException("field options.priority must be a whole number, was " + value);
+          throw new IllegalArgumentException("field options." + key + " must be a whole number, was " + value);
         }
         yield n.intValue();
       }

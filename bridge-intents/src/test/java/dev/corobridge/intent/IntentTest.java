@@ -81,6 +81,19 @@ class IntentTest {
   }
 
   @Test
+  void theKeyAndAttemptOptionsAreCheckedAndAnExecutorCanAddThemToACopy() {
+    Intent intent = Intent.named("x").option(Intent.KEY, "order-42").build();
+    assertEquals(Optional.of("order-42"), intent.key());
+    assertEquals(1, intent.attempt(), "1 where no executor counts attempts");
+    Intent third = intent.withOption(Intent.ATTEMPT, 3);
+    assertEquals(3, third.attempt());
+    assertEquals(Optional.of("order-42"), third.key());
+    assertEquals(1, intent.attempt(), "the original is unchanged");
+    assertThrows(IllegalArgumentException.class, () -> intent.withOption(Intent.ATTEMPT, 0));
+    assertThrows(IllegalArgumentException.class, () -> Intent.named("x").option(Intent.KEY, 42));
+  }
+
+  @Test
   void anIntentEnqueuedByNameRunsTheRegisteredHandlerWithItsArguments() throws Exception {
     IntentHandlers.register("sendMail", IntentTest::sendMail);
     Airlock.scoped(() -> {

@@ -19,6 +19,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * dispatch does not keep the others from running, and the failures reach the caller of {@code commit()} as one
  * {@link dev.corobridge.intent.IntentDispatchException} (the transaction has committed by then).
  *
+ * <p>An executor that {@linkplain IntentExecutor#enlistsInTransaction() enlists in the transaction} (a transactional
+ * outbox, such as {@code bridge-db-scheduler}'s) is dispatched to before the commit instead, inside the transaction:
+ * its rows commit or roll back with the transaction's own, and a failure to write them fails the commit.
+ *
  * <p>The dispatch runs in {@code afterCommit}, while the committed transaction's resources are still bound to
  * the thread: a handler that writes to the database through Spring must start a transaction of its own
  * ({@code REQUIRES_NEW}), or the intents should go to an {@code AsyncExecutor}
@@ -53,11 +57,13 @@ public class TransactionIntentScope extends IntentScope {
 
   /**
    * Dispatches after the current transaction commits (not at all if it rolls back), or at once if no
-   * transaction synchronization is active or the transaction is completing already.
+   * transaction synchronization is active, the transaction is completing already, or the executor
+   * {@linkplain dev.corobridge.intent.IntentExecutor#enlistsInTransaction() enlists in the transaction} (an outbox:
+   * the intents are then written inside the transaction, and stored if and only if it commits).
    */
   @Override
   protected void scheduleFlush(Runnable dispatch) {
-    if (completing || !TransactionSynchronizationManager.isSynchronizationActive()) {
+    if (completing || executor().enlistsInTransaction() || !TransactionSynchronizationManager.isSynchronizationActive()) {
       dispatch.run();
       return;
     }

@@ -112,8 +112,18 @@ public final class TransactionIntents {
       if (mark != null) scope.rollBackTo(mark); // what the rolled-back nested transaction enqueued is dropped
     }
 
+    /** An outbox executor writes its intents now, inside the transaction; a failure fails the commit. */
+    @Override
+    public void beforeCommit(boolean readOnly) {
+      if (scope.isOpen() && scope.executor().enlistsInTransaction()) {
+        scope.complete();
+        end();
+      }
+    }
+
     @Override
     public void afterCommit() {
+      if (!scope.isOpen()) return; // written before the commit
       scope.completing();
       scope.complete();
       end();

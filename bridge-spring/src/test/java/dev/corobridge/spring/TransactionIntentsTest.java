@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corobridge.intent.Airlock;
 import dev.corobridge.intent.Intent;
 import dev.corobridge.intent.IntentDispatchException;
+import dev.corobridge.intent.IntentExecutor;
 import dev.corobridge.intent.IntentScope;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -215,5 +217,60 @@ class TransactionIntentsTest {
       scope.complete();
     }
     assertEquals(List.of("now"), ran);
+  }
+
+  /** An outbox: records each intent with whether a transaction was active, or fails to, as told. */
+  private static final class Outbox implements IntentExecutor {
+    final List<String> written = new CopyOnWriteArrayList<>();
+    volatile boolean down;
+
+    @Override
+    public void dispatch(Intent intent) {
+      if (down) throw new IllegalStateException("the outbox table cannot be reached");
+      written.add(intent.name() + " in transaction=" + TransactionSynchronizationManager.isActualTransactionActive());
+    }
+
+    @Override
+    public boolean enlistsInTransaction() {
+      return true;
+    }
+  }
+
+  @Test
+  void anOutboxExecutorIsWrittenInsideTheTransactionBeforeItCommitsAndNotAtAllOnRollback() {
+    Outbox outbox = new Outbox();
+    Airlock.configure(outbox, null, null);
+    try {
+      transaction.executeWithoutResult(status -> {
+        jdbc.update("insert into users values ('a@b')");
+        Airlock.enqueue(named("welcomeMail"));
+      });
+      assertEquals(List.of("welcomeMail in transaction=true"), outbox.written);
+      assertThrows(IllegalStateException.class, () -> transaction.executeWithoutResult(status -> {
+        Airlock.enqueue(named("neverWritten"));
+        throw new IllegalStateException("rolled back");
+      }));
+      assertEquals(List.of("welcomeMail in transaction=true"), outbox.written);
+      assertEquals(List.of(), ran, "an outbox stores intents; it does not run them");
+    } finally {
+      Airlock.resetConfiguration();
+    }
+  }
+
+  @Test
+  void anOutboxThatCannotBeWrittenFailsTheCommitSoTheTransactionRollsBack() {
+    Outbox outbox = new Outbox();
+    outbox.down = true;
+    Airlock.configure(outbox, null, null);
+    try {
+      RuntimeException failure = assertThrows(RuntimeException.class, () -> transaction.executeWithoutResult(status -> {
+        jdbc.update("insert into users values ('lost@b')");
+        Airlock.enqueue(named("welcomeMail"));
+      }));
+      assertTrue(failure instanceof IntentDispatchException || failure.getCause() instanceof IntentDispatchException, failure.toString());
+      assertEquals(0, jdbc.queryForObject("select count(*) from users", Integer.class), "the user's row rolled back with the intent");
+    } finally {
+      Airlock.resetConfiguration();
+    }
   }
 }

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.dbscheduler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
+import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * The one db-scheduler task every intent is an instance of: named {@value #NAME}, its data the intent as
+ * {@link dev.corobridge.intent.IntentCodec} encodes it, stored as JSON (never Java serialization), its instance
+ * id the intent's key. Producers and workers agree on it by construction.
+ */
+final class IntentTask {
+  static final String NAME = "corobridge-intent";
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static final TaskDescriptor<Map<String, Object>> DESCRIPTOR = (TaskDescriptor) TaskDescriptor.of(NAME, Map.class);
+
+  /**
+   * JSON, so that the stored intent is readable in the table and by any process. A plain mapper: the codec
+   * makes every value JSON-compatible already (durations are ISO-8601 strings).
+   */
+  static Serializer serializer() {
+    return JSON;
+  }
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static final Serializer JSON = new Serializer() {
+    @Override
+    public byte[] serialize(Object data) {
+      try {
+        return MAPPER.writeValueAsBytes(data);
+      } catch (IOException e) {
+        throw new UncheckedIOException("an intent could not be written as JSON", e);
+      }
+    }
+
+    @Override
+    public <T> T deserialize(Class<T> type, byte[] bytes) {
+      try {
+        return bytes == null ? null : MAPPER.readValue(bytes, type);
+      } catch (IOException e) {
+        throw new UncheckedIOException("a stored intent is not the JSON of one", e);
+      }
+    }
+  };
+
+  private IntentTask() {}
+}
