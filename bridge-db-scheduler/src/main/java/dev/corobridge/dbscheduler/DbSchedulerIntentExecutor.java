@@ -2,7 +2,6 @@
 package dev.corobridge.dbscheduler;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.corobridge.intent.Intent;
@@ -178,7 +177,7 @@ public final class DbSchedulerIntentExecutor implements IntentExecutor {
      * @return the executor
      */
     public DbSchedulerIntentExecutor build() {
-      return new DbSchedulerIntentExecutor(this, dataSource, new AutodetectJdbcCustomization(dataSource));
+      return new DbSchedulerIntentExecutor(this, dataSource, IntentTask.jdbcFor(dataSource));
     }
   }
 }

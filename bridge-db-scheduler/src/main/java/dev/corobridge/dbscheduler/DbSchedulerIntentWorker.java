@@ -62,6 +62,7 @@ public final class DbSchedulerIntentWorker implements AutoCloseable {
         .execute(this::run);
     var scheduler = Scheduler.create(builder.dataSource, task)
         .serializer(IntentTask.serializer())
+        .jdbcCustomization(IntentTask.jdbcFor(builder.dataSource))
         .tableName(builder.tableName)
         .enablePriority()
         .threads(builder.threads)

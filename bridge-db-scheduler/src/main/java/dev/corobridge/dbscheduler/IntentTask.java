@@ -2,11 +2,18 @@
 package dev.corobridge.dbscheduler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * The one db-scheduler task every intent is an instance of: named {@value #NAME}, its data the intent as
@@ -48,6 +55,21 @@ final class IntentTask {
       }
     }
   };
+
+  /**
+   * How db-scheduler talks to the database: detected, except that H2 (which db-scheduler does not know by
+   * name, and warns about) is told what {@link DbSchedulerTables} made: time zones are stored.
+   */
+  static JdbcCustomization jdbcFor(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      if (connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2")) {
+        return new DefaultJdbcCustomization(false);
+      }
+    } catch (SQLException unreachable) {
+      // let db-scheduler find out, and say so
+    }
+    return new AutodetectJdbcCustomization(dataSource);
+  }
 
   private IntentTask() {}
 }

@@ -115,8 +115,10 @@ class MultiProcessWorkersTest {
     Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(),
         Databases.postgresUrl(), name).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = output.readLine();
-    if (!"ready".equals(line)) throw new IllegalStateException(name + " did not start: " + line);
+    for (String line = output.readLine(); !"ready".equals(line); line = output.readLine()) {
+      if (line == null) throw new IllegalStateException(name + " ended before it was ready (exit " + process.waitFor() + ")");
+      System.err.println(name + ": " + line); // its logging, before it is ready
+    }
     return process;
   }
 

@@ -8,7 +8,8 @@ import dev.corobridge.ExecutorStats;
  * Runs the whole guide: a local gallery server on 127.0.0.1, one executor with lanes {@code gallery}
  * and {@code image}, the Java examples, then the Kotlin examples on the same executor, and last the
  * deferred side effects of a request handler, of a Spring transaction (H2 in-process) and of a Spring Boot
- * service over HTTP on a loopback port, a components
+ * service over HTTP on a loopback port, the same sign-ups with their mails sent by two worker JVMs (a db-scheduler
+ * outbox over H2 in server mode), a components
  * pipeline (DuckDB and a local web service),
  * and the cooperative test runtime with its virtual clock.
  */
@@ -39,6 +40,7 @@ public final class Main {
       java.util.List<String> sent = dev.corobridge.samples.boot.BootSignupService.run(
           (status, body) -> Progress.line("java", "spring-boot", "POST /signups -> " + status + " " + body));
       Progress.line("java", "spring-boot", "left after commit and a successful request: " + sent);
+      dev.corobridge.samples.distributed.DistributedSignupGuide.run(null, 2, 30, line -> Progress.line("java", "distributed", line));
       try (PriceGuide prices = new PriceGuide(executor)) {
         prices.run(java.util.List.of("apples", "pears"));
       }
