@@ -6,6 +6,7 @@ import dev.corobridge.component.AsyncComponent
 import dev.corobridge.coroutines.CoroutineAsyncExecutor
 import dev.corobridge.dbscheduler.DbSchedulerIntentExecutor
 import dev.corobridge.intent.Airlock
+import dev.corobridge.jobrunr.JobRunrIntentExecutor
 import dev.corobridge.spring.TransactionIntents
 import dev.corobridge.tck.AsyncExecutorContract
 import java.io.File
@@ -43,6 +44,7 @@ class ApiDumpTest {
     "bridge-tck" to AsyncExecutorContract::class.java,
     "bridge-spring" to TransactionIntents::class.java,
     "bridge-db-scheduler" to DbSchedulerIntentExecutor::class.java,
+    "bridge-jobrunr" to JobRunrIntentExecutor::class.java,
   )
 
   private val nonPublicPackages = listOf("dev.corobridge.internal", "dev.corobridge.coroutines.internal")
