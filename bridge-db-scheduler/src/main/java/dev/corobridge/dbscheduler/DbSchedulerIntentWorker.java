@@ -11,9 +11,9 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.RetryPolicy;
-import dev.corobridge.TaskOptions;
 import dev.corobridge.intent.Intent;
 import dev.corobridge.intent.IntentCodec;
+import dev.corobridge.intent.IntentExecutors;
 import dev.corobridge.intent.IntentHandlers;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -21,8 +21,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 
 /**
@@ -103,31 +101,15 @@ public final class DbSchedulerIntentWorker implements AutoCloseable {
   private void run(TaskInstance<Map<String, Object>> instance, ExecutionContext context) {
     Intent intent = decode(instance.getData()).withOption(Intent.ATTEMPT, context.getExecution().consecutiveFailures + 1);
     if (IntentHandlers.find(intent.name()).isEmpty()) throw new NoHandlerException(intent);
-    if (executor == null) {
-      runHere(intent);
-      return;
-    }
-    TaskOptions.Builder options = TaskOptions.builder().name(intent.name());
-    intent.queue().ifPresent(options::lane);
-    intent.timeout().ifPresent(options::timeout);
-    CompletableFuture<Void> attempt = executor.submitBlocking(() -> {
-      intent.run();
-      return null;
-    }, options.build());
     try {
-      attempt.get();
+      if (executor == null) {
+        intent.run();
+      } else {
+        IntentExecutors.runAttempt(executor, intent);
+      }
     } catch (InterruptedException e) {
-      attempt.cancel(true); // the scheduler is stopping: another worker runs it again
-      Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt(); // the scheduler is stopping: another worker runs it again
       throw new CancellationException("the worker stopped while " + intent + " ran");
-    } catch (ExecutionException e) {
-      throw unchecked(e.getCause());
-    }
-  }
-
-  private static void runHere(Intent intent) {
-    try {
-      intent.run();
     } catch (Exception e) {
       throw unchecked(e);
     }

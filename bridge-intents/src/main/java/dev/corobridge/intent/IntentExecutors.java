@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -197,11 +198,46 @@ public final class IntentExecutors {
   }
 
   static TaskOptions taskOptions(Intent intent) {
+    return taskOptions(intent, true);
+  }
+
+  private static TaskOptions taskOptions(Intent intent, boolean withRetry) {
     TaskOptions.Builder options = TaskOptions.builder().name(intent.name());
     intent.queue().ifPresent(options::lane);
-    intent.retry().ifPresent(options::retry);
+    if (withRetry) intent.retry().ifPresent(options::retry);
     intent.timeout().ifPresent(options::timeout);
     return options.build();
+  }
+
+  /**
+   * Runs one attempt at {@code intent} now, as a blocking task of {@code executor} under its limits, and waits for
+   * it: what a job engine's worker does with each intent it takes. {@link Intent#QUEUE} is the task's lane and
+   * {@link Intent#TIMEOUT} its timeout; {@link Intent#RETRY} is left to the caller, whose job engine retries.
+   *
+   * @param executor where the intent runs
+   * @param intent the intent
+   * @throws Exception            what the attempt failed with: the handler's own exception, a {@code TimeoutException},
+   *                              or the executor's refusal
+   * @throws InterruptedException if the waiting thread is interrupted; the task is cancelled
+   */
+  public static void runAttempt(AsyncExecutor executor, Intent intent) throws Exception {
+    Checks.notNull(executor, "executor");
+    Checks.notNull(intent, "intent");
+    CompletableFuture<Void> attempt = executor.submitBlocking(() -> {
+      intent.run();
+      return null;
+    }, taskOptions(intent, false));
+    try {
+      attempt.get();
+    } catch (InterruptedException e) {
+      attempt.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception exception) throw exception;
+      if (cause instanceof Error error) throw error;
+      throw e;
+    }
   }
 
   /**

@@ -223,6 +223,28 @@ class IntentExecutorsTest {
   }
 
   @Test
+  void oneAttemptRunsOnTheIntentsLaneUnderItsTimeoutAndFailsWithTheHandlersOwnException() throws Exception {
+    try (AsyncExecutor executor = AsyncExecutor.builder().name("attempts").maxWorkers(2).lane("mail", 1).build()) {
+      List<String> threads = new CopyOnWriteArrayList<>();
+      IntentExecutors.runAttempt(executor, Intent.of("where", intent -> threads.add(Thread.currentThread().getName()))
+          .option(Intent.QUEUE, "mail").build());
+      assertTrue(threads.get(0).startsWith("attempts"), threads.toString());
+      IOException down = new IOException("smtp down");
+      AtomicInteger calls = new AtomicInteger();
+      Intent failing = Intent.of("failing", intent -> {
+        calls.incrementAndGet();
+        throw down;
+      }).option(Intent.RETRY, RetryPolicy.exponential(3, Duration.ZERO)).build();
+      assertSame(down, assertThrows(IOException.class, () -> IntentExecutors.runAttempt(executor, failing)));
+      assertEquals(1, calls.get(), "one attempt: the retries are the caller's");
+      assertThrows(java.util.concurrent.TimeoutException.class, () -> IntentExecutors.runAttempt(executor,
+          Intent.of("slow", intent -> Thread.sleep(60_000)).option(Intent.TIMEOUT, Duration.ofMillis(50)).build()));
+      assertThrows(IllegalArgumentException.class, () -> IntentExecutors.runAttempt(executor,
+          Intent.named("x").option(Intent.QUEUE, "no-such-lane").build()));
+    }
+  }
+
+  @Test
   void anUnknownLaneIsAFailedDispatch() {
     try (AsyncExecutor executor = AsyncExecutor.create(1)) {
       IntentScope scope = Airlock.scope(IntentExecutors.on(executor));

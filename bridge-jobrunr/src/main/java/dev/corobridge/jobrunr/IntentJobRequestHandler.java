@@ -2,13 +2,11 @@
 package dev.corobridge.jobrunr;
 
 import dev.corobridge.AsyncExecutor;
-import dev.corobridge.TaskOptions;
 import dev.corobridge.intent.Intent;
 import dev.corobridge.intent.IntentCodec;
+import dev.corobridge.intent.IntentExecutors;
 import dev.corobridge.intent.IntentHandlers;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.jobrunr.JobRunrException;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 
@@ -37,23 +35,11 @@ public final class IntentJobRequestHandler implements JobRequestHandler<IntentJo
       intent.run();
       return;
     }
-    TaskOptions.Builder options = TaskOptions.builder().name(intent.name());
-    intent.queue().ifPresent(options::lane);
-    intent.timeout().ifPresent(options::timeout);
-    CompletableFuture<Void> attempt = executor.submitBlocking(() -> {
-      intent.run();
-      return null;
-    }, options.build());
     try {
-      attempt.get();
+      IntentExecutors.runAttempt(executor, intent);
     } catch (InterruptedException e) {
-      attempt.cancel(true); // the server is stopping
-      Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt(); // the server is stopping
       throw new CancellationException("the worker stopped while " + intent + " ran");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception exception) throw exception;
-      throw (Error) cause;
     }
   }
 }
