@@ -66,7 +66,7 @@ public final class IntentExecutors {
     return new IntentExecutor() {
       @Override
       public void dispatch(Intent intent) {
-        afterDelay(intent.delay().orElse(Duration.ZERO), timer, () -> runOn(executor, waiting, timer, new Attempt(intent, 1)));
+        afterDelay(intent, intent.delay().orElse(Duration.ZERO), timer, () -> runOn(executor, waiting, timer, new Attempt(intent, 1)));
       }
 
       @Override
@@ -97,7 +97,8 @@ public final class IntentExecutors {
           if (backOff < 0) {
             LOG.log(Level.ERROR, "intent " + next + " failed" + (next.number() > 1 ? " at attempt " + next.number() : ""), failure);
           } else {
-            afterDelay(Duration.ofNanos(backOff), timer, () -> runOn(executor, waiting, timer, new Attempt(next.intent(), next.number() + 1)));
+            afterDelay(next.intent(), Duration.ofNanos(backOff), timer,
+                () -> runOn(executor, waiting, timer, new Attempt(next.intent(), next.number() + 1)));
           }
         }
       });
@@ -109,12 +110,22 @@ public final class IntentExecutors {
     waiting.accepted(entry);
   }
 
-  private static void afterDelay(Duration delay, IntentTimer timer, Runnable action) {
+  /**
+   * Runs {@code action} (which hands {@code intent} to the executor) now, where a refusal is a failed dispatch, or
+   * after {@code delay} on the timer's thread, where nobody would see a refusal: it is logged.
+   */
+  private static void afterDelay(Intent intent, Duration delay, IntentTimer timer, Runnable action) {
     if (delay.isZero()) {
       action.run();
-    } else {
-      timer.schedule(delay, action);
+      return;
     }
+    timer.schedule(delay, () -> {
+      try {
+        action.run();
+      } catch (RuntimeException refused) {
+        LOG.log(Level.ERROR, "intent " + intent + " was not run: the executor refused it after its delay", refused);
+      }
+    });
   }
 
   /**
@@ -149,7 +160,7 @@ public final class IntentExecutors {
       @Override
       public void dispatch(Intent intent) {
         TaskOptions options = taskOptions(intent); // a bad option fails the dispatch at once
-        afterDelay(intent.delay().orElse(Duration.ZERO), timer, () -> submit(executor, waiting, intent, options));
+        afterDelay(intent, intent.delay().orElse(Duration.ZERO), timer, () -> submit(executor, waiting, intent, options));
       }
 
       @Override

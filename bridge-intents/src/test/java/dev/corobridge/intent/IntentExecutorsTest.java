@@ -245,6 +245,42 @@ class IntentExecutorsTest {
   }
 
   @Test
+  void anIntentRefusedWhenItsDelayIsOverIsLoggedNotLost() {
+    List<Runnable> dueLater = new ArrayList<>();
+    IntentTimer later = (delay, action) -> dueLater.add(action);
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.corobridge.intent");
+    List<String> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    log.addHandler(capture);
+    try {
+      AsyncExecutor executor = AsyncExecutor.create(1);
+      try (IntentScope scope = Airlock.scope(IntentExecutors.on(executor, later))) {
+        Airlock.enqueue(recorder.effect("remind").withOption(Intent.DELAY, Duration.ofHours(1)));
+        scope.complete();
+      }
+      executor.close(); // shut down before the hour is over
+      dueLater.forEach(Runnable::run); // must not throw on the timer's thread
+      assertEquals(List.of(), recorder.ran);
+      assertTrue(logged.stream().anyMatch(m -> m.contains("remind() was not run: the executor refused it after its delay")), logged.toString());
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
+
+  @Test
   void anUnknownLaneIsAFailedDispatch() {
     try (AsyncExecutor executor = AsyncExecutor.create(1)) {
       IntentScope scope = Airlock.scope(IntentExecutors.on(executor));
