@@ -12,6 +12,7 @@ module dev.corobridge {
   exports dev.corobridge.internal to
       dev.corobridge.coroutines, dev.corobridge.intent, dev.corobridge.component;
   exports dev.corobridge.internal.scope to dev.corobridge.coroutines;
+  exports dev.corobridge.internal.engine to dev.corobridge.coroutines;
 
   uses dev.corobridge.spi.AsyncExecutorProvider;
   provides dev.corobridge.spi.AsyncExecutorProvider with dev.corobridge.runtime.FallbackRuntime;

@@ -22,20 +22,23 @@ import dev.corobridge.coroutines.internal.capturedContext
 import dev.corobridge.coroutines.internal.carryingContext
 import dev.corobridge.coroutines.internal.ItemCall
 import dev.corobridge.coroutines.internal.SlidingWindow
-import dev.corobridge.coroutines.internal.QueuedTask
+import dev.corobridge.coroutines.internal.QueuedAsyncTask
+import dev.corobridge.coroutines.internal.QueuedBlockingTask
 import dev.corobridge.coroutines.internal.TaskFuture
 import dev.corobridge.coroutines.internal.TimedTaskFuture
 import dev.corobridge.coroutines.internal.TaskPlan
 import dev.corobridge.coroutines.internal.required
 import dev.corobridge.coroutines.internal.awaitBlocking
 import dev.corobridge.coroutines.internal.awaitOutcome
-import dev.corobridge.coroutines.internal.completionOrder
-import dev.corobridge.coroutines.internal.isMet
 import dev.corobridge.coroutines.internal.runOrderedBatch
-import dev.corobridge.coroutines.internal.waitForFutures
+import dev.corobridge.coroutines.internal.runTask
+import dev.corobridge.coroutines.internal.callItem
 import dev.corobridge.internal.Checks
 import dev.corobridge.internal.ClosingStream
 import dev.corobridge.internal.StreamCleaner
+import dev.corobridge.internal.engine.Completions
+import dev.corobridge.internal.engine.Scheduler
+import dev.corobridge.internal.engine.StatusLine
 import dev.corobridge.spi.ExecutorConfig
 import java.time.Duration
 import java.util.Spliterator
@@ -95,6 +98,9 @@ public class CoroutineAsyncExecutor private constructor(
 ) : AsyncExecutor {
   private val engine = Engine(config, this, dispatcher)
 
+  /** The engine's clock, for the waits of [waitFor]. */
+  private val clock = Scheduler { action, delayNanos -> engine.schedule(delayNanos, action::run) }
+
   /** The executor's name, from [AsyncExecutor.Builder.name]. */
   public val name: String get() = engine.name
 
@@ -109,7 +115,7 @@ public class CoroutineAsyncExecutor private constructor(
     required(task, "task")
     val plan = engine.plan(required(options, "options"))
     val work = task.carryingContext()
-    if (plan.plain) return engine.submitQueued(work, QueuedTask.ASYNC, spawned = false)
+    if (plan.plain) return engine.submitQueued(QueuedAsyncTask(work, spawned = false))
     val slot = HeldSlot(engine)
     return engine.submitTask(plan, spawned = false, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
   }
@@ -120,8 +126,8 @@ public class CoroutineAsyncExecutor private constructor(
     required(task, "task")
     val plan = engine.plan(required(options, "options"))
     val work = task.carryingContext()
-    if (plan.plain) return engine.submitQueued(work, QueuedTask.BLOCKING, spawned = false)
-    return engine.submitTask(plan, spawned = false, hop = false) { engine.callBlocking(work) }
+    if (plan.plain) return engine.submitQueued(QueuedBlockingTask(work, followsStage = false))
+    return engine.submitTask(plan, spawned = false, hop = false) { engine.blocking.call(work) }
   }
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?): CompletableFuture<List<R>> =
@@ -146,8 +152,8 @@ public class CoroutineAsyncExecutor private constructor(
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>?, items: Iterable<A>?, options: MapOptions?): CompletableFuture<List<R>> {
     required(fn, "fn")
     val work = fn.carryingContext()
-    return submitBatch(required(items, "items").toList(), options, engine.blockingContext, ItemCall.Suspending { item: A ->
-      engine.callBlockingHere { work.apply(item) }
+    return submitBatch(required(items, "items").toList(), options, engine.blocking.dispatcher, ItemCall.Suspending { item: A ->
+      engine.blocking.callHere { work.apply(item) }
     })
   }
 
@@ -194,7 +200,7 @@ public class CoroutineAsyncExecutor private constructor(
         return@SlidingWindow CompletableFuture.failedFuture<Any?>(e) // the chooser failed: so does the item, in its turn
       }
       if (itemPlan.plain) {
-        engine.submitQueued<Any?>(AsyncTask { work.apply(item) }, QueuedTask.ASYNC, spawned = false, withinUnit = true)
+        engine.submitQueued(QueuedAsyncTask<Any?>(AsyncTask { work.apply(item) }, spawned = false, item = true))
       } else {
         engine.submitTask<Any?>(itemPlan, spawned = false, hop = false, withinUnit = true) { engine.callAsync(itemPlan.name) { work.apply(item) } }
       }
@@ -219,7 +225,7 @@ public class CoroutineAsyncExecutor private constructor(
 
   override fun <T> asCompleted(futures: Collection<CompletionStage<out T>>?): List<CompletableFuture<T>> {
     required(futures, "futures")
-    return completionOrder(futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") })
+    return Completions.inCompletionOrder(futures)
   }
 
   override fun <T> waitFor(futures: Collection<CompletableFuture<T>>?, strategy: WaitStrategy?): CompletableFuture<WaitResult<T>> =
@@ -231,18 +237,17 @@ public class CoroutineAsyncExecutor private constructor(
   private fun <T> waitFor(futures: Collection<CompletableFuture<T>>?, strategy: WaitStrategy?, timeoutNanos: Long): CompletableFuture<WaitResult<T>> {
     required(futures, "futures")
     required(strategy, "strategy")
-    val list = futures.mapIndexed { i, f -> Checks.notNull(f, "futures[$i]") }
-    return waitForFutures(list, strategy, timeoutNanos, engine::schedule)
+    return Completions.waitFor(futures, strategy, timeoutNanos, clock)
   }
 
   override fun <T> runBlocking(task: AsyncTask<T>?): T {
     required(task, "task")
-    return engine.awaitFromThread { submit(task) }
+    return engine.blocking.awaitFromThread { submit(task) }
   }
 
   override fun <T> spawn(task: AsyncTask<T>?): CompletableFuture<T> {
     required(task, "task")
-    return engine.submitQueued(task.carryingContext(), QueuedTask.ASYNC, spawned = true)
+    return engine.submitQueued(QueuedAsyncTask(task.carryingContext(), spawned = true))
   }
 
   override fun <T> spawn(lane: String?, task: AsyncTask<T>?): CompletableFuture<T> {
@@ -255,12 +260,12 @@ public class CoroutineAsyncExecutor private constructor(
 
   override fun <T> callAppropriately(fn: Callable<*>?): CompletableFuture<T> {
     required(fn, "fn")
-    return engine.submitQueued(fn.carryingContext(), QueuedTask.APPROPRIATE, spawned = false)
+    return engine.submitQueued(QueuedBlockingTask(fn.carryingContext(), followsStage = true))
   }
 
   override fun execute(command: Runnable?) {
     required(command, "command")
-    engine.executeCommand(Callable { command.run() }.carryingContext())
+    engine.blocking.executeCommand(Callable { command.run() }.carryingContext())
   }
 
   override fun shutdown(wait: Boolean, cancelFutures: Boolean): Unit = engine.shutdown(wait, cancelFutures)
@@ -286,12 +291,8 @@ public class CoroutineAsyncExecutor private constructor(
 
   override fun toString(): String {
     val s = engine.stats()
-    val state = when {
-      engine.termination.isDone -> "terminated"
-      engine.isRunning -> "running"
-      else -> "shutting down"
-    }
-    return "AsyncExecutor[$name, runtime=coroutines, $state, workers in use=${s.running()}/$maxWorkers, queued=${s.queued()}]"
+    return StatusLine.of(name, "coroutines", engine.isRunning, engine.termination.isDone, s.running(), maxWorkers, s.queued(),
+      engine.queueCapacity)
   }
 
   // =========================================================================================== Kotlin API
@@ -304,6 +305,7 @@ public class CoroutineAsyncExecutor private constructor(
    *
    * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
    */
+  @DelicateCorobridgeApi
   @JvmSynthetic
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
@@ -325,6 +327,7 @@ public class CoroutineAsyncExecutor private constructor(
    *
    * @throws dev.corobridge.ExecutorShutdownException if the executor is shut down
    */
+  @DelicateCorobridgeApi
   @JvmSynthetic
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
@@ -458,7 +461,7 @@ public class CoroutineAsyncExecutor private constructor(
           while (true) {
             val d = completed.receive()
             remaining--
-            if (isMet(strategy, d.isCancelled || d.getCompletionExceptionOrNull() != null, remaining)) break
+            if (Completions.isMet(strategy, d.isCancelled || d.getCompletionExceptionOrNull() != null, remaining)) break
           }
         }
         if (timeout == null) waitUntilMet() else withTimeoutOrNull(timeout) { waitUntilMet() }
@@ -478,7 +481,7 @@ public class CoroutineAsyncExecutor private constructor(
    */
   @JvmSynthetic
   public suspend fun <T> callAppropriately(fn: () -> T): T = runAsChild(TaskPlan.PLAIN) {
-    var outcome = engine.callBlocking(Callable { fn() })
+    var outcome = engine.blocking.call(Callable { fn() })
     if (outcome is CompletionStage<*>) outcome = outcome.awaitOutcome()
     @Suppress("UNCHECKED_CAST")
     if (outcome is Failed) throw outcome.error else outcome as T

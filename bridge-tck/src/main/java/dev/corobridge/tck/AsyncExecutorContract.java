@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The areas run as nested groups; each is also an abstract class of its own
  * ({@link SubmitContract}, {@link BatchContract}, {@link WaitContract}, {@link PolicyContract},
- * {@link BridgingContract}, {@link LifecycleContract}, {@link StressContract}, {@link ScopeContract}, {@link FaultContract}, {@link ShutdownNowContract}) for engines that want
+ * {@link BridgingContract}, {@link LifecycleContract}, {@link StressContract}, {@link ScopeContract}, {@link FaultContract}, {@link ShutdownNowContract},
+ * {@link ContextContract}) for engines that want
  * to run one area at a time.
  */
 public abstract class AsyncExecutorContract implements RuntimeUnderTest {
@@ -55,6 +56,10 @@ public abstract class AsyncExecutorContract implements RuntimeUnderTest {
   }
 
   @Nested class Faults extends FaultContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
+  }
+
+  @Nested class Context extends ContextContract {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 

@@ -4,6 +4,7 @@ package dev.corobridge.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
@@ -182,6 +183,28 @@ public abstract class WaitContract extends ContractSupport {
       inputs.get(1).complete(1);
       assertEquals(Set.copyOf(inputs), Await.value(result).done());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(WaitStrategy.class)
+  void aZeroTimeoutReturnsThePartitionAtTheCallAlreadyComplete(WaitStrategy strategy) {
+    AsyncExecutor executor = newExecutor(1);
+    List<CompletableFuture<Integer>> inputs = futures(2);
+    inputs.get(1).complete(1);
+    CompletableFuture<WaitResult<Integer>> result = executor.waitFor(inputs, strategy, Duration.ZERO);
+    assertTrue(result.isDone(), "a zero timeout does not wait for a clock");
+    assertEquals(Set.of(inputs.get(1)), result.join().done());
+    assertEquals(Set.of(inputs.get(0)), result.join().pending());
+  }
+
+  @Test
+  void theSetsOfAWaitResultCannotBeChanged() {
+    AsyncExecutor executor = newExecutor(1);
+    List<CompletableFuture<Integer>> inputs = futures(2);
+    inputs.get(0).complete(0);
+    WaitResult<Integer> result = Await.value(executor.waitFor(inputs, WaitStrategy.FIRST_COMPLETED));
+    assertThrows(UnsupportedOperationException.class, () -> result.done().clear());
+    assertThrows(UnsupportedOperationException.class, () -> result.pending().add(new CompletableFuture<>()));
   }
 
   @Test

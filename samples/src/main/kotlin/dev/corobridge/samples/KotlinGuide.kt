@@ -7,6 +7,7 @@ import dev.corobridge.RetryPolicy
 import dev.corobridge.ScopeOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitStrategy
+import dev.corobridge.coroutines.DelicateCorobridgeApi
 import dev.corobridge.coroutines.asCoroutineExecutor
 import dev.corobridge.coroutines.callAppropriately
 import dev.corobridge.coroutines.scope
@@ -30,6 +31,7 @@ class KotlinGuide(executor: AsyncExecutor, private val server: LocalGallery) {
   private val web = Web()
 
   /** Runs every example in turn from a plain thread. */
+  @OptIn(DelicateCorobridgeApi::class) // the executor-owned `async` below is shown on purpose, next to `scope`
   fun run(): Unit = runBlocking {
     val pages = (1..8).toList()
     val counts = executor.map(pages) { p -> web.text(server.uri("/gallery/$p")).await().trimEnd().lines().count() }

@@ -16,6 +16,9 @@ import dev.corobridge.internal.SharedTimer
 import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.Timed
 import dev.corobridge.internal.WorkerThreads
+import dev.corobridge.internal.engine.Lifecycle
+import dev.corobridge.internal.engine.Refusals
+import dev.corobridge.internal.engine.UncaughtErrors
 import dev.corobridge.internal.scope.CallFrame
 import dev.corobridge.internal.scope.LendingWait
 import dev.corobridge.spi.ExecutorConfig
@@ -28,7 +31,6 @@ import java.util.concurrent.TimeoutException
 import java.util.concurrent.SynchronousQueue
 import java.util.concurrent.ThreadPoolExecutor
 import java.util.concurrent.TimeUnit
-import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
@@ -64,16 +66,20 @@ import kotlinx.coroutines.yield
  * One Engine backs one executor. Every unit of work (a task, a map batch) is a root coroutine, and a
  * mapIter stream is no coroutine at all (see SlidingWindow): no shared parent Job, because attaching
  * thousands of children to one Job from many threads is both a contention point and a few hundred bytes
- * per task. Instead `lifecycle` counts the units in flight next to a SHUTDOWN bit, in one AtomicLong: a
- * unit enters with one increment (refused if the bit is set, unless a unit still in flight starts it)
- * and exits with one decrement; the executor terminates when the count reaches zero with the bit set.
- * Coroutines run on Dispatchers.Default; blocking calls run with runInterruptible on the executor's own
- * elastic pool of blocking threads (shut down at termination), so cancelling them interrupts the thread
- * and the coroutine resumes only once the call has really returned. Measured on 2 cores, kotlinx's
- * shared IO scheduler took 4x longer than a plain cached pool to run 10,000 sleeps 1,000 at a time,
- * hence the own pool (benchmarks/RESULTS.md, scenario 2b).
+ * per task. Instead `lifecycle` ([Lifecycle], the rule both engines share) counts the units in flight next to a
+ * shutdown bit, in one AtomicLong: a unit enters with one increment (refused if the bit is set, unless a unit
+ * still in flight starts it) and exits with one decrement; the executor terminates when the count reaches zero
+ * with the bit set.
+ * Coroutines run on Dispatchers.Default; blocking calls run on the executor's own elastic pool of blocking
+ * threads (BlockingThreads, shut down at termination).
  *
- * Tasks without options go through `queue` (FIFO): worker coroutines, each holding one worker slot,
+ * The engine is split along its seams: this file admits and accounts for units of work and shuts down;
+ * TaskQueue runs the tasks without options; Attempts.kt runs a task under its plan (permits, retries, timeouts);
+ * StartGate decides whether a task that has not started may still start; BlockingThreads runs blocking calls
+ * and the waits of threads. The rules every runtime shares (lifecycle count, refusals, waits, the status line)
+ * come from dev.corobridge.internal.engine.
+ *
+ * Tasks without options go through `queue` (TaskQueue, FIFO): worker coroutines, each holding one worker slot,
  * drain it, so a queued task has no coroutine of its own and costs no dispatch. Tasks with options
  * (lane, semaphore, retry, timeout) are coroutines of their own that take their permits before a
  * worker slot, on the submitting thread (UNDISPATCHED), in submission order.
@@ -87,16 +93,15 @@ import kotlinx.coroutines.yield
  * every dispatcher) while the work is cancelled and, holding its permits, waited for; a Kotlin `Deferred` is
  * its coroutine, so it completes once the work has stopped.
  *
- * shutdown(cancelFutures): tasks that have not started yet are cancelled. The queue is drained; a queue
- * worker checks `cancelQueued` before starting each task. A task with options that has to wait for a
- * permit on its first attempt registers the job to cancel in `waiting` for as long as it waits; after
- * taking its worker slot it checks `cancelQueued` once more before starting. Setting the flag before
- * walking `waiting` means every not-yet-started task either is found there or sees the flag.
+ * shutdown(cancelFutures): tasks that have not started yet are cancelled. The `gate` (StartGate) is closed
+ * first, then the queue is drained (a queue worker checks the gate before starting each task) and the tasks
+ * with options waiting for a permit are cancelled (each checks the gate once more after taking its slot), so
+ * every not-yet-started task either is found or sees the closed gate.
  *
  * shutdownNow(): what has not started is cancelled as above, then what runs is stopped. With no shared parent
  * Job, the running work is found through two records kept for this alone: `units` (UnitRegistry: a unit's job and
- * what to stop, the job or a Java task's future) and `queueWorkers`, each worker showing the task it took up last. A unit
- * registers at its start and a worker writes its task before it reads `cancelQueued`; shutdownNow sets its flags
+ * what to stop, the job or a Java task's future) and the queue's workers, each showing the task it took up last. A unit
+ * registers at its start and a worker writes its task before it looks at the gate; shutdownNow sets its flags
  * before it walks, so a unit or task starting meanwhile is either found or sees a flag and stops itself. A queue
  * worker is a coroutine without a Job whose completion is its own record (QueueWorker), so a worker costs no more
  * than before and a task without options pays one volatile write.
@@ -116,8 +121,6 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private val uncaughtErrorHandler = config.uncaughtErrorHandler()
 
   private val nonBlockingMark = WorkerMark(this, owner, blocking = false)
-  private val blockingMark = WorkerMark(this, owner, blocking = true)
-  private val commandMark = WorkerMark(this, owner, blocking = true, holdsSlot = false)
 
   /** The scope every unit of work of this executor is launched in: no Job, so each unit is a root. */
   val scope: CoroutineScope = object : CoroutineScope {
@@ -125,14 +128,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       WorkerMarkElement(nonBlockingMark) + CoroutineExceptionHandler { _, error -> reportUncaught(error) }
   }
 
-  /**
-   * The executor's own blocking threads: created on demand, reused, idle ones retired after a minute,
-   * all shut down when the executor terminates. Elastic: the number of blocking calls is bounded by the
-   * worker slots (plus slots lent by runBlocking), not by the pool.
-   */
-  private val ownThreads = OwnThreads(WorkerThreads.factory(name, "blocking", config.preferVirtualThreads()))
-  private val blockingThreads = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(), ownThreads)
-  private val blockingDispatcher = blockingThreads.asCoroutineDispatcher()
+  /** The executor's own blocking threads, and the calls and waits that run there. */
+  val blocking = BlockingThreads(this, owner, config.preferVirtualThreads())
 
   /** Timers on a dispatcher of the caller's own (see [schedule]): they never keep the executor from terminating. */
   private val timerScope = CoroutineScope(SupervisorJob() + dispatcher + CoroutineName("$name-timers"))
@@ -157,23 +154,17 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
   val counters = Counters()
 
-  /** [SHUTDOWN] bit | the number of units of work in flight. */
-  private val lifecycle = AtomicLong()
-  @Volatile private var cancelQueued = false
+  /** The units of work in flight and the shutdown bit, shared rule of both engines ([Lifecycle]). */
+  private val lifecycle = Lifecycle(name, ::terminate)
 
-  /**
-   * Queue workers launched or between tasks, that is, about to poll the queue. A submission launches a
-   * worker only when none is searching, and a worker that takes a task while more wait wakes one
-   * helper: a burst of tasks wakes a few workers instead of one per task. Every path that stops
-   * searching re-checks the queue afterwards, so no task is stranded.
-   */
-  private val searching = java.util.concurrent.atomic.AtomicInteger()
+  /** Whether tasks that have not started may still start: closed by a shutdown with cancelFutures. */
+  val gate = StartGate(name)
 
-  /** Tasks without options, in submission order, waiting for a queue worker. */
-  private val queue = ConcurrentLinkedQueue<QueuedTask<*>>()
+  /** Tasks without options, in submission order, and the queue workers that run them. */
+  val queue = TaskQueue(this)
 
   /** The most tasks waiting to start ([Int.MAX_VALUE]: no bound, and then nothing is counted). */
-  private val queueCapacity: Int = config.queueCapacity().orElse(Int.MAX_VALUE)
+  val queueCapacity: Int = config.queueCapacity().orElse(Int.MAX_VALUE)
   val queueLimited = queueCapacity != Int.MAX_VALUE
 
   /** Tasks accepted and waiting to start (for a slot, a lane or a semaphore permit); kept only when [queueLimited]. */
@@ -186,8 +177,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun admitWaiting(withinUnit: Boolean) {
     if (waitingToStart.incrementAndGet() > queueCapacity && !withinUnit) {
       waitingToStart.decrementAndGet()
-      throw OutOfResourcesException("$name refused a task: its queue of $queueCapacity tasks waiting to start is full " +
-        "($maxWorkers workers busy)")
+      throw Refusals.queueFull(name, queueCapacity, maxWorkers)
     }
   }
 
@@ -196,7 +186,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   fun streamOpened(stream: SlidingWindow.Window) {
     openStreams.add(stream)
-    if (cancelQueued) stream.cutShort(streamCutShort()) // the shutdown walked the streams before this one came
+    if (gate.closed) stream.cutShort(streamCutShort()) // the shutdown walked the streams before this one came
   }
 
   fun streamClosed(stream: SlidingWindow.Window) {
@@ -205,18 +195,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   private fun streamCutShort() = Cancellations.streamCutShort(name)
 
-  /** Waiting coroutine's job -> the job to cancel if the executor is shut down with cancelFutures. */
-  private val waiting = ConcurrentHashMap<Job, Job>()
-
   /**
    * The work in flight that [shutdownNow] stops: each unit's job and what to stop, the job itself or, for a
    * Java task with options, its future (which stops the job and completes at once, as a caller's cancel does).
-   * Tasks without options are not here: they run on queue workers, found in [queueWorkers].
+   * Tasks without options are not here: they run on queue workers, found through [queue].
    */
   private val units = UnitRegistry()
-
-  /** The queue workers alive, each showing the task it runs. */
-  private val queueWorkers = QueueWorkers()
 
   /** Set by [shutdownNow] before it walks [units]: a unit registered meanwhile sees it and stops itself. */
   @Volatile private var stoppingAll = false
@@ -248,46 +232,39 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun <A> planPerItem(options: MapOptions): ((A) -> TaskPlan)? =
     if (!options.choosesPerItem()) null else { item -> plan(options.taskFor(item)) }
 
-  fun laneNamed(lane: String): Lane = lanes[lane]
-    ?: throw IllegalArgumentException("unknown lane \"$lane\"; this executor has lanes ${lanes.keys}")
+  fun laneNamed(lane: String): Lane = lanes[lane] ?: throw Refusals.unknownLane(lane, name, lanes.keys)
 
   // ------------------------------------------------------------------------------------------ lifecycle
 
-  val isRunning: Boolean get() = lifecycle.get() and SHUTDOWN == 0L
+  val isRunning: Boolean get() = lifecycle.isRunning
 
   fun ensureRunning() {
-    if (!isRunning) throw rejection()
+    if (!isRunning) throw Refusals.shutDown(name)
   }
-
-  private fun rejection() = ExecutorShutdownException("executor $name is shut down and accepts no new work")
 
   /** Counts a new unit of work in, or refuses it if the executor is shut down. */
   fun enter() {
     CallFrame.noteSubmission(owner)
-    if (lifecycle.getAndIncrement() and SHUTDOWN != 0L) {
-      exit()
-      throw rejection()
-    }
+    lifecycle.enter()
   }
 
   /**
    * Counts in a task started by a unit of work still in flight (an item of a `mapIter` stream): that unit
    * keeps the executor from terminating, so the task is admitted even after a graceful shutdown.
    */
-  private fun enterWithin() {
-    lifecycle.incrementAndGet()
+  fun enterWithin() {
+    lifecycle.enterWithin()
   }
 
   /** Counts a unit of work out; the last one out after shutdown terminates the executor. */
   fun exit() {
-    if (lifecycle.decrementAndGet() == SHUTDOWN) terminate()
+    lifecycle.exit()
   }
 
   /** Terminates: [termination] completes once the blocking threads have ended, none of them left alive. */
   private fun terminate() {
     stallWatchdog?.stop()
-    blockingThreads.shutdown()
-    ownThreads.completeWhenAllEnded(termination)
+    blocking.terminate(termination)
   }
 
   /**
@@ -373,7 +350,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
   }
 
-  private fun finishTask(future: TaskFuture<*>, outcome: Any?, spawned: Boolean) {
+  /** Completes a task's [future] with its [outcome] and counts it; a [spawned] task's failure is reported. */
+  fun finishTask(future: TaskFuture<*>, outcome: Any?, spawned: Boolean) {
     future.completeWith(outcome)
     val expired = (future as? TimedTaskFuture<*>)?.expired
     val result = if (expired != null) Failed(expired) else outcome // the deadline passed first: that is the outcome
@@ -389,7 +367,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * The task's coroutine starts UNDISPATCHED: it takes its permits on the submitting thread, at once or
    * in the semaphores' FIFO queues, so tasks submitted one after another start in submission order. An
    * async body ([hop]) is then moved off the submitter's thread with one dispatch before it runs; a
-   * blocking body needs no hop, as callBlocking dispatches to the blocking pool anyway. The coroutine
+   * blocking body needs no hop, as its call is dispatched to the blocking threads anyway. The coroutine
    * runs in [context].
    *
    * [withinUnit]: the task is an item of a unit of work still in flight (a `mapIter` stream), admitted
@@ -459,134 +437,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   // ------------------------------------------------------------------------------------------ the queue
 
-  /**
-   * Submits a task without options through the queue: FIFO, and no coroutine of its own while it
-   * waits. Workers are coroutines that each hold one worker slot and run queued tasks one after another.
-   * [withinUnit]: the task is part of a unit of work still in flight (see [enterWithin]).
-   */
-  fun <T> submitQueued(call: Any, kind: Int, spawned: Boolean, withinUnit: Boolean = false): TaskFuture<T> {
-    if (withinUnit) enterWithin() else enter()
-    if (queueLimited) {
-      try {
-        admitWaiting(withinUnit)
-      } catch (e: OutOfResourcesException) {
-        exit()
-        throw e
-      }
-    }
-    counters.submitted.increment()
-    val task = QueuedTask<T>(call, kind, spawned, item = withinUnit)
-    queue.offer(task)
-    if (searching.get() == 0) trySpawnWorker()
-    return task
-  }
+  /** Submits a task without options through the [queue]. */
+  fun <T> submitQueued(task: QueuedTask<T>): TaskFuture<T> = queue.submit(task)
 
   /** Gives a worker slot back; if tasks wait in the queue, a worker takes them up. */
   fun releaseWorker() {
     workers.release()
-    if (!queue.isEmpty()) trySpawnWorker()
-  }
-
-  /**
-   * Starts a queue worker if tasks wait and a worker slot is free (see [searching] for when). A worker holds that slot and runs
-   * queued tasks one after another. After a task, if no slot is free (only then can a task with options
-   * be waiting for one), it gives its slot back and tries to take it again, so that the waiting task
-   * gets it first (and, when it gives the slot back in turn, restarts the queue). An empty queue is checked again after the slot is given back, so a task
-   * enqueued meanwhile is never stranded. The loop is written out in the coroutine's own body, and waits
-   * without cancellation support (a worker is never cancelled; a queued task is stopped by cancelling
-   * its stage or its blocking call): a parked task costs one coroutine and one callback, nothing more.
-   */
-  private fun trySpawnWorker() {
-    if (queue.isEmpty() || !workers.tryAcquire()) return
-    searching.incrementAndGet()
-    val worker = QueueWorker(scope.coroutineContext, this)
-    queueWorkers.add(worker)
-    val loop: suspend () -> Unit = {
-      try {
-        runQueueWorker(worker)
-      } finally {
-        queueWorkers.remove(worker)
-      }
-    }
-    loop.createCoroutineUnintercepted(worker).intercepted().resume(Unit) // dispatched, as launch would
-  }
-
-  @Suppress("NOTHING_TO_INLINE") // inlined: the loop is written out in the worker coroutine's own body, no frame of its own
-  private suspend inline fun runQueueWorker(worker: QueueWorker) {
-    while (true) { // this worker counts as searching here
-      val task = queue.poll()
-      if (task != null && queueLimited) waitingToStart.decrementAndGet()
-      if (task == null) {
-        searching.decrementAndGet()
-        workers.release()
-        if (queue.isEmpty() || !workers.tryAcquire()) return
-        searching.incrementAndGet()
-        continue
-      }
-      if (searching.decrementAndGet() == 0 && !queue.isEmpty()) trySpawnWorker() // more waits: wake one helper
-      worker.current = task // before reading cancelQueued: shutdownNow sets it before it looks at the workers
-      try {
-        if (!task.isDone && cancelQueued) task.completeExceptionally(notStarted()) // cancelled, saying why
-        if (task.isDone) {
-          counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
-        } else {
-          val outcome = try {
-            runQueued(task)
-          } catch (e: Throwable) {
-            Failed(e) // never lost, whatever the task or a stage it returned did
-          }
-          finishTask(task, outcome, task.spawned)
-        }
-      } finally {
-        exit()
-      }
-      if (task.parked) return // its slot went back when it parked: this worker is done
-      searching.incrementAndGet()
-      if (workers.availablePermits == 0) {
-        workers.release()
-        if (!workers.tryAcquire()) {
-          searching.decrementAndGet()
-          return
-        }
-      }
-    }
-  }
-
-  @Suppress("NOTHING_TO_INLINE")
-  private suspend inline fun runQueued(task: QueuedTask<*>): Any? {
-    val result = if (task.kind == QueuedTask.ASYNC) {
-      startStage(null, (task.call as AsyncTask<*>)::call)
-    } else {
-      val call = task.call as Callable<*>
-      val follows = task.kind == QueuedTask.APPROPRIATE
-      val blocking = scope.async(blockingDispatcher) {
-        runInterruptible {
-          callMarkedBlocking(call).also {
-            // Recorded on the blocking thread, before the call's coroutine can be cancelled away with the
-            // stage as its result: a cancel from now on reaches the stage (callAppropriately).
-            if (follows && it is CompletionStage<*>) task.runningOn(it.asFuture())
-          }
-        }
-      }
-      task.runningOn(blocking)
-      try {
-        blocking.await()
-      } catch (e: CancellationException) {
-        Failed(e)
-      }
-    }
-    if (result is NestedStage) {
-      // The task waits for work of this executor that it started: it gives its slot to that work.
-      task.parked = true
-      releaseWorker()
-      val stage = result.stage.asFuture()
-      task.runningOn(stage)
-      return stage.awaitOutcomeUncancellable()
-    }
-    if (result !is CompletionStage<*> || task.kind == QueuedTask.BLOCKING) return result
-    val stage = result.asFuture()
-    task.runningOn(stage)
-    return watchedWait(null, stage.isDone) { stage.awaitOutcomeUncancellable() }
+    queue.slotReleased()
   }
 
   fun shutdown(wait: Boolean, cancelFutures: Boolean) {
@@ -597,38 +454,38 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
           "call shutdown(false, cancelFutures) and compose termination() instead"
       }
     }
-    if (cancelFutures) cancelQueued = true // before the bit: see the overview
-    if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) terminate()
+    if (cancelFutures) gate.close() // before the bit: see the overview
+    lifecycle.shutdown()
     if (cancelFutures) cancelWhatHasNotStarted()
     if (wait) awaitTermination()
   }
 
   /**
    * Shuts down and stops everything: what has not started is cancelled (and the futures of tasks their callers
-   * hold are returned), then what runs is stopped. Setting [cancelQueued] and [stoppingAll] before the walks means
+   * hold are returned), then what runs is stopped. Closing the [gate] and setting [stoppingAll] before the walks means
    * a task starting meanwhile either is found by them or sees a flag and stops itself.
    */
   fun shutdownNow(): List<CompletableFuture<*>> {
-    cancelQueued = true
+    gate.close()
     stoppingAll = true
-    if (lifecycle.getAndUpdate { it or SHUTDOWN } == 0L) terminate()
+    lifecycle.shutdown()
     val neverStarted = ArrayList<CompletableFuture<*>>()
     val waitingToStart = java.util.Collections.newSetFromMap(java.util.IdentityHashMap<Job, Boolean>())
-    waitingToStart.addAll(waiting.values)
+    waitingToStart.addAll(gate.waitingJobs())
     val running = units.snapshot()
     for (unit in running) {
       if (unit.job !in waitingToStart) continue
       val stops = unit.stops
       if (stops is TaskFuture<*>) { // a Java task with options, waiting for a permit
-        if (stops.completeExceptionally(notStarted())) neverStarted.add(stops)
+        if (stops.completeExceptionally(gate.notStarted())) neverStarted.add(stops)
       } else {
-        unit.job.cancel(notStarted())
+        unit.job.cancel(gate.notStarted())
       }
     }
-    for (job in waitingToStart) job.cancel(notStarted()) // registered after the snapshot: not listed, still cancelled
-    drainQueue { if (!it.item) neverStarted.add(it) }
+    for (job in waitingToStart) job.cancel(gate.notStarted()) // registered after the snapshot: not listed, still cancelled
+    queue.drain { if (!it.item) neverStarted.add(it) }
     for (stream in openStreams) stream.cutShort(streamCutShort())
-    for (task in queueWorkers.currentTasks()) stopRunning(task)
+    for (task in queue.runningTasks()) stopRunning(task)
     for (unit in units.snapshot()) stopRunning(unit.stops)
     return neverStarted
   }
@@ -641,22 +498,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   /** Cancels the tasks that have not started and cuts the open streams short. */
   private fun cancelWhatHasNotStarted() {
-    cancelQueued = true
-    val reason = notStarted()
-    for (job in waiting.values) job.cancel(reason)
-    drainQueue {}
+    gate.close()
+    val reason = gate.notStarted()
+    for (job in gate.waitingJobs()) job.cancel(reason)
+    queue.drain {}
     for (stream in openStreams) stream.cutShort(streamCutShort())
-  }
-
-  /** Cancels every task waiting in the queue, telling [cancelled] of each one this call cancelled. */
-  private inline fun drainQueue(cancelled: (QueuedTask<*>) -> Unit) {
-    while (true) {
-      val task = queue.poll() ?: break
-      if (queueLimited) waitingToStart.decrementAndGet()
-      if (task.completeExceptionally(notStarted())) cancelled(task) // cancelled (isCancelled() holds), saying why
-      counters.finished(task.isCancelled, task.isCompletedExceptionally)
-      exit()
-    }
   }
 
   /**
@@ -682,165 +528,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun stats(): ExecutorStats =
     counters.snapshot(if (termination.isDone) 0L else (maxWorkers - workers.availablePermits).toLong().coerceAtLeast(0))
 
-  fun reportUncaught(error: Throwable) {
-    try {
-      uncaughtErrorHandler.accept(error)
-    } catch (handlerFailure: Throwable) {
-      handlerFailure.addSuppressed(error)
-      System.getLogger("dev.corobridge").log(System.Logger.Level.ERROR, "onUncaughtError handler of $name failed", handlerFailure)
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------ running tasks
-
-  /**
-   * Like [runTask], written out in the caller when the plan asks for nothing but a worker slot and one
-   * is free: no suspend frame and no lambda between taking the slot and running [body].
-   */
-  suspend inline fun runTaskFast(plan: TaskPlan, owner: Job, crossinline body: suspend () -> Any?): Any? {
-    if (plan.plain && workers.tryAcquire()) {
-      try {
-        ensureStartAllowed(coroutineContext.job)
-        return body()
-      } finally {
-        releaseWorker()
-      }
-    }
-    return runTask(plan, owner) { body() }
-  }
-
-  /** Calls one item of a batch: its value or a [Failed]. */
-  suspend inline fun <A> callItem(call: ItemCall<A>, item: A): Any? = when (call) {
-    is ItemCall.Stage -> {
-      val stage = startStage(null) { call.fn(item) }
-      when (stage) {
-        is CompletionStage<*> -> stage.awaitOutcome()
-        is NestedStage -> {
-          // The item waits for work of this executor that it started: it gives its slot to that work.
-          val slot = coroutineContext[HeldSlot]
-          if (slot != null && slot.engine === this && slot.tryPark()) releaseWorker()
-          stage.stage.awaitOutcome()
-        }
-        else -> stage
-      }
-    }
-    is ItemCall.Suspending -> call.fn(item)
-    is ItemCall.Transform -> try {
-      call.fn(item)
-    } catch (e: CancellationException) {
-      throw e
-    } catch (e: Throwable) {
-      Failed(e)
-    }
-  }
-
-  /**
-   * Runs a task under its plan and returns its value or a [Failed]. [owner] is the job to cancel if the
-   * executor is shut down with cancelFutures before the task starts. Throws CancellationException only
-   * when the calling coroutine is cancelled. [timedHere]: the plan's timeout is applied here (false when
-   * the caller enforces it, see [submitTask]).
-   */
-  suspend fun runTask(plan: TaskPlan, owner: Job, slot: HeldSlot? = null, timedHere: Boolean = true, body: suspend () -> Any?): Any? {
-    if (plan.plain) return attempt(plan, owner, slot, body)
-    if (plan.timeoutNanos == 0L || !timedHere) return attempts(plan, owner, slot, body)
-    var outcome: Any? = NO_OUTCOME
-    withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, slot, body) }
-    return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}"))
-  }
-
-  private suspend fun attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, body: suspend () -> Any?): Any? {
-    val policy = plan.retry
-    var history: ArrayList<Throwable>? = null
-    var retry = 0
-    while (true) {
-      val outcome = attempt(plan, if (retry == 0) owner else null, slot, body)
-      val error = (outcome as? Failed)?.error
-      if (error == null && !policy.retriesResults()) return outcome
-      // The rule every runtime applies (and the policy's listeners), judged here, holding nothing.
-      val wait = policy.retryDelayNanos(retry + 1, if (error == null) outcome else null, error)
-      if (wait < 0) {
-        if (error != null) history?.let { Failures.attachEarlierAttempts(error, it) }
-        return outcome
-      }
-      if (error != null) (history ?: ArrayList<Throwable>().also { history = it }).add(error)
-      retry++
-      counters.retried.increment()
-      delay(wait.nanoseconds)
-    }
-  }
-
-  /**
-   * One attempt: permits in order semaphore, lane, worker; released in reverse once [body] has returned.
-   * [slot]: the task's [HeldSlot] marker, if it has one (Kotlin tasks, Java tasks with options), told
-   * when the worker slot is taken and consulted before it goes back (a parked task gave it back already).
-   */
-  private suspend fun attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?, body: suspend () -> Any?): Any? {
-    val semaphore = plan.semaphore
-    if (semaphore != null) acquireShared(semaphore, owner)
-    try {
-      val lane = plan.lane
-      if (lane != null) acquire(lane.permits, owner)
-      try {
-        acquire(workers, owner)
-        if (queueLimited) coroutineContext[Admission]?.started()
-        slot?.taken()
-        try {
-          if (owner != null) ensureStartAllowed(coroutineContext.job)
-          if (plan.attemptTimeoutNanos == 0L) return body()
-          // The attempt alone is bounded: on expiry its work is cancelled and waited for (the slot stays
-          // taken until it has stopped), and the attempt fails with a TimeoutException that may be retried.
-          var outcome: Any? = NO_OUTCOME
-          withTimeoutOrNull(plan.attemptTimeoutNanos.nanoseconds) { outcome = body() }
-          return if (outcome !== NO_OUTCOME) outcome
-          else Failed(TimeoutException("an attempt of ${plan.describe()} did not finish within its attemptTimeout of ${plan.attemptTimeoutNanos.nanoseconds}"))
-        } finally {
-          if (slot == null || slot.release()) releaseWorker()
-        }
-      } finally {
-        lane?.permits?.release()
-      }
-    } finally {
-      semaphore?.release()
-    }
-  }
-
-  /** Refuses to start a task whose coroutine is cancelled or that shutdown(cancelFutures) caught queued. */
-  fun ensureStartAllowed(job: Job) {
-    job.ensureActive()
-    if (cancelQueued) throw notStarted()
-  }
-
-  private fun notStarted() = Cancellations.notStarted(name)
-
-  private suspend fun acquire(permits: Semaphore, owner: Job?) {
-    if (permits.tryAcquire()) return
-    if (owner == null) return permits.acquire()
-    val self = coroutineContext.job
-    waiting[self] = owner
-    try {
-      if (cancelQueued) throw notStarted()
-      permits.acquire()
-    } finally {
-      waiting.remove(self)
-    }
-  }
-
-  private suspend fun acquireShared(semaphore: AsyncSemaphore, owner: Job?) {
-    if (semaphore.tryAcquire()) return
-    val self = coroutineContext.job
-    if (owner != null) waiting[self] = owner
-    val grant = semaphore.acquire()
-    try {
-      if (owner != null && cancelQueued) throw notStarted()
-      grant.awaitOutcome()
-    } catch (e: CancellationException) {
-      // Withdraw the request; if the permit was granted meanwhile, hand it back.
-      if (!grant.cancel(false) && !grant.isCompletedExceptionally) semaphore.release()
-      throw e
-    } finally {
-      if (owner != null) waiting.remove(self)
-    }
-  }
+  fun reportUncaught(error: Throwable) = UncaughtErrors.report(uncaughtErrorHandler, name, error)
 
   // ------------------------------------------------------------------------------------------ task bodies
 
@@ -863,7 +551,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * Runs [wait], a task's wait for its stage while it holds a worker slot, as a wait the stall watchdog
    * (if on) counts towards "every slot held by waiting tasks"; a stage already [done] is not counted.
    */
-  private inline fun <R> watchedWait(taskName: String?, done: Boolean, wait: () -> R): R {
+  inline fun <R> watchedWait(taskName: String?, done: Boolean, wait: () -> R): R {
     val waiting = if (stallWatchdog == null || done) null else stallWatchdog.awaiting(taskName ?: "a task of $name")
     try {
       return wait()
@@ -894,137 +582,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
     return if (nested && started is CompletionStage<*> && !started.isDoneNow()) NestedStage(started) else started
   }
-
-  /** Runs a blocking call on a blocking worker thread, interrupted if the caller is cancelled. */
-  suspend fun callBlocking(call: Callable<*>): Any? = runInterruptible(blockingDispatcher) { callMarkedBlocking(call) }
-
-  /** Where batch workers that only make blocking calls run: on the blocking threads themselves. */
-  val blockingContext: CoroutineContext get() = blockingDispatcher
-
-  /**
-   * Runs a blocking call on the current thread, which must be one of the blocking threads (a batch
-   * worker in [blockingContext]): no dispatch per call, and still interrupted if the caller is cancelled.
-   */
-  suspend fun callBlockingHere(call: Callable<*>): Any? = runInterruptible { callMarkedBlocking(call) }
-
-  /** Calls [call] on this (blocking) thread marked as a blocking worker; its value or a [Failed]. */
-  private fun callMarkedBlocking(call: Callable<*>): Any? = callMarked(blockingMark, call)
-
-  private fun callMarked(mark: WorkerMark, call: Callable<*>): Any? = WorkerMark.with(mark) {
-    try {
-      call.call()
-    } catch (e: Throwable) {
-      Failed(e)
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------ runBlocking
-
-  /**
-   * Blocks the calling thread until the future [submit] returns completes. A thread that must not block
-   * is refused: a non-blocking worker of any executor, or a `Dispatchers.Default` thread. A blocking
-   * task of any executor lends its worker slot to the work it waits for and takes it back afterwards.
-   */
-  fun <T> awaitFromThread(submit: () -> CompletableFuture<T>): T {
-    val worker = LendingWait.current()
-    if ((worker is WorkerMark && !worker.blocking) || (worker == null && SharedDispatcher.isAsyncThread())) {
-      throw blockingRefused("runBlocking")
-    }
-    val future = submit()
-    if (worker != null) {
-      try {
-        worker.awaitLendingSlot(future)
-      } catch (e: InterruptedException) {
-        future.cancel(true)
-        Thread.currentThread().interrupt()
-        throw java.util.concurrent.CancellationException("interrupted while waiting for the task").apply { initCause(e) }
-      } catch (e: NotSupportedException) {
-        future.cancel(true) // another runtime's async worker: nothing of this call is left running
-        throw e
-      }
-    }
-    return awaitBlocking(future)
-  }
-
-  /**
-   * A wait on a thread marked by this engine: from a blocking worker it lends the task's worker slot
-   * until [done] completes; from a non-blocking worker it is refused.
-   */
-  fun awaitLendingSlot(mark: WorkerMark, done: CompletableFuture<*>) {
-    if (!mark.blocking) throw blockingRefused("a blocking wait (runBlocking, TaskScope.join or close)")
-    if (done.isDone) return
-    if (!mark.holdsSlot) {
-      waitInterruptibly(done)
-      return
-    }
-    releaseWorker()
-    try {
-      waitInterruptibly(done)
-    } finally {
-      reacquireWorker()
-    }
-  }
-
-  private fun waitInterruptibly(done: CompletableFuture<*>) {
-    try {
-      done.get()
-    } catch (e: java.util.concurrent.ExecutionException) {
-      // done; the caller reads the outcome
-    } catch (e: java.util.concurrent.CancellationException) {
-      // done
-    }
-  }
-
-  /**
-   * Runs a command of `execute` on a blocking thread at once, outside `maxWorkers`: the Executor face is
-   * how libraries (an HTTP client, a driver) run their callbacks, which tasks in flight may be waiting
-   * for, so holding them back behind those tasks could deadlock. Counted in the stats and the lifecycle;
-   * a failure goes to the uncaught-error handler.
-   */
-  fun executeCommand(command: Callable<*>) {
-    enter()
-    counters.submitted.increment()
-    scope.launch(blockingDispatcher, CoroutineStart.ATOMIC) {
-      val record = registerUnit(coroutineContext.job, coroutineContext.job)
-      try {
-        val outcome = try {
-          // caught where it is thrown: an exception crossing the suspension would come back as a copy
-          runInterruptible { callMarked(commandMark, command) }
-        } catch (e: Throwable) {
-          Failed(e)
-        }
-        val failed = outcome is Failed
-        counters.finished(cancelled = false, failed = failed)
-        if (failed) reportUncaught((outcome as Failed).error)
-      } finally {
-        unregisterUnit(record)
-        exit()
-      }
-    }
-  }
-
-  private fun blockingRefused(what: String) = NotSupportedException(
-    "$what called on a thread that runs async work (a non-blocking worker of a coroutine executor, or " +
-      "Dispatchers.Default): blocking it could stall every task that shares it. Compose the future instead " +
-      "(submit(...), executor.scoped(...); in Kotlin, call the suspend API), or wait from a blocking task (submitBlocking)."
-  )
-
-  private fun reacquireWorker() {
-    if (workers.tryAcquire()) return
-    val acquired = CompletableFuture<Unit>()
-    GlobalScope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) {
-      workers.acquire()
-      acquired.complete(Unit)
-    }
-    acquired.join() // uninterruptible: the caller's finally will release this slot
-  }
-
-  private companion object {
-    val NO_OUTCOME = Any()
-    const val SHUTDOWN = 1L shl 62
-  }
 }
-
 
 /**
  * A stage returned by an async task's call that started work of its own executor: the task waits for

@@ -85,7 +85,7 @@ private suspend fun <A> Engine.orderedBatch(
                   Failed(refused)
                 } else if (itemPlan.plain && (holding || workers.tryAcquire())) {
                   holding = true
-                  ensureStartAllowed(coroutineContext.job)
+                  gate.ensureStartAllowed(coroutineContext.job)
                   val started = if (call is ItemCall.Stage) startStage(null) { call.fn(item) } else null
                   when (started) {
                     null -> slot.holding { callItem(call, item) }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.AsyncTask
+import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeoutException
 import kotlinx.coroutines.Job
@@ -72,24 +74,21 @@ internal class TimedTaskFuture<T> : TaskFuture<T>() {
   }
 }
 
-/** A task without options, waiting in the engine's queue for a worker or running on one. */
-internal class QueuedTask<T>(
-  /** An `AsyncTask` for [ASYNC], a `Callable` otherwise. */
-  @JvmField val call: Any,
-  @JvmField val kind: Int,
+/** A task without options, waiting in the engine's [TaskQueue] for a worker or running on one. */
+internal sealed class QueuedTask<T>(
+  /** Fire-and-forget (`spawn`): a failure nobody waits for goes to the uncaught-error handler. */
   @JvmField val spawned: Boolean,
   /** An item of a batch or stream: its future is the engine's own, so shutdownNow does not list it. */
   @JvmField val item: Boolean,
 ) : TaskFuture<T>() {
   /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
   @JvmField var parked: Boolean = false
-
-  companion object {
-    /** Call on a non-blocking worker, await the stage it returns. */
-    const val ASYNC = 0
-    /** Call on a blocking worker. */
-    const val BLOCKING = 1
-    /** Call on a blocking worker; if it returns a stage, await that. */
-    const val APPROPRIATE = 2
-  }
 }
+
+/** Called on a non-blocking worker; the stage it returns is awaited. */
+internal class QueuedAsyncTask<T>(@JvmField val call: AsyncTask<*>, spawned: Boolean, item: Boolean = false) :
+  QueuedTask<T>(spawned, item)
+
+/** Called on a blocking worker; with [followsStage] (`callAppropriately`), a stage it returns is awaited too. */
+internal class QueuedBlockingTask<T>(@JvmField val call: Callable<*>, @JvmField val followsStage: Boolean) :
+  QueuedTask<T>(spawned = false, item = false)

@@ -21,7 +21,7 @@ internal class WorkerMark(
   @JvmField val holdsSlot: Boolean = true,
 ) : LendingWait {
   override fun awaitLendingSlot(done: CompletableFuture<*>) {
-    engine.awaitLendingSlot(this, done)
+    engine.blocking.awaitLendingSlot(this, done)
   }
 
   companion object {

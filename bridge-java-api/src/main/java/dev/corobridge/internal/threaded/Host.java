@@ -1,26 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
-import dev.corobridge.internal.Timed;
+import dev.corobridge.internal.engine.Scheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
  * What a {@link ThreadedExecutor} runs on: somewhere to run task bodies, a clock to schedule
- * timeouts and back-off on, and a way for a caller to wait. The fallback runtime runs on threads of
+ * timeouts and back-off on (the {@link Scheduler} it is), and a way for a caller to wait. The fallback runtime runs on threads of
  * its own, the adapter on a caller's {@link java.util.concurrent.Executor}, the manual runtime on the
  * test's thread and a virtual clock.
  */
-interface Host {
+interface Host extends Scheduler {
   /**
    * Runs {@code work} on a worker.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the worker pool refuses it
    */
   void execute(Runnable work);
-
-  /** Runs {@code action} once {@code delayNanos} have passed, unless cancelled first. */
-  Timed schedule(Runnable action, long delayNanos);
 
   /** Returns once {@code future} is done; the manual runtime runs its work meanwhile. */
   void awaitDone(Future<?> future) throws InterruptedException;
@@ -49,5 +46,4 @@ interface Host {
 
   /** A short name of the runtime for diagnostics, such as {@code fallback}. */
   String runtimeName();
-
 }

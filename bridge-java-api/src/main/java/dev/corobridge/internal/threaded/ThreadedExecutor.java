@@ -21,6 +21,11 @@ import dev.corobridge.internal.ClosingStream;
 import dev.corobridge.internal.Failures;
 import dev.corobridge.internal.QueuedAsyncSemaphore;
 import dev.corobridge.internal.StallWatchdog;
+import dev.corobridge.internal.engine.Completions;
+import dev.corobridge.internal.engine.Lifecycle;
+import dev.corobridge.internal.engine.Refusals;
+import dev.corobridge.internal.engine.StatusLine;
+import dev.corobridge.internal.engine.UncaughtErrors;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
 import dev.corobridge.spi.ContextPropagation;
@@ -42,9 +47,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -55,9 +58,9 @@ import java.util.stream.StreamSupport;
  * grant, a stage's completion, a timer; nothing polls.
  *
  * <p>Overview: each accepted task is a {@link ThreadedTask}, which takes its permits (semaphore, lane,
- * worker slot), runs its body on the host and completes its future once. {@code lifecycle} holds a
- * shutdown bit and the number of units in flight (tasks, batches and open streams); the executor
- * terminates when the bit is set and the count drops to zero. {@code queued} and {@code running} are
+ * worker slot), runs its body on the host and completes its future once. {@code lifecycle} (the
+ * {@link Lifecycle} both engines share) counts the units in flight (tasks, batches and open streams) next
+ * to a shutdown bit; the executor terminates when the bit is set and the count drops to zero. {@code queued} and {@code running} are
  * exact, because the bound on the queue is checked against {@code queued}. {@code shutdownNow()} walks
  * {@code accepted} twice: first it cancels what has not started (listing the futures callers hold), then it
  * completes every other future as cancelled, which stops its work (see {@link ThreadedTask}).
@@ -70,7 +73,6 @@ import java.util.stream.StreamSupport;
  * {@code FaultContract} and {@code StressContract} hold every runtime to it.
  */
 public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
-  private static final long SHUTDOWN = 1L << 62;
   /** The permits of a command of {@code execute}: none, it runs outside the bound. */
   private static final AsyncSemaphore[] NO_PERMITS = new AsyncSemaphore[0];
 
@@ -81,7 +83,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   private final int queueCapacity;
   private final AsyncSemaphore slots;
   private final Map<String, AsyncSemaphore> lanes = new HashMap<>();
-  private final AtomicLong lifecycle = new AtomicLong();
+  private final Lifecycle lifecycle;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final Set<ThreadedTask<?>> accepted = ConcurrentHashMap.newKeySet();
   /** The mapIter streams not yet ended: a shutdown with cancelFutures cuts them short. */
@@ -110,6 +112,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     this.config = config;
     this.host = host;
     this.queueCapacity = config.queueCapacity().orElse(queueCapacity); // the builder's, else the runtime's
+    this.lifecycle = new Lifecycle(config.name(), this::terminate);
     this.slots = new QueuedAsyncSemaphore(config.maxWorkers());
     config.lanes().forEach((lane, limit) -> lanes.put(lane, new QueuedAsyncSemaphore(limit)));
     this.stallWatchdog = config.stallThreshold().map(threshold -> new StallWatchdog(config.name(), threshold, this::report)).orElse(null);
@@ -153,8 +156,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     if (queued.incrementAndGet() > queueCapacity && !batchItem) {
       queued.decrementAndGet();
       exit();
-      throw new OutOfResourcesException(name() + " refused a task: its queue of " + queueCapacity
-          + " tasks waiting for a worker is full (" + config.maxWorkers() + " workers busy)");
+      throw Refusals.queueFull(name(), queueCapacity, config.maxWorkers());
     }
     submitted.increment();
     Callable<?> work = batchItem ? body : ContextPropagation.capture().wrap(body); // a batch captured at its call
@@ -172,7 +174,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     if (options.lane().isPresent()) {
       lane = lanes.get(options.lane().get());
       if (lane == null) {
-        throw new IllegalArgumentException("unknown lane \"" + options.lane().get() + "\": " + name() + " has lanes " + lanes.keySet());
+        throw Refusals.unknownLane(options.lane().get(), name(), lanes.keySet());
       }
     }
     AsyncSemaphore semaphore = options.semaphore().orElse(null);
@@ -184,18 +186,16 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   /** Counts a unit in flight; refuses it after shutdown when {@code checkShutdown}. */
   void enter(boolean checkShutdown) {
-    while (true) {
-      long state = lifecycle.get();
-      if (checkShutdown && (state & SHUTDOWN) != 0) {
-        throw new ExecutorShutdownException(name() + " is shut down and accepts no new work");
-      }
-      if (lifecycle.compareAndSet(state, state + 1)) return;
+    if (checkShutdown) {
+      lifecycle.enter();
+    } else {
+      lifecycle.enterWithin();
     }
   }
 
   /** A unit in flight ended; the last one after shutdown terminates the executor. */
   void exit() {
-    if (lifecycle.decrementAndGet() == SHUTDOWN) terminate();
+    lifecycle.exit();
   }
 
   void taskFinished(ThreadedTask<?> task) {
@@ -373,12 +373,12 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   @Override
   public <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy) {
-    return Completions.waitFor(futures, strategy, null, host);
+    return Completions.waitFor(futures, strategy, -1, host);
   }
 
   @Override
   public <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout) {
-    return Completions.waitFor(futures, strategy, Checks.nonNegative(timeout, "timeout"), host);
+    return Completions.waitFor(futures, strategy, Checks.saturatedNanos(Checks.nonNegative(timeout, "timeout")), host);
   }
 
   // ------------------------------------------------------------------------------------------ bridging
@@ -454,13 +454,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   }
 
   private void report(Throwable error) {
-    Consumer<Throwable> handler = config.uncaughtErrorHandler();
-    try {
-      handler.accept(error);
-    } catch (Throwable handlerFailure) {
-      handlerFailure.addSuppressed(error);
-      System.getLogger("dev.corobridge").log(System.Logger.Level.ERROR, "The onUncaughtError handler of " + name() + " failed", handlerFailure);
-    }
+    UncaughtErrors.report(config.uncaughtErrorHandler(), name(), error);
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -471,8 +465,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
       throw new IllegalStateException("shutdown(wait = true) or close() called from a task of " + name()
           + ", which would wait for itself; call shutdown(false, ...) and compose termination() instead");
     }
-    long previous = lifecycle.getAndUpdate(state -> state | SHUTDOWN);
-    if (previous == 0) terminate();
+    lifecycle.shutdown();
     if (cancelFutures) cancelWhatHasNotStarted();
     if (wait) awaitTermination();
   }
@@ -480,8 +473,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   @Override
   public List<CompletableFuture<?>> shutdownNow() {
     stoppingAll = true; // before the walk: a task accepted meanwhile sees it (see accept)
-    long previous = lifecycle.getAndUpdate(state -> state | SHUTDOWN);
-    if (previous == 0) terminate();
+    lifecycle.shutdown();
     List<CompletableFuture<?>> neverStarted = new ArrayList<>();
     for (ThreadedTask<?> task : accepted) {
       if (task.cancelIfNotStarted() && task.listed) neverStarted.add(task.future);
@@ -557,7 +549,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   @Override
   public boolean isRunning() {
-    return (lifecycle.get() & SHUTDOWN) == 0;
+    return lifecycle.isRunning();
   }
 
   @Override
@@ -578,9 +570,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
 
   @Override
   public String toString() {
-    String state = isTerminated() ? "terminated" : isRunning() ? "running" : "shutting down";
-    String bound = queueCapacity == Integer.MAX_VALUE ? "" : "/" + queueCapacity;
-    return "AsyncExecutor[" + name() + ", runtime=" + host.runtimeName() + ", " + state + ", workers in use="
-        + Math.max(0, running.get()) + "/" + config.maxWorkers() + ", queued=" + Math.max(0, queued.get()) + bound + "]";
+    return StatusLine.of(name(), host.runtimeName(), isRunning(), isTerminated(), running.get(), config.maxWorkers(),
+        queued.get(), queueCapacity);
   }
 }

@@ -4,6 +4,7 @@ package dev.corobridge.consumer.kotlin20
 import dev.corobridge.ScopeOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitStrategy
+import dev.corobridge.coroutines.DelicateCorobridgeApi
 import dev.corobridge.coroutines.CoroutineAsyncExecutor
 import dev.corobridge.coroutines.callAppropriately
 import dev.corobridge.coroutines.scope
@@ -35,6 +36,7 @@ fun main() {
         val y = async { 2 }
         x.await() + y.await()
       }
+      @OptIn(DelicateCorobridgeApi::class) // fire-and-forget on purpose: the opt-in marker works for a Kotlin 2.0 consumer
       val waited = executor.waitFor(listOf(executor.async { "done" }), WaitStrategy.ALL_COMPLETED, null)
       listOf(fromScope, squares, firstTwo, scoped, waited.done.size)
     } finally {
