@@ -102,6 +102,7 @@ public final class BenchmarkRun {
       scenario("7. Scope fan-out", "10,000 scopes one after another, each forking 10 trivial async children and waiting for them "
           + "(`scoped` from Java, `scope { async }` from Kotlin, `coroutineScope { async }` raw, `allOf` over a pool); time per 10,000 scopes.",
           "ScopeFanOut", "", null);
+      outbox();
       targets();
       analysis();
       md.append("## How to reproduce\n\n```bash\nbenchmarks/run.sh            # full run (under 20 min on 2 cores), writes benchmarks/RESULTS.md\n")
@@ -110,6 +111,33 @@ public final class BenchmarkRun {
           .append("# one scenario, ad hoc, with JMH's own options:\n")
           .append("java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main OverheadBenchmark -prof gc\n```\n");
       return md.toString();
+    }
+
+    /** Scenario 8 has its own table: time per transaction, and what the intents add to the transaction alone. */
+    private void outbox() {
+      md.append("## 8. Outbox cost (bridge-db-scheduler)\n\n")
+          .append("One transaction on one connection inserts a row, enqueues n intents through db-scheduler's outbox ")
+          .append("and commits (H2 in-process unless `-Dcorobridge.bench.jdbc` names a PostgreSQL server); time per ")
+          .append("transaction. `outboxBatched` writes the flush with one batched statement, `outboxOneByOne` ")
+          .append("dispatches each intent alone (a select and an insert each).\n\n");
+      Map<String, RunResult> alone = select("Outbox", "noIntents", null);
+      RunResult base = alone.values().stream().findFirst().orElse(null);
+      if (base == null) {
+        md.append("_No results (the benchmark failed or was excluded)._\n\n");
+        return;
+      }
+      double transaction = base.getPrimaryResult().getScore();
+      md.append("| contender | intents | score | unit | added to the transaction alone |\n|---|---:|---:|---|---:|\n");
+      md.append("| noIntents | 0 | ").append(format(transaction)).append(" ± ").append(format(base.getPrimaryResult().getScoreError()))
+          .append(" | ").append(base.getPrimaryResult().getScoreUnit()).append(" | |\n");
+      for (RunResult r : results) {
+        if (!scenarioOf(r).equals("Outbox") || contenderOf(r).equals("noIntents")) continue;
+        Result primary = r.getPrimaryResult();
+        md.append("| ").append(contenderOf(r)).append(" | ").append(r.getParams().getParam("intents")).append(" | ")
+            .append(format(primary.getScore())).append(" ± ").append(format(primary.getScoreError())).append(" | ")
+            .append(primary.getScoreUnit()).append(" | ").append(format(primary.getScore() - transaction)).append(" |\n");
+      }
+      md.append('\n');
     }
 
     private List<String> params(String scenario, String param) {

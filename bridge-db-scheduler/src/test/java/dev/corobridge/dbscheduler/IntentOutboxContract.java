@@ -225,6 +225,98 @@ abstract class IntentOutboxContract {
     assertInstanceOf(IllegalArgumentException.class, e);
   }
 
+  /**
+   * One transaction enqueues ten intents (two of them sharing a key, one with a key stored by an earlier
+   * transaction, with priorities and one delay): the outbox writes them with one batched statement, the
+   * transaction's only extra round trip, and a worker runs each stored one once.
+   */
+  @Test
+  void theIntentsOfOneTransactionAreStoredWithOneBatchedStatementAndEachRunsOnce() throws Exception {
+    signUp("first@b", true, mail("first@b").option(Intent.KEY, "taken"));
+    StatementCounter counter = new StatementCounter();
+    try (Connection plain = database.getConnection()) {
+      Connection connection = counter.watch(plain);
+      connection.setAutoCommit(false);
+      try (IntentScope scope = Airlock.scope(outbox.on(connection))) {
+        for (int i = 0; i < 7; i++) Airlock.enqueue(mail("user" + i + "@b").option(Intent.PRIORITY, i).build());
+        Airlock.enqueue(mail("twin1@b").option(Intent.KEY, "twin").build());
+        Airlock.enqueue(mail("twin2@b").option(Intent.KEY, "twin").build()); // the first one written wins
+        Airlock.enqueue(mail("again@b").option(Intent.KEY, "taken").option(Intent.DELAY, Duration.ofMillis(1)).build());
+        scope.complete();
+      }
+      connection.commit();
+    }
+    assertEquals(List.of("executeBatch of 10"), counter.executions(), "one round trip for the whole batch");
+    assertEquals(9, count(database, "scheduled_tasks"), "7 fresh keys, the twins once, the taken key not again");
+    worker();
+    await(() -> handled.size() == 9, handled::toString);
+    assertTrue(handled.contains("welcome twin1@b key=twin attempt=1"), handled.toString());
+    assertTrue(handled.contains("welcome first@b key=taken attempt=1"), handled.toString());
+    assertTrue(handled.stream().noneMatch(h -> h.startsWith("welcome twin2@b") || h.startsWith("welcome again@b")), handled.toString());
+    await(() -> uncheckedCount("scheduled_tasks") == 0, () -> "every done intent is removed");
+  }
+
+  @Test
+  void aRolledBackBatchStoresNothingAndABatchTheDatabaseRefusesFailsTheFlushWhole() throws Exception {
+    try (Connection connection = database.getConnection()) {
+      connection.setAutoCommit(false);
+      try (IntentScope scope = Airlock.scope(outbox.on(connection))) {
+        Airlock.enqueue(mail("a@b").build());
+        Airlock.enqueue(mail("c@d").build());
+        scope.complete();
+      }
+      connection.rollback();
+    }
+    assertEquals(0, count(database, "scheduled_tasks"));
+    try (Connection connection = database.getConnection()) {
+      connection.setAutoCommit(false);
+      IntentScope scope = Airlock.scope(outbox.on(connection));
+      Airlock.enqueue(mail("a@b").build());
+      Airlock.enqueue(mail("c@d").build());
+      scope.complete();
+      connection.close(); // the database is gone for this transaction
+      IntentDispatchException e = assertThrows(IntentDispatchException.class, scope::close);
+      assertEquals(2, e.failedIntents().size(), "the batch fails whole");
+    }
+  }
+
+  /** Counts what the statements of a watched connection execute, by kind. */
+  private static final class StatementCounter {
+    private final List<String> executions = new CopyOnWriteArrayList<>();
+
+    Connection watch(Connection connection) {
+      return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+          (proxy, method, args) -> {
+            Object result = invoke(connection, method, args);
+            return result instanceof PreparedStatement statement && method.getName().equals("prepareStatement") ? watch(statement) : result;
+          });
+    }
+
+    private PreparedStatement watch(PreparedStatement statement) {
+      int[] batched = {0};
+      return (PreparedStatement) java.lang.reflect.Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+          new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+            String name = method.getName();
+            if (name.equals("addBatch")) batched[0]++;
+            if (name.equals("executeBatch")) executions.add("executeBatch of " + batched[0]);
+            else if (name.startsWith("execute")) executions.add(name);
+            return invoke(statement, method, args);
+          });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+      try {
+        return method.invoke(target, args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+
+    List<String> executions() {
+      return executions;
+    }
+  }
+
   private int uncheckedCount(String table) {
     try {
       return count(database, table);

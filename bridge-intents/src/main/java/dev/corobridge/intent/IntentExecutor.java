@@ -42,4 +42,20 @@ public interface IntentExecutor {
   default boolean enlistsInTransaction() {
     return false;
   }
+
+  /**
+   * Dispatches the intents of one flush (those the policies allowed, in order) as one step, all or none, if
+   * this executor can do better than one at a time: an outbox writes a batch with one statement round trip. A
+   * scope calls it for two intents or more; it returns {@code false}, having done nothing, when the executor has
+   * no such step, and the scope then {@linkplain #dispatch dispatches} them one by one under its
+   * {@link FlushMode}. A batch that fails fails as a whole: the scope's flush fails with every intent of it. The
+   * default returns {@code false}.
+   *
+   * @param intents the intents to dispatch, at least two
+   * @return whether the batch was dispatched; {@code false} means nothing was done
+   * @throws Exception if the batch was tried and failed; then none of it was dispatched
+   */
+  default boolean dispatchBatch(java.util.List<Intent> intents) throws Exception {
+    return false;
+  }
 }

@@ -417,14 +417,18 @@ public class IntentScope implements AutoCloseable {
 
   /** Dispatches through the executor, with the intents' own local policies applied last. */
   private void dispatch(List<Intent> intents) {
+    List<Intent> allowed = new ArrayList<>(intents.size());
+    for (Intent intent : intents) {
+      boolean allows = true;
+      for (IntentPolicy local : intent.policies()) {
+        allows &= Airlock.allows(local, intent);
+      }
+      if (allows) allowed.add(intent);
+    }
+    if (allowed.size() > 1 && dispatchedAsOneBatch(allowed)) return;
     List<Intent> failed = new ArrayList<>();
     List<Throwable> errors = new ArrayList<>();
-    for (Intent intent : intents) {
-      boolean allowed = true;
-      for (IntentPolicy local : intent.policies()) {
-        allowed &= Airlock.allows(local, intent);
-      }
-      if (!allowed) continue;
+    for (Intent intent : allowed) {
       try {
         executor.dispatch(intent);
       } catch (Exception e) {
@@ -435,6 +439,15 @@ public class IntentScope implements AutoCloseable {
       }
     }
     if (!errors.isEmpty()) throw new IntentDispatchException(failed, errors);
+  }
+
+  /** Whether the executor dispatched {@code intents} as one batch; a batch that failed fails the flush whole. */
+  private boolean dispatchedAsOneBatch(List<Intent> intents) {
+    try {
+      return executor.dispatchBatch(List.copyOf(intents));
+    } catch (Exception e) {
+      throw new IntentDispatchException(intents, List.of(e));
+    }
   }
 
   /**

@@ -282,4 +282,66 @@ class IntentScopeTest {
   private static List<String> names(List<Intent> intents) {
     return intents.stream().map(Intent::toString).toList();
   }
+
+  /** An executor that sends batches as one step, recording each batch and each single dispatch. */
+  private static final class Batching implements IntentExecutor {
+    final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Exception failure;
+
+    @Override public void dispatch(Intent intent) {
+      calls.add("one " + intent.name());
+    }
+
+    @Override public boolean dispatchBatch(List<Intent> intents) throws Exception {
+      if (failure != null) throw failure;
+      calls.add("batch " + intents.stream().map(Intent::name).toList());
+      return true;
+    }
+  }
+
+  @Test
+  void anExecutorThatSendsBatchesGetsTheAllowedIntentsOfAFlushAsOneBatchAndASingleIntentAlone() {
+    Batching executor = new Batching();
+    try (IntentScope scope = Airlock.scope(executor)) {
+      Airlock.enqueue(Intent.named("first").build());
+      try (Airlock.PolicyBlock dropAll = Airlock.policy(new IntentPolicy() {
+        @Override public boolean allows(Intent intent) {
+          return false;
+        }
+      })) {
+        Airlock.enqueue(Intent.named("refused").build());
+      }
+      Airlock.enqueue(Intent.named("second").build());
+      scope.complete();
+    }
+    try (IntentScope scope = Airlock.scope(executor)) {
+      Airlock.enqueue(Intent.named("alone").build());
+      scope.complete();
+    }
+    assertEquals(List.of("batch [first, second]", "one alone"), executor.calls, "policies first, then one batch");
+  }
+
+  @Test
+  void aBatchThatFailsFailsTheFlushWithEveryIntentOfIt() {
+    Batching executor = new Batching();
+    executor.failure = new IOException("database down");
+    IntentScope scope = Airlock.scope(executor);
+    Airlock.enqueue(Intent.named("first").build());
+    Airlock.enqueue(Intent.named("second").build());
+    scope.complete();
+    IntentDispatchException e = assertThrows(IntentDispatchException.class, scope::close);
+    assertEquals(List.of("first", "second"), e.failedIntents().stream().map(Intent::name).toList());
+    assertSame(executor.failure, e.getCause() != null ? e.getCause() : e.getSuppressed()[0]);
+    assertEquals(List.of(), executor.calls, "nothing dispatched one by one after a failed batch");
+  }
+
+  @Test
+  void anExecutorWithoutABatchStepDispatchesEachIntentInTurn() {
+    try (IntentScope scope = Airlock.scope(recorder)) {
+      Airlock.enqueue(recorder.effect("first"));
+      Airlock.enqueue(recorder.effect("second"));
+      scope.complete();
+    }
+    assertEquals(List.of("first()", "second()"), recorder.ran);
+  }
 }
