@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.benchmarks.distributed;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.corobridge.dbscheduler.DbSchedulerIntentExecutor;
+import dev.corobridge.dbscheduler.DbSchedulerTables;
+import dev.corobridge.intent.Airlock;
+import dev.corobridge.intent.Intent;
+import dev.corobridge.intent.IntentScope;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.h2.tools.Server;
+
+/**
+ * Distributed throughput, a timed harness (not JMH: the work spans processes): intents per second from the first
+ * enqueue to the last handler's completion, with worker JVMs sharing one database, for Corobridge's db-scheduler
+ * outbox ({@code corobridge}: intents enqueued in transactions of 10 through the outbox, run by
+ * {@code DbSchedulerIntentWorker}s) beside db-scheduler on its own ({@code raw}: the same work as plain one-time
+ * tasks scheduled with {@code SchedulerClient.scheduleBatch} in transactions of 10, run by db-scheduler
+ * {@code Scheduler}s). Same worker threads, polling interval and pools; each unit of work inserts one row. The two
+ * contenders alternate, so a slow spell of the machine lands on both.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.corobridge.benchmarks.distributed.DistributedThroughput \
+ *     [--jdbc-url jdbc:postgresql://...] [--intents 5000] [--workers 2] [--rounds 2]
+ * </pre>
+ *
+ * Without {@code --jdbc-url} it runs over H2 in server mode, started here.
+ */
+public final class DistributedThroughput {
+  private static final int PER_TRANSACTION = 10;
+
+  private DistributedThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = null;
+    int intents = 5_000;
+    int workers = 2;
+    int rounds = 2;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--jdbc-url" -> url = args[++i];
+        case "--intents" -> intents = Integer.parseInt(args[++i]);
+        case "--workers" -> workers = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; usage: [--jdbc-url URL] [--intents N] [--workers N] [--rounds N]");
+      }
+    }
+    Server h2 = null;
+    if (url == null) {
+      h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+      url = "jdbc:h2:tcp://localhost:" + h2.getPort() + "/mem:throughput;DB_CLOSE_DELAY=-1";
+    }
+    try (HikariDataSource database = ThroughputWorker.pool(url, "producer", 4)) {
+      DbSchedulerTables.createIfMissing(database);
+      try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+        statement.execute("create table if not exists effects (effect_key varchar(64) primary key)");
+      }
+      System.out.printf(Locale.ROOT, "%s, %d intents in transactions of %d, %d worker JVMs of %d threads, polling %d ms%n",
+          url.startsWith("jdbc:h2:") ? "H2 (server mode)" : url.replaceAll("\\?.*", ""), intents, PER_TRANSACTION, workers,
+          ThroughputWorker.THREADS, ThroughputWorker.POLLING.toMillis());
+      for (int round = 1; round <= rounds; round++) {
+        for (String mode : List.of("raw", "corobridge")) {
+          double perSecond = run(database, url, mode, intents, workers);
+          System.out.printf(Locale.ROOT, "round %d  %-10s %8.0f per second%n", round, mode, perSecond);
+        }
+      }
+    } finally {
+      if (h2 != null) h2.stop();
+    }
+  }
+
+  /** One measurement: workers started and ready, then the clock runs from the first enqueue to the last effect. */
+  private static double run(HikariDataSource database, String url, String mode, int intents, int workers) throws Exception {
+    clear(database);
+    List<Process> processes = new ArrayList<>();
+    try {
+      for (int w = 1; w <= workers; w++) processes.add(startWorker(url, mode, mode + "-worker-" + w));
+      long started = System.nanoTime();
+      if (mode.equals("corobridge")) produceIntents(database, intents);
+      else produceRawTasks(database, url, intents);
+      long produced = System.nanoTime();
+      while (count(database) < intents) {
+        Thread.sleep(10);
+        if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) throw new IllegalStateException(mode + ": not done in 5 minutes");
+      }
+      long done = System.nanoTime();
+      if (Boolean.getBoolean("throughput.phases")) {
+        System.out.printf(Locale.ROOT, "  %s: enqueued in %d ms, all run %d ms after%n", mode,
+            TimeUnit.NANOSECONDS.toMillis(produced - started), TimeUnit.NANOSECONDS.toMillis(done - produced));
+      }
+      return intents / ((done - started) / 1e9);
+    } finally {
+      for (Process process : processes) process.getOutputStream().close(); // the workers stop
+      for (Process process : processes) {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly();
+      }
+    }
+  }
+
+  private static void produceIntents(HikariDataSource database, int intents) throws SQLException {
+    DbSchedulerIntentExecutor outbox = DbSchedulerIntentExecutor.builder(database).build();
+    for (int first = 0; first < intents; first += PER_TRANSACTION) {
+      try (Connection connection = database.getConnection()) {
+        connection.setAutoCommit(false);
+        try (IntentScope scope = Airlock.scope(outbox.on(connection))) {
+          for (int i = first; i < Math.min(intents, first + PER_TRANSACTION); i++) {
+            Airlock.enqueue(Intent.named("effect").args("e" + i).option(Intent.KEY, "e" + i).build());
+          }
+          scope.complete();
+        }
+        connection.commit();
+      }
+    }
+  }
+
+  private static void produceRawTasks(HikariDataSource database, String url, int intents) throws SQLException {
+    var task = Tasks.oneTime("raw-effect", String.class).execute((instance, context) -> { });
+    for (int first = 0; first < intents; first += PER_TRANSACTION) {
+      try (Connection connection = database.getConnection()) {
+        connection.setAutoCommit(false);
+        var builder = SchedulerClient.Builder.create(SameConnection.of(connection), task);
+        if (url.startsWith("jdbc:h2:")) builder.jdbcCustomization(new DefaultJdbcCustomization(false));
+        SchedulerClient client = builder.build();
+        List<TaskInstance<?>> batch = new ArrayList<>();
+        for (int i = first; i < Math.min(intents, first + PER_TRANSACTION); i++) batch.add(task.instance("e" + i, "e" + i));
+        client.scheduleBatch(batch, Instant.now());
+        connection.commit();
+      }
+    }
+  }
+
+  private static Process startWorker(String url, String mode, String name) throws Exception {
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    Process process = new ProcessBuilder(java, "-Dthroughput.noExecutor=" + Boolean.getBoolean("throughput.noExecutor"),
+        "-cp", System.getProperty("java.class.path"), ThroughputWorker.class.getName(), url, mode, name).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.equals("ready")) {
+      // the worker's own output before it is ready
+    }
+    if (line == null) throw new IllegalStateException(name + " ended before it was ready");
+    return process;
+  }
+
+  private static void clear(HikariDataSource database) throws SQLException {
+    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("delete from effects");
+      statement.execute("delete from scheduled_tasks");
+    }
+  }
+
+  private static int count(HikariDataSource database) throws SQLException {
+    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("select count(*) from effects")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+}
