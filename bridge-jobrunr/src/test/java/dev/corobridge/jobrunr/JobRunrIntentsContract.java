@@ -90,10 +90,12 @@ abstract class JobRunrIntentsContract {
   }
 
   @Test
-  void theSameKeyEnqueuedTwiceIsOneJob() throws Exception {
-    enqueue(true, Intent.named("welcomeMail").args("a@b").option(Intent.KEY, "same").build());
-    enqueue(true, Intent.named("welcomeMail").args("a@b").option(Intent.KEY, "same").build());
+  void theSameKeyEnqueuedTwiceIsOneJobAndTheFirstOneStays() throws Exception {
+    enqueue(true, Intent.named("welcomeMail").args("first@b").option(Intent.KEY, "same").build());
+    enqueue(true, Intent.named("welcomeMail").args("second@b").option(Intent.KEY, "same").build());
     assertEquals(1, jobs("1 = 1"));
+    assertEquals(1, jobs("jobasjson like '%first@b%'"), "the second enqueue did not replace the first intent");
+    assertEquals(0, jobs("jobasjson like '%second@b%'"));
   }
 
   @Test
