@@ -21,14 +21,16 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
  * Runs the intents a {@link DbSchedulerIntentExecutor} stored, in this process: a db-scheduler
  * {@link Scheduler} on the same table, whose one task decodes each intent and runs the handler registered for
- * its name ({@link IntentHandlers}) — on an {@link AsyncExecutor} when one is given (the intent's
- * {@link Intent#QUEUE} is its lane and {@link Intent#TIMEOUT} bounds each attempt), else on the scheduler's
- * thread. Any number of workers, in any number of processes, share the table; each intent runs on one of them.
+ * its name ({@link IntentHandlers}) — on an {@link AsyncExecutor} when one is given, else on the scheduler's
+ * threads. With an executor, each execution is one of its blocking tasks (under its {@code maxWorkers}; the handler
+ * runs on that thread, with no hand-off), and an intent with a {@link Intent#QUEUE} (its lane) or a
+ * {@link Intent#TIMEOUT} (bounding each attempt) runs as a task of its own, to which the execution lends its slot. Any number of workers, in any number of processes, share the table; each intent runs on one of them.
  *
  * <p>The handler gets the intent with its {@link Intent#KEY} (the stored instance's id) and its
  * {@link Intent#ATTEMPT}, so it can make its effect happen once although an intent may run more than once (a
@@ -68,6 +70,7 @@ public final class DbSchedulerIntentWorker implements AutoCloseable {
         .missedHeartbeatsLimit(builder.missedHeartbeatsLimit)
         .shutdownMaxWait(builder.shutdownMaxWait);
     if (builder.name != null) scheduler.schedulerName(new SchedulerName.Fixed(builder.name));
+    if (builder.executor != null) scheduler.executorService(new ExecutionsOnAsyncExecutor(builder.executor));
     this.scheduler = scheduler.build();
   }
 
@@ -102,10 +105,20 @@ public final class DbSchedulerIntentWorker implements AutoCloseable {
     Intent intent = decode(instance.getData()).withOption(Intent.ATTEMPT, context.getExecution().consecutiveFailures + 1);
     if (IntentHandlers.find(intent.name()).isEmpty()) throw new NoHandlerException(intent);
     try {
-      if (executor == null) {
-        intent.run();
+      if (executor == null || (intent.queue().isEmpty() && intent.timeout().isEmpty())) {
+        intent.run(); // on the scheduler's thread, or on the executor's, where this execution runs already
       } else {
-        IntentExecutors.runAttempt(executor, intent);
+        // A lane or a timeout: a task of its own, waited for with runBlocking, which lends this execution's slot
+        // to it (so executions waiting for lanes can never take every slot their tasks need).
+        try {
+          executor.runBlocking(() -> executor.submitBlocking(() -> {
+            intent.run();
+            return null;
+          }, IntentExecutors.attemptOptions(intent)));
+        } catch (CompletionException wrapped) { // a checked failure of the attempt: the handler's own, or its timeout
+          if (wrapped.getCause() instanceof Exception failure) throw failure;
+          throw wrapped;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the scheduler is stopping: another worker runs it again

@@ -185,6 +185,26 @@ abstract class IntentOutboxContract {
   }
 
   @Test
+  void withAnExecutorEachExecutionIsOneOfItsBlockingTasksSoItsMaxWorkersBoundsTheHandlers() throws Exception {
+    try (AsyncExecutor executor = AsyncExecutor.builder().name("bounded").maxWorkers(2).build()) {
+      java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+      List<String> threads = new CopyOnWriteArrayList<>();
+      IntentHandlers.register("where", intent -> {
+        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+        threads.add(Thread.currentThread().getName());
+        Thread.sleep(30);
+        running.decrementAndGet();
+      });
+      for (int i = 0; i < 8; i++) signUp("u" + i + "@b", true, Intent.named("where"));
+      worker(DbSchedulerIntentWorker.builder(database).executor(executor).threads(4));
+      await(() -> threads.size() == 8 && uncheckedCount("scheduled_tasks") == 0, threads::toString);
+      assertTrue(most.get() <= 2, "at most maxWorkers handlers at once, was " + most.get());
+      assertTrue(threads.stream().allMatch(t -> t.startsWith("bounded")), "on the executor's own threads: " + threads);
+    }
+  }
+
+  @Test
   void aDatabaseThatIsDownFailsTheFlush() throws Exception {
     try (Connection connection = database.getConnection()) {
       connection.setAutoCommit(false);

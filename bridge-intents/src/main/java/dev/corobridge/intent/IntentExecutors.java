@@ -221,6 +221,18 @@ public final class IntentExecutors {
   }
 
   /**
+   * The options of one attempt at {@code intent} as a task of an {@link AsyncExecutor}: named after the intent, its
+   * {@link Intent#QUEUE} as the lane and its {@link Intent#TIMEOUT} as the timeout; {@link Intent#RETRY} is left to
+   * whoever retries attempts (a job engine). What {@link #runAttempt} runs with.
+   *
+   * @param intent the intent
+   * @return the task options of one attempt
+   */
+  public static TaskOptions attemptOptions(Intent intent) {
+    return taskOptions(Checks.notNull(intent, "intent"), false);
+  }
+
+  /**
    * Runs one attempt at {@code intent} now, as a blocking task of {@code executor} under its limits, and waits for
    * it: what a job engine's worker does with each intent it takes. {@link Intent#QUEUE} is the task's lane and
    * {@link Intent#TIMEOUT} its timeout; {@link Intent#RETRY} is left to the caller, whose job engine retries.

@@ -148,8 +148,11 @@ public final class DistributedThroughput {
 
   private static Process startWorker(String url, String mode, String name) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    Process process = new ProcessBuilder(java, "-Dthroughput.noExecutor=" + Boolean.getBoolean("throughput.noExecutor"),
-        "-cp", System.getProperty("java.class.path"), ThroughputWorker.class.getName(), url, mode, name).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> command = new ArrayList<>(List.of(java, "-Dthroughput.noExecutor=" + Boolean.getBoolean("throughput.noExecutor")));
+    String extra = System.getProperty("throughput.workerJvmArgs"); // e.g. a profiler's options; {name} is the worker's name
+    if (extra != null) command.addAll(List.of(extra.replace("{name}", name).split(" ")));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ThroughputWorker.class.getName(), url, mode, name));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null && !line.equals("ready")) {

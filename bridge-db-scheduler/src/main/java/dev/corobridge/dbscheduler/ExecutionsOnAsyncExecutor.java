@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.dbscheduler;
+
+import dev.corobridge.AsyncExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * db-scheduler's pool for executions, made of an {@link AsyncExecutor}'s blocking tasks: each execution db-scheduler
+ * starts is one blocking task of the executor, under its {@code maxWorkers}, so a handler runs on the thread its
+ * execution already has instead of being handed to the executor and waited for (two thread hand-offs per intent).
+ * Shutting this service down stops taking executions and waits for those it started; it never shuts the
+ * {@code AsyncExecutor} down, which belongs to the application. Thread-safe.
+ */
+final class ExecutionsOnAsyncExecutor extends AbstractExecutorService {
+  private final AsyncExecutor executor;
+  private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean shutdown;
+
+  ExecutionsOnAsyncExecutor(AsyncExecutor executor) {
+    this.executor = executor;
+  }
+
+  @Override
+  public void execute(Runnable execution) {
+    if (shutdown) throw new RejectedExecutionException("the worker is stopping and takes no new executions");
+    CompletableFuture<Void> task = executor.submitBlocking(() -> {
+      execution.run();
+      return null;
+    });
+    running.add(task);
+    task.whenComplete((v, e) -> {
+      running.remove(task);
+      synchronized (this) {
+        notifyAll();
+      }
+    });
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+  }
+
+  /** Stops taking executions and interrupts those running; none waits to start here (the executor queues them). */
+  @Override
+  public List<Runnable> shutdownNow() {
+    shutdown = true;
+    for (CompletableFuture<?> task : running) task.cancel(true);
+    return new ArrayList<>();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return shutdown && running.isEmpty();
+  }
+
+  @Override
+  public synchronized boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    while (!isTerminated()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return false;
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+}
