@@ -30,11 +30,16 @@ final class ExecutionsOnAsyncExecutor extends AbstractExecutorService {
   @Override
   public void execute(Runnable execution) {
     if (shutdown) throw new RejectedExecutionException("the worker is stopping and takes no new executions");
-    CompletableFuture<Void> task = executor.submitBlocking(() -> {
-      execution.run();
-      return null;
-    });
-    running.add(task);
+    CompletableFuture<Void> task;
+    try {
+      task = executor.submitBlocking(() -> {
+        execution.run();
+        return null;
+      });
+    } catch (RuntimeException refused) { // shut down, or its queue is full: refused as an ExecutorService refuses
+      throw new RejectedExecutionException(executor + " refused an execution: " + refused.getMessage(), refused);
+    }
+    running.add(task); // before the callback is registered, so a task done at once is removed again
     task.whenComplete((v, e) -> {
       running.remove(task);
       synchronized (this) {
