@@ -191,11 +191,16 @@ public final class DbSchedulerIntentExecutor implements IntentExecutor {
     /**
      * The table db-scheduler keeps its executions in; {@code scheduled_tasks} by default.
      *
-     * @param tableName the table's name
+     * @param tableName the table's name: letters, digits and underscores, optionally {@code schema.table}
      * @return this builder
+     * @throws IllegalArgumentException if the name is not a plain (optionally schema-qualified) identifier
      */
     public Builder tableName(String tableName) {
-      this.tableName = Objects.requireNonNull(tableName, "tableName");
+      if (!Objects.requireNonNull(tableName, "tableName").matches("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("tableName must be letters, digits and underscores, optionally after a schema "
+            + "name and a dot, was " + tableName);
+      }
+      this.tableName = tableName;
       return this;
     }
 

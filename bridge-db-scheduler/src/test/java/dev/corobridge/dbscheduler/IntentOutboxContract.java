@@ -240,6 +240,9 @@ abstract class IntentOutboxContract {
     assertTrue(e.getMessage().contains("interval"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> DbSchedulerIntentWorker.builder(database).heartbeat(Duration.ofSeconds(1), 3));
     assertTrue(e.getMessage().contains("missedLimit must be at least 4"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> DbSchedulerIntentExecutor.builder(database).tableName("t; drop table users"));
+    assertTrue(e.getMessage().contains("tableName"), e.getMessage());
+    DbSchedulerIntentExecutor.builder(database).tableName("jobs.scheduled_tasks"); // a schema-qualified name is fine
     e = assertThrows(IllegalArgumentException.class, () -> DbSchedulerTables.createIfMissing(database, "x; drop table users"));
     assertTrue(e.getMessage().contains("tableName"), e.getMessage());
     assertInstanceOf(IllegalArgumentException.class, e);
