@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.corobridge.benchmarks.distributed.SameConnection;
 import dev.corobridge.dbscheduler.DbSchedulerIntentExecutor;
 import dev.corobridge.dbscheduler.DbSchedulerTables;
 import dev.corobridge.intent.Airlock;
@@ -13,7 +14,6 @@ import dev.corobridge.intent.Intent;
 import dev.corobridge.intent.IntentCodec;
 import dev.corobridge.intent.IntentExecutor;
 import dev.corobridge.intent.IntentScope;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -102,25 +102,9 @@ public class OutboxBenchmark {
     DbSchedulerIntentExecutor outbox = DbSchedulerIntentExecutor.builder(database).build().on(connection);
     batched = outbox;
     oneByOne = outbox::dispatch; // no batch step: the scope dispatches each intent alone
-    client = SchedulerClient.Builder.create(sameConnection(connection),
+    client = SchedulerClient.Builder.create(SameConnection.of(connection),
             Tasks.oneTime(TaskDescriptor.of("corobridge-intent", Map.class)).execute((instance, context) -> { }))
         .serializer(JSON).enablePriority().build();
-  }
-
-  /** A DataSource that always gives {@code connection} and never closes it: db-scheduler writes in our transaction. */
-  private static DataSource sameConnection(Connection connection) {
-    Connection unclosable = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-        (proxy, method, args) -> method.getName().equals("close") ? null : invoke(connection, method, args));
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, args) -> method.getName().equals("getConnection") ? unclosable : null);
-  }
-
-  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 
   private static DataSource database() {

@@ -7,10 +7,16 @@ import java.sql.Connection;
 import javax.sql.DataSource;
 
 /** A DataSource that always gives one connection and never closes it, so a library writes in the caller's transaction. */
-final class SameConnection {
+public final class SameConnection {
   private SameConnection() {}
 
-  static DataSource of(Connection connection) {
+  /**
+   * A DataSource over {@code connection}.
+   *
+   * @param connection the connection every {@code getConnection()} gives
+   * @return the DataSource
+   */
+  public static DataSource of(Connection connection) {
     Connection unclosable = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           if (method.getName().equals("close")) return null;
