@@ -5,6 +5,7 @@
  */
 module dev.corobridge.component {
   requires transitive dev.corobridge;
+  requires static org.jspecify;
   requires static java.sql;
 
   exports dev.corobridge.component;

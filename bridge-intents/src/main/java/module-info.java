@@ -6,6 +6,7 @@
  */
 module dev.corobridge.intent {
   requires transitive dev.corobridge;
+  requires static org.jspecify;
 
   exports dev.corobridge.intent;
 

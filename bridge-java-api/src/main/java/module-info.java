@@ -5,6 +5,8 @@
  * artifacts.
  */
 module dev.corobridge {
+  requires static org.jspecify;
+
   exports dev.corobridge;
   exports dev.corobridge.spi;
   exports dev.corobridge.runtime;

@@ -2,6 +2,7 @@
 package dev.corobridge;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An asynchronous function of two arguments, as used by
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * @param <R> the type of the result
  */
 @FunctionalInterface
-public interface AsyncBiFunction<A, B, R> {
+public interface AsyncBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> {
   /**
    * Starts the work for one pair of arguments.
    *

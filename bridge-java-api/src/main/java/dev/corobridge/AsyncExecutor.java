@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An executor for asynchronous and blocking tasks with a bounded number of tasks in flight, driven
@@ -110,7 +111,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws OutOfResourcesException   if the runtime is bounded and its queue is full
    * @throws NullPointerException      if {@code task} is null
    */
-  <T> CompletableFuture<T> submit(AsyncTask<T> task);
+  <T extends @Nullable Object> CompletableFuture<T> submit(AsyncTask<T> task);
 
   /**
    * Submits an async task with the given lane, retry policy, timeout and semaphore.
@@ -123,7 +124,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws NullPointerException      if an argument is null
    * @throws IllegalArgumentException  if {@code options} names a lane this executor does not have
    */
-  <T> CompletableFuture<T> submit(AsyncTask<T> task, TaskOptions options);
+  <T extends @Nullable Object> CompletableFuture<T> submit(AsyncTask<T> task, TaskOptions options);
 
   /**
    * Submits a blocking task with default options. It runs on a blocking worker thread, which is
@@ -135,7 +136,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code task} is null
    */
-  <T> CompletableFuture<T> submitBlocking(Callable<T> task);
+  <T extends @Nullable Object> CompletableFuture<T> submitBlocking(Callable<T> task);
 
   /**
    * Submits a blocking task with the given options.
@@ -148,7 +149,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws NullPointerException      if an argument is null
    * @throws IllegalArgumentException  if {@code options} names a lane this executor does not have
    */
-  <T> CompletableFuture<T> submitBlocking(Callable<T> task, TaskOptions options);
+  <T extends @Nullable Object> CompletableFuture<T> submitBlocking(Callable<T> task, TaskOptions options);
 
   // ---------------------------------------------------------------------------------------- batches
 
@@ -166,7 +167,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
    */
-  <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
+  <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
 
   /**
    * Like {@link #map(AsyncFunction, Iterable)}, with task options for every item, a window of items in
@@ -180,7 +181,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @param options the items' task options, the window and the batch's timeout
    * @return the future of the results, in input order
    */
-  <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
+  <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
 
   /**
    * Applies {@code fn} to pairs taken from both inputs in step, stopping at the shorter, with the same
@@ -194,7 +195,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @param second the second input
    * @return the future of the results, in input order
    */
-  <A, B, R> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
+  <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
                                            Iterable<? extends A> first, Iterable<? extends B> second);
 
   /**
@@ -207,7 +208,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @param items the input, read whole at the call
    * @return the future of the results, in input order
    */
-  <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
+  <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
 
   /**
    * Like {@link #mapBlocking(BlockingFunction, Iterable)} with options.
@@ -219,7 +220,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @param options the items' task options, the window and the batch's timeout
    * @return the future of the results, in input order
    */
-  <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
+  <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
 
   /**
    * Streams the results of {@code fn} over {@code items} in input order, as they become available.
@@ -246,7 +247,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return the stream of the results, in input order; close it when done
    * @throws ExecutorShutdownException if the executor is shut down
    */
-  <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
+  <A extends @Nullable Object, R extends @Nullable Object> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items);
 
   /**
    * Like {@link #mapIter(AsyncFunction, Iterable)} with options: {@code window} bounds the items in flight.
@@ -258,7 +259,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @param options the items' task options, the window and the batch's timeout
    * @return the stream of the results, in input order; close it when done
    */
-  <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
+  <A extends @Nullable Object, R extends @Nullable Object> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options);
 
   // ---------------------------------------------------------------------------------------- waiting
 
@@ -277,7 +278,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return as many futures as inputs, completing in the order the inputs complete
    * @throws NullPointerException if {@code futures} or one of them is null
    */
-  <T> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures);
+  <T extends @Nullable Object> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures);
 
   /**
    * Completes with the futures that are done and those still pending once the strategy is met.
@@ -289,7 +290,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return the future of the partition into done and pending futures
    * @throws NullPointerException if an argument is null
    */
-  <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy);
+  <T extends @Nullable Object> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy);
 
   /**
    * Like {@link #waitFor(Collection, WaitStrategy)}, but when {@code timeout} expires first it
@@ -302,7 +303,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return the future of the partition into done and pending futures
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
-  <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout);
+  <T extends @Nullable Object> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout);
 
   // ---------------------------------------------------------------------------------------- bridging
 
@@ -327,7 +328,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NotSupportedException     if called where blocking could deadlock the executor
    */
-  <T> T runBlocking(AsyncTask<T> task);
+  <T extends @Nullable Object> T runBlocking(AsyncTask<T> task);
 
   /**
    * Starts fire-and-forget work: like {@link #submit(AsyncTask)}, and a failure (other than
@@ -337,7 +338,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @param task the async work
    * @return the task's future
    */
-  <T> CompletableFuture<T> spawn(AsyncTask<T> task);
+  <T extends @Nullable Object> CompletableFuture<T> spawn(AsyncTask<T> task);
 
   /**
    * Like {@link #spawn(AsyncTask)} on the named lane.
@@ -348,7 +349,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return the task's future
    * @throws IllegalArgumentException if the executor has no such lane
    */
-  <T> CompletableFuture<T> spawn(String lane, AsyncTask<T> task);
+  <T extends @Nullable Object> CompletableFuture<T> spawn(String lane, AsyncTask<T> task);
 
   /**
    * Runs {@code fn} on a blocking-capable worker (never on the caller's thread); if it returns a
@@ -359,7 +360,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @return the future of its value, or of the value of the stage it returned
    * @throws ExecutorShutdownException if the executor is shut down
    */
-  <T> CompletableFuture<T> callAppropriately(Callable<?> fn);
+  <T extends @Nullable Object> CompletableFuture<T> callAppropriately(Callable<?> fn);
 
   /**
    * Runs the command at once on a worker that may block, as fire-and-forget work; a failure goes to the
@@ -390,7 +391,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code body} is null
    */
-  default <R> CompletableFuture<R> scoped(ScopedBody<R> body) {
+  default <R extends @Nullable Object> CompletableFuture<R> scoped(ScopedBody<R> body) {
     return scoped(ScopeOptions.defaults(), body);
   }
 
@@ -421,7 +422,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if an argument is null
    */
-  default <R> CompletableFuture<R> scoped(ScopeOptions options, ScopedBody<R> body) {
+  default <R extends @Nullable Object> CompletableFuture<R> scoped(ScopeOptions options, ScopedBody<R> body) {
     return StructuredScope.scoped(this, options, body);
   }
 

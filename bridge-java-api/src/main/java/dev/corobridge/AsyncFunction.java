@@ -2,6 +2,7 @@
 package dev.corobridge;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An asynchronous function of one argument, as used by {@link AsyncExecutor#map(AsyncFunction, Iterable)}
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * @param <R> the type of the result
  */
 @FunctionalInterface
-public interface AsyncFunction<A, R> {
+public interface AsyncFunction<A extends @Nullable Object, R extends @Nullable Object> {
   /**
    * Starts the work for one argument.
    *

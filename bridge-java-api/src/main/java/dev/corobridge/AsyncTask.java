@@ -2,6 +2,7 @@
 package dev.corobridge;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A unit of asynchronous work: a call that returns a {@link CompletionStage} which completes
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletionStage;
  * @see AsyncExecutor#submit(AsyncTask)
  */
 @FunctionalInterface
-public interface AsyncTask<T> {
+public interface AsyncTask<T extends @Nullable Object> {
   /**
    * Starts the work.
    *

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A function of one argument that may block the thread running it, as used by
  * {@link AsyncExecutor#mapBlocking(BlockingFunction, Iterable)}. It runs on a blocking-capable
@@ -10,7 +12,7 @@ package dev.corobridge;
  * @param <R> the type of the result
  */
 @FunctionalInterface
-public interface BlockingFunction<A, R> {
+public interface BlockingFunction<A extends @Nullable Object, R extends @Nullable Object> {
   /**
    * Computes the result for one argument, blocking if needed.
    *

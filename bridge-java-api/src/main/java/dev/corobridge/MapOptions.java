@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@code map}, {@code mapBlocking} or {@code mapIter} runs: the {@link TaskOptions} applied to
@@ -156,7 +157,7 @@ public final class MapOptions {
      * @throws NullPointerException if {@code chooser} is null
      */
     @SuppressWarnings("unchecked")
-    public <A> Builder taskFor(Function<? super A, TaskOptions> chooser) {
+    public <A extends @Nullable Object> Builder taskFor(Function<? super A, TaskOptions> chooser) {
       this.taskFor = (Function<Object, TaskOptions>) Checks.notNull(chooser, "chooser");
       return this;
     }

@@ -2,6 +2,7 @@
 package dev.corobridge;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link RetryPolicy}'s listeners are told about an attempt that did not succeed: its number, how
@@ -14,4 +15,4 @@ import java.time.Duration;
  * @param delay   the wait before the next attempt, jitter and cap applied; {@link Duration#ZERO} for
  *                {@link RetryPolicy#onFailure}, after which no attempt follows
  */
-public record RetryEvent(int attempt, Throwable failure, Object result, Duration delay) {}
+public record RetryEvent(int attempt, @Nullable Throwable failure, @Nullable Object result, Duration delay) {}

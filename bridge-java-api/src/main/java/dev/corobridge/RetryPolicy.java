@@ -10,6 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When and how often a failed task is tried again. Immutable and thread-safe: every {@code with…}
@@ -44,18 +45,18 @@ public final class RetryPolicy {
 
   private final int retries;
   private final Duration initialDelay;
-  private final Duration maxDelay;
+  private final @Nullable Duration maxDelay;
   private final double jitter;
   private final List<Class<? extends Throwable>> retryOn;
   private final List<Class<? extends Throwable>> abortOn;
   private final List<Predicate<? super Throwable>> retryIf;
-  private final List<Predicate<Object>> retryIfResult;
+  private final List<Predicate<@Nullable Object>> retryIfResult;
   private final List<Consumer<? super RetryEvent>> onRetry;
   private final List<Consumer<? super RetryEvent>> onFailure;
 
   private RetryPolicy(int retries, Duration initialDelay, Duration maxDelay, double jitter,
                       List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> abortOn,
-                      List<Predicate<? super Throwable>> retryIf, List<Predicate<Object>> retryIfResult,
+                      List<Predicate<? super Throwable>> retryIf, List<Predicate<@Nullable Object>> retryIfResult,
                       List<Consumer<? super RetryEvent>> onRetry, List<Consumer<? super RetryEvent>> onFailure) {
     this.retries = retries;
     this.initialDelay = initialDelay;
@@ -187,7 +188,7 @@ public final class RetryPolicy {
    * @return the new policy
    * @throws NullPointerException if {@code condition} is null
    */
-  public RetryPolicy retryIfResult(Predicate<Object> condition) {
+  public RetryPolicy retryIfResult(Predicate<@Nullable Object> condition) {
     Checks.notNull(condition, "condition");
     return new RetryPolicy(retries, initialDelay, maxDelay, jitter, retryOn, abortOn, retryIf, plus(retryIfResult, condition), onRetry, onFailure);
   }
@@ -321,8 +322,8 @@ public final class RetryPolicy {
    * @param result the value the attempt returned, possibly null
    * @return whether a {@link #retryIfResult} condition holds for it
    */
-  public boolean shouldRetryResult(Object result) {
-    for (Predicate<Object> condition : retryIfResult) {
+  public boolean shouldRetryResult(@Nullable Object result) {
+    for (Predicate<@Nullable Object> condition : retryIfResult) {
       if (holds(condition, result)) return true;
     }
     return false;
@@ -351,7 +352,7 @@ public final class RetryPolicy {
    * @return the wait before the next attempt in nanoseconds, or {@code -1} for none
    * @throws IllegalArgumentException if {@code attempt < 1}
    */
-  public long retryDelayNanos(int attempt, Object result, Throwable failure) {
+  public long retryDelayNanos(int attempt, @Nullable Object result, @Nullable Throwable failure) {
     Checks.atLeast(attempt, 1, "attempt");
     boolean unsuccessful = failure != null ? !(failure instanceof CancellationException) : shouldRetryResult(result);
     if (!unsuccessful) return -1;

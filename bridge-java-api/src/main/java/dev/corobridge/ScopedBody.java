@@ -2,6 +2,7 @@
 package dev.corobridge;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The body of a {@linkplain AsyncExecutor#scoped(ScopedBody) scoped} call: it runs on the calling
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * @param <R> the type of the scope's value
  */
 @FunctionalInterface
-public interface ScopedBody<R> {
+public interface ScopedBody<R extends @Nullable Object> {
   /**
    * Forks the scope's children and returns the stage of its value.
    *

@@ -3,6 +3,7 @@ package dev.corobridge;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scope of structured concurrency: the tasks forked into it are its children, and the scope is not
@@ -57,7 +58,7 @@ public interface TaskScope extends AutoCloseable {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code task} is null
    */
-  <T> CompletableFuture<T> fork(AsyncTask<T> task);
+  <T extends @Nullable Object> CompletableFuture<T> fork(AsyncTask<T> task);
 
   /**
    * Forks an async child with the given options.
@@ -71,7 +72,7 @@ public interface TaskScope extends AutoCloseable {
    * @throws NullPointerException      if an argument is null
    * @throws IllegalArgumentException  if {@code options} names a lane the executor does not have
    */
-  <T> CompletableFuture<T> fork(AsyncTask<T> task, TaskOptions options);
+  <T extends @Nullable Object> CompletableFuture<T> fork(AsyncTask<T> task, TaskOptions options);
 
   /**
    * Forks a blocking child with default options; it runs on a blocking worker and is interrupted when cancelled.
@@ -83,7 +84,7 @@ public interface TaskScope extends AutoCloseable {
    * @throws ExecutorShutdownException if the executor is shut down
    * @throws NullPointerException      if {@code task} is null
    */
-  <T> CompletableFuture<T> forkBlocking(Callable<T> task);
+  <T extends @Nullable Object> CompletableFuture<T> forkBlocking(Callable<T> task);
 
   /**
    * Forks a blocking child with the given options.
@@ -97,7 +98,7 @@ public interface TaskScope extends AutoCloseable {
    * @throws NullPointerException      if an argument is null
    * @throws IllegalArgumentException  if {@code options} names a lane the executor does not have
    */
-  <T> CompletableFuture<T> forkBlocking(Callable<T> task, TaskOptions options);
+  <T extends @Nullable Object> CompletableFuture<T> forkBlocking(Callable<T> task, TaskOptions options);
 
   /**
    * Waits until every child forked so far has finished, then throws

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of {@link AsyncExecutor#waitFor(java.util.Collection, WaitStrategy)}: the futures
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * @param pending the futures that were not yet done when the wait ended
  * @param <T>     the type of the futures' results
  */
-public record WaitResult<T>(Set<CompletableFuture<T>> done, Set<CompletableFuture<T>> pending) {
+public record WaitResult<T extends @Nullable Object>(Set<CompletableFuture<T>> done, Set<CompletableFuture<T>> pending) {
   /**
    * Creates a result, copying both sets.
    *

@@ -4,6 +4,7 @@ package dev.corobridge.component;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.spi.ExecutorRegistry;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A step of a pipeline (a feature generator, an enricher, a scorer), async first: what runners see.
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * @param <O> the output
  */
 @FunctionalInterface
-public interface AsyncComponent<I, O> {
+public interface AsyncComponent<I extends @Nullable Object, O extends @Nullable Object> {
   /**
    * Starts the work for {@code input}; the stage completes with the output. Must not block.
    *

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded queue between threads and async code: threads {@link #put} and {@link #take} and block,
@@ -180,7 +181,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    *
    * @return the next item, or {@code null}
    */
-  public T poll() {
+  public @Nullable T poll() {
     T item;
     lock.lock();
     try {
@@ -202,7 +203,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    * @throws CompletionException  with the failure, once drained, if it was closed exceptionally
    * @throws InterruptedException if interrupted while waiting
    */
-  public T take() throws InterruptedException {
+  public @Nullable T take() throws InterruptedException {
     lock.lockInterruptibly();
     T item;
     try {
@@ -225,7 +226,7 @@ public final class BridgeQueue<T> implements AutoCloseable, Iterable<T> {
    *
    * @return the future of the next item, or of {@code null} at the end
    */
-  public CompletableFuture<T> takeAsync() {
+  public CompletableFuture<@Nullable T> takeAsync() {
     CompletableFuture<T> next = new CompletableFuture<>();
     T item;
     boolean ended = false;

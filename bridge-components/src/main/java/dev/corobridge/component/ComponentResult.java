@@ -2,6 +2,7 @@
 package dev.corobridge.component;
 
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one component made of its input: its value, or the failure it reported. Runners return one
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletionException;
  * @param failure   what it failed with, or null if it succeeded
  * @param <O>       the output
  */
-public record ComponentResult<O>(String component, O value, Throwable failure) {
+public record ComponentResult<O extends @Nullable Object>(String component, @Nullable O value, @Nullable Throwable failure) {
   /**
    * Whether the component succeeded.
    *

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs components of any kind together under one executor and its limits: all on one input
@@ -89,7 +90,7 @@ public final class ComponentRunner {
    * @return the future of one result per component, in component order
    * @throws UnsafeHandoffException if the input may not cross threads under the hand-off rules
    */
-  public <I, O> CompletableFuture<List<ComponentResult<O>>> runAll(List<? extends AsyncComponent<? super I, ? extends O>> components, I input) {
+  public <I extends @Nullable Object, O extends @Nullable Object> CompletableFuture<List<ComponentResult<O>>> runAll(List<? extends AsyncComponent<? super I, ? extends O>> components, I input) {
     Checks.notNull(components, "components");
     List<CompletableFuture<O>> runs = new ArrayList<>(components.size());
     try {
@@ -115,7 +116,7 @@ public final class ComponentRunner {
    * @param comparator ranks the outputs, highest best
    * @return the future of the best result
    */
-  public <I, O> CompletableFuture<ComponentResult<O>> best(List<? extends AsyncComponent<? super I, ? extends O>> components, I input,
+  public <I extends @Nullable Object, O extends @Nullable Object> CompletableFuture<ComponentResult<O>> best(List<? extends AsyncComponent<? super I, ? extends O>> components, I input,
                                                            Comparator<? super O> comparator) {
     Checks.notNull(comparator, "comparator");
     return this.<I, O>runAll(components, input).thenApply(results -> {
@@ -142,7 +143,7 @@ public final class ComponentRunner {
    * @param score scores the outputs, highest best
    * @return the future of the best result
    */
-  public <I, O> CompletableFuture<ComponentResult<O>> best(List<? extends AsyncComponent<? super I, ? extends O>> components, I input,
+  public <I extends @Nullable Object, O extends @Nullable Object> CompletableFuture<ComponentResult<O>> best(List<? extends AsyncComponent<? super I, ? extends O>> components, I input,
                                                            ToDoubleFunction<? super O> score) {
     Checks.notNull(score, "score");
     return best(components, input, Comparator.comparingDouble(score));
@@ -159,7 +160,7 @@ public final class ComponentRunner {
    * @return the future of one result per input, in input order
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public <T> CompletableFuture<List<ComponentResult<T>>> chain(List<? extends AsyncComponent<?, ?>> stages, List<?> inputs) {
+  public <T extends @Nullable Object> CompletableFuture<List<ComponentResult<T>>> chain(List<? extends AsyncComponent<?, ?>> stages, List<?> inputs) {
     Checks.notNull(stages, "stages");
     Checks.notNull(inputs, "inputs");
     List<CompletableFuture<T>> runs = new ArrayList<>(inputs.size());

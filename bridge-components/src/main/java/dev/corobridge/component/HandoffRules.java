@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How values are prepared before they cross to another thread. Immutable: {@link #with} and
@@ -115,7 +116,7 @@ public final class HandoffRules {
    * @throws UnsafeHandoffException if the value is of a type known to be unsafe and no rule copies it
    */
   @SuppressWarnings("unchecked")
-  public <T> Handed<T> handOff(T value) {
+  public <T extends @Nullable Object> Handed<T> handOff(T value) {
     List<AutoCloseable> copies = new ArrayList<>();
     try {
       T prepared = (T) prepare(value, copies);
@@ -208,7 +209,7 @@ public final class HandoffRules {
    *
    * @param <T> the value's type
    */
-  public static final class Handed<T> implements AutoCloseable {
+  public static final class Handed<T extends @Nullable Object> implements AutoCloseable {
     private final T value;
     private final boolean copy;
     private final List<AutoCloseable> copies;

@@ -7,6 +7,7 @@ import dev.corobridge.internal.Checks;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The base of a component whose work blocks (a JDBC query, a CPU-heavy library): implement
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param <I> the input
  * @param <O> the output
  */
-public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
+public abstract class SyncComponent<I extends @Nullable Object, O extends @Nullable Object> implements AsyncComponent<I, O> {
   private final AsyncExecutor executor;
 
   /** A component that runs on {@link AsyncComponent#defaultExecutor()} unless a runner gives it another. */
@@ -51,7 +52,7 @@ public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
    * @param fn the blocking work
    * @return the component
    */
-  public static <I, O> SyncComponent<I, O> of(String name, BlockingFunction<? super I, ? extends O> fn) {
+  public static <I extends @Nullable Object, O extends @Nullable Object> SyncComponent<I, O> of(String name, BlockingFunction<? super I, ? extends O> fn) {
     Checks.notNull(name, "name");
     Checks.notNull(fn, "fn");
     return new SyncComponent<>() {
@@ -76,7 +77,7 @@ public abstract class SyncComponent<I, O> implements AsyncComponent<I, O> {
    * @param component the async component
    * @return the sync adapter
    */
-  public static <I, O> SyncComponent<I, O> from(AsyncComponent<I, O> component) {
+  public static <I extends @Nullable Object, O extends @Nullable Object> SyncComponent<I, O> from(AsyncComponent<I, O> component) {
     Checks.notNull(component, "component");
     return new SyncComponent<>() {
       @Override

@@ -4,6 +4,7 @@ package dev.corobridge.component;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.internal.Checks;
 import java.util.Iterator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The base of a streaming component whose producer blocks (rows from JDBC, lines from a file):
@@ -21,7 +22,7 @@ import java.util.Iterator;
  * @param <I> the input
  * @param <O> the items produced
  */
-public abstract class SyncStreamComponent<I, O> {
+public abstract class SyncStreamComponent<I extends @Nullable Object, O> {
   /** For subclasses. */
   protected SyncStreamComponent() {}
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where side effects wait for their unit of work to end well. Code enqueues {@link Intent}s into the
@@ -109,7 +110,7 @@ public final class Airlock {
    * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
    * @return the open scope; close it in a try-with-resources
    */
-  public static IntentScope scope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+  public static IntentScope scope(@Nullable IntentExecutor executor, @Nullable IntentPolicy policy, @Nullable FlushMode flushMode) {
     return open(newScope(executor, policy, flushMode));
   }
 
@@ -147,7 +148,7 @@ public final class Airlock {
    * @return what {@code work} returned
    * @throws Exception what {@code work} threw
    */
-  public static <T> T scoped(Callable<T> work) throws Exception {
+  public static <T extends @Nullable Object> T scoped(Callable<T> work) throws Exception {
     return scoped(newScope(null, null, null), work);
   }
 
@@ -160,7 +161,7 @@ public final class Airlock {
    * @return what {@code work} returned
    * @throws Exception what {@code work} threw
    */
-  public static <T> T scoped(IntentScope scope, Callable<T> work) throws Exception {
+  public static <T extends @Nullable Object> T scoped(IntentScope scope, Callable<T> work) throws Exception {
     Checks.notNull(work, "work");
     open(scope);
     T result;
@@ -196,7 +197,7 @@ public final class Airlock {
    * @param scope the scope to make current, or {@code null} for none
    * @return the scope that was current, or {@code null}
    */
-  public static IntentScope swapCurrent(IntentScope scope) {
+  public static @Nullable IntentScope swapCurrent(@Nullable IntentScope scope) {
     IntentScope previous = CURRENT.get();
     setCurrent(scope);
     return previous;
@@ -257,7 +258,7 @@ public final class Airlock {
    * @param name the name a handler is registered under
    * @param args the positional arguments
    */
-  public static void enqueue(String name, Object... args) {
+  public static void enqueue(String name, @Nullable Object... args) {
     enqueue(Intent.named(name).args(args).build());
   }
 
@@ -336,7 +337,7 @@ public final class Airlock {
    * @param policy the default policy, or {@code null} to keep it
    * @param flushMode the default flush mode, or {@code null} to keep it
    */
-  public static void configure(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+  public static void configure(@Nullable IntentExecutor executor, @Nullable IntentPolicy policy, @Nullable FlushMode flushMode) {
     if (executor != null) configuredExecutor = executor;
     if (policy != null) configuredPolicy = policy;
     if (flushMode != null) configuredFlushMode = flushMode;
@@ -384,7 +385,7 @@ public final class Airlock {
    *
    * @param factory what makes the scopes, or {@code null} for plain {@link IntentScope}s
    */
-  public static void configureScopes(IntentScopeFactory factory) {
+  public static void configureScopes(@Nullable IntentScopeFactory factory) {
     configuredScopes = factory;
   }
 
@@ -400,7 +401,7 @@ public final class Airlock {
     }
     return new IntentScopeFactory() {
       @Override
-      public IntentScope create(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+      public IntentScope create(@Nullable IntentExecutor executor, @Nullable IntentPolicy policy, @Nullable FlushMode flushMode) {
         try {
           return constructor.newInstance(executor, policy, flushMode);
         } catch (java.lang.reflect.InvocationTargetException e) {

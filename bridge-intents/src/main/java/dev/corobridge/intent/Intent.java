@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A side effect to perform later: a name, positional and named arguments, where it was enqueued, how
@@ -59,14 +60,14 @@ public final class Intent {
   public static final String ATTEMPT = "attempt";
 
   private final String name;
-  private final List<Object> args;
-  private final Map<String, Object> namedArgs;
+  private final List<@Nullable Object> args;
+  private final Map<String, @Nullable Object> namedArgs;
   private final String origin;
   private final Map<String, Object> options;
   private final List<IntentPolicy> policies;
   private final IntentTask task;
 
-  private Intent(String name, List<Object> args, Map<String, Object> namedArgs, String origin, Map<String, Object> options,
+  private Intent(String name, List<@Nullable Object> args, Map<String, @Nullable Object> namedArgs, String origin, Map<String, Object> options,
                  List<IntentPolicy> policies, IntentTask task) {
     this.name = name;
     this.args = args;
@@ -125,7 +126,7 @@ public final class Intent {
    *
    * @return the positional arguments, unmodifiable
    */
-  public List<Object> args() {
+  public List<@Nullable Object> args() {
     return args;
   }
 
@@ -136,7 +137,7 @@ public final class Intent {
    * @return the argument at that position
    * @throws IndexOutOfBoundsException if there is no such argument
    */
-  public Object arg(int index) {
+  public @Nullable Object arg(int index) {
     return args.get(index);
   }
 
@@ -145,7 +146,7 @@ public final class Intent {
    *
    * @return the named arguments, unmodifiable
    */
-  public Map<String, Object> namedArgs() {
+  public Map<String, @Nullable Object> namedArgs() {
     return namedArgs;
   }
 
@@ -331,8 +332,8 @@ public final class Intent {
   public static final class Builder {
     private final String name;
     private final IntentTask task;
-    private final List<Object> args = new ArrayList<>();
-    private final Map<String, Object> namedArgs = new LinkedHashMap<>();
+    private final List<@Nullable Object> args = new ArrayList<>();
+    private final Map<String, @Nullable Object> namedArgs = new LinkedHashMap<>();
     private final Map<String, Object> options = new LinkedHashMap<>();
     private String origin;
 
@@ -347,7 +348,7 @@ public final class Intent {
      * @param values the positional arguments
      * @return this builder
      */
-    public Builder args(Object... values) {
+    public Builder args(@Nullable Object... values) {
       args.addAll(Arrays.asList(Checks.notNull(values, "values")));
       return this;
     }
@@ -360,7 +361,7 @@ public final class Intent {
      * @return this builder
      * @throws NullPointerException if {@code name} is null
      */
-    public Builder arg(String name, Object value) {
+    public Builder arg(String name, @Nullable Object value) {
       namedArgs.put(Checks.notNull(name, "name"), value);
       return this;
     }

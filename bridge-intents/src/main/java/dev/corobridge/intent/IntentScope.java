@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A unit of work's buffer of intents: they escape, through the scope's {@link IntentExecutor}, only
@@ -84,7 +85,7 @@ public class IntentScope implements AutoCloseable {
    * @param policy the policy every intent must pass, or {@code null}
    * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
    */
-  public IntentScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+  public IntentScope(@Nullable IntentExecutor executor, @Nullable IntentPolicy policy, @Nullable FlushMode flushMode) {
     this.chosenExecutor = executor;
     this.chosenPolicy = policy;
     this.chosenFlushMode = flushMode;
@@ -95,7 +96,7 @@ public class IntentScope implements AutoCloseable {
    *
    * @return the executor, or {@code null}
    */
-  protected IntentExecutor defaultExecutor() {
+  protected @Nullable IntentExecutor defaultExecutor() {
     return null;
   }
 
@@ -104,7 +105,7 @@ public class IntentScope implements AutoCloseable {
    *
    * @return the policy, or {@code null}
    */
-  protected IntentPolicy defaultPolicy() {
+  protected @Nullable IntentPolicy defaultPolicy() {
     return null;
   }
 
@@ -113,7 +114,7 @@ public class IntentScope implements AutoCloseable {
    *
    * @return the flush mode, or {@code null}
    */
-  protected FlushMode defaultFlushMode() {
+  protected @Nullable FlushMode defaultFlushMode() {
     return null;
   }
 
@@ -123,7 +124,7 @@ public class IntentScope implements AutoCloseable {
    * @param error how the unit of work ended, {@code null} for well
    * @return whether to dispatch
    */
-  protected boolean shouldFlush(Throwable error) {
+  protected boolean shouldFlush(@Nullable Throwable error) {
     return error == null;
   }
 
@@ -197,7 +198,7 @@ public class IntentScope implements AutoCloseable {
    *
    * @return the parent scope, or {@code null}
    */
-  public final IntentScope parent() {
+  public final @Nullable IntentScope parent() {
     return parent;
   }
 
@@ -466,7 +467,7 @@ public class IntentScope implements AutoCloseable {
    *
    * @param error how the unit of work ended, {@code null} for well
    */
-  public final void close(Throwable error) {
+  public final void close(@Nullable Throwable error) {
     boolean open;
     boolean flush;
     synchronized (this) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.intent;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes the scopes {@link Airlock#scope()}, {@link Airlock#scope(IntentExecutor)},
  * {@link Airlock#scope(IntentExecutor, IntentPolicy, FlushMode)} and {@link Airlock#scoped(java.util.concurrent.Callable)}
@@ -19,5 +21,5 @@ public interface IntentScopeFactory {
    * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
    * @return a new scope
    */
-  IntentScope create(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode);
+  IntentScope create(@Nullable IntentExecutor executor, @Nullable IntentPolicy policy, @Nullable FlushMode flushMode);
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cooperative {@link AsyncExecutor} for tests: nothing runs until the test drives it, on the test's
@@ -152,68 +153,68 @@ public final class ManualExecutor implements AsyncExecutor {
 
   // ------------------------------------------------------------------------------------------ AsyncExecutor
 
-  @Override public <T> CompletableFuture<T> submit(AsyncTask<T> task) { return executor.submit(task); }
-  @Override public <T> CompletableFuture<T> submit(AsyncTask<T> task, TaskOptions options) { return executor.submit(task, options); }
-  @Override public <T> CompletableFuture<T> submitBlocking(Callable<T> task) { return executor.submitBlocking(task); }
-  @Override public <T> CompletableFuture<T> submitBlocking(Callable<T> task, TaskOptions options) { return executor.submitBlocking(task, options); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> submit(AsyncTask<T> task) { return executor.submit(task); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> submit(AsyncTask<T> task, TaskOptions options) { return executor.submit(task, options); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> submitBlocking(Callable<T> task) { return executor.submitBlocking(task); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> submitBlocking(Callable<T> task, TaskOptions options) { return executor.submitBlocking(task, options); }
 
   @Override
-  public <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+  public <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
     return executor.map(fn, items);
   }
 
   @Override
-  public <A, R> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
+  public <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> map(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
     return executor.map(fn, items, options);
   }
 
   @Override
-  public <A, B, R> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
+  public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> map(AsyncBiFunction<? super A, ? super B, ? extends R> fn,
                                                   Iterable<? extends A> first, Iterable<? extends B> second) {
     return executor.map(fn, first, second);
   }
 
   @Override
-  public <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+  public <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
     return executor.mapBlocking(fn, items);
   }
 
   @Override
-  public <A, R> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
+  public <A extends @Nullable Object, R extends @Nullable Object> CompletableFuture<List<R>> mapBlocking(BlockingFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
     return executor.mapBlocking(fn, items, options);
   }
 
   @Override
-  public <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+  public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
     return executor.mapIter(fn, items);
   }
 
   @Override
-  public <A, R> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
+  public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> mapIter(AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> items, MapOptions options) {
     return executor.mapIter(fn, items, options);
   }
 
   @Override
-  public <T> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures) {
+  public <T extends @Nullable Object> List<CompletableFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> futures) {
     return executor.asCompleted(futures);
   }
 
   @Override
-  public <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy) {
+  public <T extends @Nullable Object> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy) {
     return executor.waitFor(futures, strategy);
   }
 
   @Override
-  public <T> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout) {
+  public <T extends @Nullable Object> CompletableFuture<WaitResult<T>> waitFor(Collection<? extends CompletableFuture<T>> futures, WaitStrategy strategy, Duration timeout) {
     return executor.waitFor(futures, strategy, timeout);
   }
 
-  @Override public <R> CompletableFuture<R> scoped(ScopeOptions options, ScopedBody<R> body) { return executor.scoped(options, body); }
+  @Override public <R extends @Nullable Object> CompletableFuture<R> scoped(ScopeOptions options, ScopedBody<R> body) { return executor.scoped(options, body); }
   @Override public TaskScope openScope(ScopeOptions options) { return executor.openScope(options); }
-  @Override public <T> T runBlocking(AsyncTask<T> task) { return executor.runBlocking(task); }
-  @Override public <T> CompletableFuture<T> spawn(AsyncTask<T> task) { return executor.spawn(task); }
-  @Override public <T> CompletableFuture<T> spawn(String lane, AsyncTask<T> task) { return executor.spawn(lane, task); }
-  @Override public <T> CompletableFuture<T> callAppropriately(Callable<?> fn) { return executor.callAppropriately(fn); }
+  @Override public <T extends @Nullable Object> T runBlocking(AsyncTask<T> task) { return executor.runBlocking(task); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> spawn(AsyncTask<T> task) { return executor.spawn(task); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> spawn(String lane, AsyncTask<T> task) { return executor.spawn(lane, task); }
+  @Override public <T extends @Nullable Object> CompletableFuture<T> callAppropriately(Callable<?> fn) { return executor.callAppropriately(fn); }
   @Override public void execute(Runnable command) { executor.execute(command); }
   @Override public void shutdown(boolean wait, boolean cancelFutures) { executor.shutdown(wait, cancelFutures); }
   @Override public List<CompletableFuture<?>> shutdownNow() { return executor.shutdownNow(); }

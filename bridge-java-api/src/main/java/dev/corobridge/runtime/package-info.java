@@ -6,5 +6,11 @@
  * {@link java.util.concurrent.Executor}, and {@link dev.corobridge.runtime.ManualExecutor}, a
  * cooperative executor with virtual time for tests. All of them pass the same contract tests as the
  * coroutine engine.
+ *
+ * <p>Every type in this package is null-marked: a parameter, result or type argument admits {@code null}
+ * only where it is annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.corobridge.runtime;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registered {@link ContextPropagator}s, and snapshots of what they carry. Engines call
@@ -106,7 +107,7 @@ public final class ContextPropagation {
      * @param callable the work to run in the captured context
      * @return a callable that installs the snapshot around {@code callable}
      */
-    public <T> Callable<T> wrap(Callable<T> callable) {
+    public <T extends @Nullable Object> Callable<T> wrap(Callable<T> callable) {
       if (this == EMPTY) return callable;
       return () -> {
         try (Installed ignored = install()) {

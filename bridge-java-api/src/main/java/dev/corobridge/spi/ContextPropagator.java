@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Carries one piece of thread-bound context (a scope, a trace, a tenant) from the code that submits
  * work to the worker that runs it, so that context follows the work and not the thread. Register it
@@ -15,20 +17,21 @@ public interface ContextPropagator<T> {
    *
    * @return the captured context, or {@code null}
    */
-  T capture();
+  @Nullable T capture();
 
   /**
    * Installs {@code captured} on the worker thread and returns what was there, for {@link #uninstall}.
    *
-   * @param captured what {@link #capture()} returned on the submitting thread
-   * @return the worker thread's own context, to put back
+   * @param captured what {@link #capture()} returned on the submitting thread, never null: a null capture
+   *                 installs nothing
+   * @return the worker thread's own context, to put back, or {@code null} when it has none
    */
-  T install(T captured);
+  @Nullable T install(T captured);
 
   /**
    * Puts back what {@link #install} returned, when the task's code returns or suspends.
    *
    * @param previous what {@link #install} returned
    */
-  void uninstall(T previous);
+  void uninstall(@Nullable T previous);
 }

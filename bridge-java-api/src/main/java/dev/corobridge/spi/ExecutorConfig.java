@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings an {@link dev.corobridge.AsyncExecutor.Builder} collected, handed to an
@@ -111,7 +112,7 @@ public final class ExecutorConfig {
    * @return the new configuration
    * @throws IllegalArgumentException if {@code threshold} is zero or negative
    */
-  public ExecutorConfig withStallThreshold(Duration threshold) {
+  public ExecutorConfig withStallThreshold(@Nullable Duration threshold) {
     return new ExecutorConfig(this, threshold == null ? null : Checks.positive(threshold, "threshold"), queueCapacity);
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link AsyncExecutor} as Spring's {@link AsyncTaskExecutor}, for {@code @Async} methods,
@@ -62,7 +63,7 @@ public final class AsyncExecutorTaskExecutor implements AsyncTaskExecutor {
   }
 
   @Override
-  public <T> Future<T> submit(Callable<T> task) {
+  public <T extends @Nullable Object> Future<T> submit(Callable<T> task) {
     return submitCompletable(task);
   }
 
@@ -76,7 +77,7 @@ public final class AsyncExecutorTaskExecutor implements AsyncTaskExecutor {
   }
 
   @Override
-  public <T> CompletableFuture<T> submitCompletable(Callable<T> task) {
+  public <T extends @Nullable Object> CompletableFuture<T> submitCompletable(Callable<T> task) {
     if (task == null) throw new NullPointerException("task must not be null");
     return accepted(() -> executor.submitBlocking(task));
   }

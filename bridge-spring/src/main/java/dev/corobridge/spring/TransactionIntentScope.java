@@ -7,6 +7,7 @@ import dev.corobridge.intent.IntentPolicy;
 import dev.corobridge.intent.IntentScope;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link IntentScope} whose intents are dispatched only once the Spring transaction that is active when it
@@ -46,7 +47,7 @@ public class TransactionIntentScope extends IntentScope {
    * @param policy the policy every intent must pass, or {@code null}
    * @param flushMode what a failing dispatch does to the rest of the flush, or {@code null}
    */
-  public TransactionIntentScope(IntentExecutor executor, IntentPolicy policy, FlushMode flushMode) {
+  public TransactionIntentScope(@Nullable IntentExecutor executor, @Nullable IntentPolicy policy, @Nullable FlushMode flushMode) {
     super(executor, policy, flushMode);
   }
 

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds an intent scope to a Spring transaction, so that code running in the transaction can
@@ -65,7 +66,7 @@ public final class TransactionIntents {
    *
    * @return the bound scope, or {@code null}
    */
-  public static IntentScope current() {
+  public static @Nullable IntentScope current() {
     return TransactionSynchronizationManager.isSynchronizationActive()
         ? (IntentScope) TransactionSynchronizationManager.getResource(SCOPE) : null;
   }

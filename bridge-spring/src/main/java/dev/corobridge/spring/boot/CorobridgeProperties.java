@@ -3,6 +3,7 @@ package dev.corobridge.spring.boot;
 
 import dev.corobridge.intent.FlushMode;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code corobridge.*} settings of a Spring Boot application.
@@ -108,8 +109,8 @@ public class CorobridgeProperties {
   /** How intents are dispatched, and which scopes the application gets. */
   public static class Intents {
     private String executor = "synchronous";
-    private String policy;
-    private FlushMode flushMode;
+    private @Nullable String policy;
+    private @Nullable FlushMode flushMode;
     private String defaultScope = "transaction";
     private boolean bindTransactions = true;
     private final RequestScope requestScope = new RequestScope();
@@ -143,7 +144,7 @@ public class CorobridgeProperties {
      *
      * @return the policy's class name, or {@code null}
      */
-    public String getPolicy() {
+    public @Nullable String getPolicy() {
       return policy;
     }
 
@@ -152,7 +153,7 @@ public class CorobridgeProperties {
      *
      * @param policy the policy's class name
      */
-    public void setPolicy(String policy) {
+    public void setPolicy(@Nullable String policy) {
       this.policy = policy;
     }
 
@@ -161,7 +162,7 @@ public class CorobridgeProperties {
      *
      * @return the flush mode, or {@code null}
      */
-    public FlushMode getFlushMode() {
+    public @Nullable FlushMode getFlushMode() {
       return flushMode;
     }
 
@@ -170,7 +171,7 @@ public class CorobridgeProperties {
      *
      * @param flushMode the flush mode
      */
-    public void setFlushMode(FlushMode flushMode) {
+    public void setFlushMode(@Nullable FlushMode flushMode) {
       this.flushMode = flushMode;
     }
 

@@ -38,12 +38,14 @@ fun main() {
       }
       @OptIn(DelicateCorobridgeApi::class) // fire-and-forget on purpose: the opt-in marker works for a Kotlin 2.0 consumer
       val waited = executor.waitFor(listOf(executor.async { "done" }), WaitStrategy.ALL_COMPLETED, null)
-      listOf(fromScope, squares, firstTwo, scoped, waited.done.size)
+      // the Java API is null-marked (JSpecify): a task's result may be null, read without the annotations' jar
+      val absent: String? = executor.submitBlocking<String?> { null }.join()
+      listOf(fromScope, squares, firstTwo, scoped, waited.done.size, absent)
     } finally {
       executor.close()
     }
   }
-  val expected = listOf(42, listOf(1, 4, 9), listOf(10, 20), 3, 1)
+  val expected = listOf(42, listOf(1, 4, 9), listOf(10, 20), 3, 1, null)
   if (results != expected) {
     System.err.println("consumer-kotlin20: expected $expected but was $results")
     exitProcess(1)
