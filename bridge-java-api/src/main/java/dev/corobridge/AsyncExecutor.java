@@ -7,6 +7,7 @@ import dev.corobridge.internal.scope.StructuredScope;
 import dev.corobridge.spi.AsyncExecutorProvider;
 import dev.corobridge.spi.ExecutorConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -583,6 +584,7 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     private int queueCapacity;
     private final Map<String, Integer> lanes = new LinkedHashMap<>();
     private Consumer<Throwable> onUncaughtError = LOG_UNCAUGHT;
+    private final List<ExecutorListener> listeners = new ArrayList<>();
 
     Builder() {}
 
@@ -701,6 +703,20 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
     }
 
     /**
+     * Adds a listener told what happens to each task (queued, started, retried, and how it ended), after the
+     * listeners added before; see {@link ExecutorListener}. None by default, and then the executor does none
+     * of that work.
+     *
+     * @param listener told of each task's events
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(ExecutorListener listener) {
+      listeners.add(Checks.notNull(listener, "listener"));
+      return this;
+    }
+
+    /**
      * Returns the settings collected so far, for an {@link dev.corobridge.spi.AsyncExecutorProvider}.
      *
      * @return the configuration built so far
@@ -713,7 +729,9 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
       String n = name != null ? name : "corobridge-" + COUNTER.incrementAndGet();
       ExecutorConfig config = new ExecutorConfig(maxWorkers > 0 ? maxWorkers : defaultMaxWorkers, n, lanes, onUncaughtError, preferVirtualThreads)
           .withStallThreshold(stallThreshold);
-      return queueCapacity > 0 ? config.withQueueCapacity(queueCapacity) : config;
+      if (queueCapacity > 0) config = config.withQueueCapacity(queueCapacity);
+      for (ExecutorListener listener : listeners) config = config.withListener(listener);
+      return config;
     }
 
     /**

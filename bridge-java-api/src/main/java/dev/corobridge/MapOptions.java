@@ -35,7 +35,7 @@ public final class MapOptions {
   private static final MapOptions DEFAULTS = new Builder().build();
 
   private final TaskOptions task;
-  private final Function<Object, TaskOptions> taskFor;
+  private final @Nullable Function<@Nullable Object, TaskOptions> taskFor;
   private final int window;
   private final Duration timeout;
 
@@ -92,7 +92,7 @@ public final class MapOptions {
    * @throws NullPointerException if the chooser returned null
    * @throws RuntimeException     whatever the chooser threw
    */
-  public TaskOptions taskFor(Object item) {
+  public TaskOptions taskFor(@Nullable Object item) {
     if (taskFor == null) return task;
     TaskOptions chosen = taskFor.apply(item);
     if (chosen == null) throw new NullPointerException("taskFor returned null for an item; return TaskOptions.defaults() for none");
@@ -126,7 +126,7 @@ public final class MapOptions {
   /** Builds {@link MapOptions}. Not thread-safe. */
   public static final class Builder {
     private TaskOptions task = TaskOptions.defaults();
-    private Function<Object, TaskOptions> taskFor;
+    private @Nullable Function<@Nullable Object, TaskOptions> taskFor;
     private int window;
     private Duration timeout;
 
@@ -158,7 +158,7 @@ public final class MapOptions {
      */
     @SuppressWarnings("unchecked")
     public <A extends @Nullable Object> Builder taskFor(Function<? super A, TaskOptions> chooser) {
-      this.taskFor = (Function<Object, TaskOptions>) Checks.notNull(chooser, "chooser");
+      this.taskFor = (Function<@Nullable Object, TaskOptions>) Checks.notNull(chooser, "chooser");
       return this;
     }
 

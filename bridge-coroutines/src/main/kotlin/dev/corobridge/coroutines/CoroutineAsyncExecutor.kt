@@ -39,6 +39,7 @@ import dev.corobridge.internal.StreamCleaner
 import dev.corobridge.internal.engine.Completions
 import dev.corobridge.internal.engine.Scheduler
 import dev.corobridge.internal.engine.StatusLine
+import dev.corobridge.internal.engine.TaskTrace
 import dev.corobridge.spi.ExecutorConfig
 import java.time.Duration
 import java.util.Spliterator
@@ -127,7 +128,7 @@ public class CoroutineAsyncExecutor private constructor(
     val plan = engine.plan(required(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(QueuedBlockingTask(work, followsStage = false))
-    return engine.submitTask(plan, spawned = false, hop = false) { engine.blocking.call(work) }
+    return engine.submitTask(plan, spawned = false, hop = false, blocking = true) { engine.blocking.call(work) }
   }
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?): CompletableFuture<List<R>> =
@@ -340,9 +341,14 @@ public class CoroutineAsyncExecutor private constructor(
     }
   }
 
-  private suspend fun CoroutineScope.runCounted(plan: TaskPlan, slot: HeldSlot, block: suspend CoroutineScope.() -> Any?): Any? {
+  private suspend fun CoroutineScope.runCounted(
+    plan: TaskPlan,
+    slot: HeldSlot,
+    trace: TaskTrace? = engine.listeners?.queued(plan.name, plan.lane?.name, false),
+    block: suspend CoroutineScope.() -> Any?,
+  ): Any? {
     val outcome = try {
-      engine.runTask(plan, coroutineContext.job, slot) { // the attempt marks the slot it holds (see HeldSlot)
+      engine.runTask(plan, coroutineContext.job, slot, trace = trace) { // the attempt marks the slot it holds (see HeldSlot)
         try {
           coroutineScope(block)
         } catch (e: CancellationException) {
@@ -353,9 +359,11 @@ public class CoroutineAsyncExecutor private constructor(
       }
     } catch (e: CancellationException) {
       engine.counters.cancelled.increment()
+      trace?.finished(true, null)
       throw e
     }
     engine.counters.finished(cancelled = false, failed = outcome is Failed)
+    trace?.finished(false, (outcome as? Failed)?.error)
     return outcome
   }
 
@@ -480,7 +488,7 @@ public class CoroutineAsyncExecutor private constructor(
    * (`callAppropriately(::load)` or `callAppropriately(suspend { ... })`) to have it awaited instead.
    */
   @JvmSynthetic
-  public suspend fun <T> callAppropriately(fn: () -> T): T = runAsChild(TaskPlan.PLAIN) {
+  public suspend fun <T> callAppropriately(fn: () -> T): T = runAsChild(TaskPlan.PLAIN, blocking = true) {
     var outcome = engine.blocking.call(Callable { fn() })
     if (outcome is CompletionStage<*>) outcome = outcome.awaitOutcome()
     @Suppress("UNCHECKED_CAST")
@@ -492,19 +500,23 @@ public class CoroutineAsyncExecutor private constructor(
    * with the caller's context elements, on the executor's dispatcher and under [plan]'s limits. The
    * caller's own slot of this executor, if it is one of its tasks, is lent meanwhile.
    */
-  internal suspend fun <T> runAsChild(plan: TaskPlan, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
+  internal suspend fun <T> runAsChild(plan: TaskPlan, blocking: Boolean = false, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
     engine.countedIn { engine.enter() }
+    val trace = engine.listeners?.queued(plan.name, plan.lane?.name, blocking)
     var counted = false
     try {
       val slot = HeldSlot(engine)
       withContext(engine.taskContext + plan.context + slot) {
         counted = true // from here runCounted counts the task's end, whatever it is
-        val outcome = engine.stoppableUnit { runCounted(plan, slot, block) }
+        val outcome = engine.stoppableUnit { runCounted(plan, slot, trace, block) }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
       }
     } catch (e: CancellationException) {
-      if (!counted) engine.counters.cancelled.increment() // the caller was cancelled before the task started
+      if (!counted) { // the caller was cancelled before the task started
+        engine.counters.cancelled.increment()
+        trace?.finished(true, null)
+      }
       throw e
     } finally {
       engine.exit()
@@ -560,8 +572,9 @@ public class CoroutineAsyncExecutor private constructor(
    */
   private suspend fun CoroutineScope.runChild(plan: TaskPlan, slot: HeldSlot, block: suspend CoroutineScope.() -> Any?): Any? {
     val scope = this
+    val trace = engine.listeners?.queued(plan.name, plan.lane?.name, false)
     val outcome = try {
-      engine.runTask(plan, coroutineContext.job, slot) {
+      engine.runTask(plan, coroutineContext.job, slot, trace = trace) {
         try {
           scope.block()
         } catch (e: CancellationException) {
@@ -572,9 +585,11 @@ public class CoroutineAsyncExecutor private constructor(
       }
     } catch (e: CancellationException) {
       engine.counters.cancelled.increment()
+      trace?.finished(true, null)
       throw e
     }
     engine.counters.finished(cancelled = false, failed = outcome is Failed)
+    trace?.finished(false, (outcome as? Failed)?.error)
     return outcome
   }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.spi;
 
+import dev.corobridge.ExecutorListener;
 import dev.corobridge.internal.Checks;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,9 +24,10 @@ public final class ExecutorConfig {
   private final Map<String, Integer> lanes;
   private final Consumer<Throwable> uncaughtErrorHandler;
   private final boolean preferVirtualThreads;
-  private final Duration stallThreshold;
+  private final @Nullable Duration stallThreshold;
   /** The most tasks waiting to start, or 0 for the runtime's default. */
   private final int queueCapacity;
+  private final List<ExecutorListener> listeners;
 
   /**
    * Creates a configuration.
@@ -65,9 +69,14 @@ public final class ExecutorConfig {
     this.preferVirtualThreads = preferVirtualThreads;
     this.stallThreshold = null;
     this.queueCapacity = 0;
+    this.listeners = List.of();
   }
 
-  private ExecutorConfig(ExecutorConfig base, Duration stallThreshold, int queueCapacity) {
+  private ExecutorConfig(ExecutorConfig base, @Nullable Duration stallThreshold, int queueCapacity) {
+    this(base, stallThreshold, queueCapacity, base.listeners);
+  }
+
+  private ExecutorConfig(ExecutorConfig base, @Nullable Duration stallThreshold, int queueCapacity, List<ExecutorListener> listeners) {
     this.maxWorkers = base.maxWorkers;
     this.name = base.name;
     this.lanes = base.lanes;
@@ -75,11 +84,37 @@ public final class ExecutorConfig {
     this.preferVirtualThreads = base.preferVirtualThreads;
     this.stallThreshold = stallThreshold;
     this.queueCapacity = queueCapacity;
+    this.listeners = listeners;
   }
 
-  /** {@code fresh} with this configuration's stall threshold and queue capacity. */
+  /** {@code fresh} with this configuration's stall threshold, queue capacity and listeners. */
   private ExecutorConfig carrying(ExecutorConfig fresh) {
-    return new ExecutorConfig(fresh, stallThreshold, queueCapacity);
+    return new ExecutorConfig(fresh, stallThreshold, queueCapacity, listeners);
+  }
+
+  /**
+   * Returns a copy whose executors also tell {@code listener} what happens to each task, after the listeners
+   * added before.
+   *
+   * @param listener told of each task's events
+   * @return the new configuration
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public ExecutorConfig withListener(ExecutorListener listener) {
+    Checks.notNull(listener, "listener");
+    List<ExecutorListener> more = new ArrayList<>(listeners);
+    more.add(listener);
+    return new ExecutorConfig(this, stallThreshold, queueCapacity, List.copyOf(more));
+  }
+
+  /**
+   * The listeners every executor made from this configuration tells of each task's events, in the order added;
+   * empty for none.
+   *
+   * @return the listeners, unmodifiable
+   */
+  public List<ExecutorListener> listeners() {
+    return listeners;
   }
 
   /**
@@ -196,6 +231,7 @@ public final class ExecutorConfig {
   public String toString() {
     return "ExecutorConfig[name=" + name + ", maxWorkers=" + maxWorkers + ", lanes=" + lanes
         + (preferVirtualThreads ? ", preferVirtualThreads" : "") + (stallThreshold != null ? ", stallThreshold=" + stallThreshold : "")
-        + (queueCapacity != 0 ? ", queueCapacity=" + queueCapacity : "") + "]";
+        + (queueCapacity != 0 ? ", queueCapacity=" + queueCapacity : "")
+        + (listeners.isEmpty() ? "" : ", listeners=" + listeners.size()) + "]";
   }
 }

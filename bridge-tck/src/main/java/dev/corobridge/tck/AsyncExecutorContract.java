@@ -63,6 +63,10 @@ public abstract class AsyncExecutorContract implements RuntimeUnderTest {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
+  @Nested class Listeners extends ListenerContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
+  }
+
   @Nested class Stress extends StressContract {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }

@@ -41,7 +41,7 @@ public fun <I, O> syncComponent(name: String, block: (I) -> O): SyncComponent<I,
  * The stream's items as a [Flow], read without blocking a thread. Collect it once; ending the
  * collection early (`take`, `first`, cancellation, an exception) stops the producer.
  */
-public fun <O> ComponentStream<O>.asFlow(): Flow<O> = flow {
+public fun <O : Any> ComponentStream<O>.asFlow(): Flow<O> = flow {
   var ended = false
   try {
     while (true) {
@@ -58,4 +58,4 @@ public fun <O> ComponentStream<O>.asFlow(): Flow<O> = flow {
  * Starts this streaming component for [input] now (eagerly, see [SyncStreamComponent]) on a blocking
  * worker of [executor], and returns its items as a [Flow].
  */
-public fun <I, O> SyncStreamComponent<I, O>.flow(executor: AsyncExecutor, input: I): Flow<O> = start(executor, input).asFlow()
+public fun <I, O : Any> SyncStreamComponent<I, O>.flow(executor: AsyncExecutor, input: I): Flow<O> = start(executor, input).asFlow()

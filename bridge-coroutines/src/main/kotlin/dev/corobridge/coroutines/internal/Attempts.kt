@@ -2,6 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.engine.TaskTrace
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
 import kotlin.coroutines.coroutineContext
@@ -22,22 +23,6 @@ import kotlinx.coroutines.withTimeoutOrNull
 /** Marks "no outcome yet" in a variable a timed block may or may not set. */
 private val NO_OUTCOME = Any()
 
-
-/**
- * Like [runTask], written out in the caller when the plan asks for nothing but a worker slot and one
- * is free: no suspend frame and no lambda between taking the slot and running [body].
- */
-internal suspend inline fun Engine.runTaskFast(plan: TaskPlan, owner: Job, crossinline body: suspend () -> Any?): Any? {
-  if (plan.plain && workers.tryAcquire()) {
-    try {
-      gate.ensureStartAllowed(coroutineContext.job)
-      return body()
-    } finally {
-      releaseWorker()
-    }
-  }
-  return runTask(plan, owner) { body() }
-}
 
 /** Calls one item of a batch: its value or a [Failed]. */
 internal suspend inline fun <A> Engine.callItem(call: ItemCall<A>, item: A): Any? = when (call) {
@@ -70,20 +55,27 @@ internal suspend inline fun <A> Engine.callItem(call: ItemCall<A>, item: A): Any
  * when the calling coroutine is cancelled. [timedHere]: the plan's timeout is applied here (false when
  * the caller enforces it, see [submitTask]).
  */
-internal suspend fun Engine.runTask(plan: TaskPlan, owner: Job, slot: HeldSlot? = null, timedHere: Boolean = true, body: suspend () -> Any?): Any? {
-  if (plan.plain) return attempt(plan, owner, slot, body)
-  if (plan.timeoutNanos == 0L || !timedHere) return attempts(plan, owner, slot, body)
+internal suspend fun Engine.runTask(
+  plan: TaskPlan,
+  owner: Job,
+  slot: HeldSlot? = null,
+  timedHere: Boolean = true,
+  trace: TaskTrace? = null,
+  body: suspend () -> Any?,
+): Any? {
+  if (plan.plain) return attempt(plan, owner, slot, trace, body)
+  if (plan.timeoutNanos == 0L || !timedHere) return attempts(plan, owner, slot, trace, body)
   var outcome: Any? = NO_OUTCOME
-  withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, slot, body) }
+  withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, slot, trace, body) }
   return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}"))
 }
 
-private suspend fun Engine.attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, body: suspend () -> Any?): Any? {
+private suspend fun Engine.attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, trace: TaskTrace?, body: suspend () -> Any?): Any? {
   val policy = plan.retry
   var history: ArrayList<Throwable>? = null
   var retry = 0
   while (true) {
-    val outcome = attempt(plan, if (retry == 0) owner else null, slot, body)
+    val outcome = attempt(plan, if (retry == 0) owner else null, slot, trace, body)
     val error = (outcome as? Failed)?.error
     if (error == null && !policy.retriesResults()) return outcome
     // The rule every runtime applies (and the policy's listeners), judged here, holding nothing.
@@ -95,6 +87,7 @@ private suspend fun Engine.attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?,
     if (error != null) (history ?: ArrayList<Throwable>().also { history = it }).add(error)
     retry++
     counters.retried.increment()
+    trace?.retrying(if (error == null) outcome else null, error, wait)
     delay(wait.nanoseconds)
   }
 }
@@ -103,8 +96,9 @@ private suspend fun Engine.attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?,
  * One attempt: permits in order semaphore, lane, worker; released in reverse once [body] has returned.
  * [slot]: the task's [HeldSlot] marker, if it has one (Kotlin tasks, Java tasks with options), told
  * when the worker slot is taken and consulted before it goes back (a parked task gave it back already).
+ * [trace], if the executor has listeners, is told when the attempt has its permits.
  */
-private suspend fun Engine.attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?, body: suspend () -> Any?): Any? {
+private suspend fun Engine.attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?, trace: TaskTrace?, body: suspend () -> Any?): Any? {
   val semaphore = plan.semaphore
   if (semaphore != null) gate.acquireShared(semaphore, owner)
   try {
@@ -116,6 +110,7 @@ private suspend fun Engine.attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?,
       slot?.taken()
       try {
         if (owner != null) gate.ensureStartAllowed(coroutineContext.job)
+        trace?.started()
         if (plan.attemptTimeoutNanos == 0L) return body()
         // The attempt alone is bounded: on expiry its work is cancelled and waited for (the slot stays
         // taken until it has stopped), and the attempt fails with a TimeoutException that may be retried.

@@ -128,9 +128,11 @@ internal class BlockingThreads(private val engine: Engine, owner: Any, preferVir
   fun executeCommand(command: Callable<*>) {
     engine.enter()
     engine.counters.submitted.increment()
+    val trace = engine.listeners?.queued(null, null, true)
     engine.scope.launch(dispatcher, CoroutineStart.ATOMIC) {
       val record = engine.registerUnit(coroutineContext.job, coroutineContext.job)
       try {
+        trace?.started() // a command runs at once, outside maxWorkers
         val outcome = try {
           // caught where it is thrown: an exception crossing the suspension would come back as a copy
           runInterruptible { callMarked(commandMark, command) }
@@ -139,6 +141,7 @@ internal class BlockingThreads(private val engine: Engine, owner: Any, preferVir
         }
         val failed = outcome is Failed
         engine.counters.finished(cancelled = false, failed = failed)
+        trace?.finished(false, (outcome as? Failed)?.error)
         if (failed) engine.reportUncaught((outcome as Failed).error)
       } finally {
         engine.unregisterUnit(record)

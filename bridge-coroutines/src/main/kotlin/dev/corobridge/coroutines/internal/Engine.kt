@@ -18,6 +18,8 @@ import dev.corobridge.internal.Timed
 import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.internal.engine.Lifecycle
 import dev.corobridge.internal.engine.Refusals
+import dev.corobridge.internal.engine.TaskListeners
+import dev.corobridge.internal.engine.TaskTrace
 import dev.corobridge.internal.engine.UncaughtErrors
 import dev.corobridge.internal.scope.CallFrame
 import dev.corobridge.internal.scope.LendingWait
@@ -154,6 +156,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
   val counters = Counters()
 
+  /** The executor's listeners, or null for none: then no task makes a [TaskTrace]. */
+  @JvmField val listeners: TaskListeners? = TaskListeners.of(config)
+
   /** The units of work in flight and the shutdown bit, shared rule of both engines ([Lifecycle]). */
   private val lifecycle = Lifecycle(name, ::terminate)
 
@@ -222,7 +227,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     val lane = options.lane().map { laneNamed(it) }.orElse(null)
     val timeout = options.timeout().map { it.toNanos() }.orElse(0L)
     val attemptTimeout = options.attemptTimeout().map { it.toNanos() }.orElse(0L)
-    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null), stallWatchdog != null, attemptTimeout)
+    return TaskPlan(lane, options.semaphore().orElse(null), options.retry(), timeout, options.name().orElse(null), stallWatchdog != null || listeners != null, attemptTimeout)
   }
 
   /**
@@ -350,12 +355,16 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
   }
 
-  /** Completes a task's [future] with its [outcome] and counts it; a [spawned] task's failure is reported. */
-  fun finishTask(future: TaskFuture<*>, outcome: Any?, spawned: Boolean) {
+  /**
+   * Completes a task's [future] with its [outcome], counts it and tells its [trace]; a [spawned] task's failure is
+   * reported.
+   */
+  fun finishTask(future: TaskFuture<*>, outcome: Any?, spawned: Boolean, trace: TaskTrace?) {
     future.completeWith(outcome)
     val expired = (future as? TimedTaskFuture<*>)?.expired
     val result = if (expired != null) Failed(expired) else outcome // the deadline passed first: that is the outcome
     counters.finished(future.isCancelled, future.isCompletedExceptionally)
+    trace?.finished(future)
     if (spawned && result is Failed && result.error !is CancellationException && !future.isCancelled) {
       reportUncaught(result.error)
     }
@@ -373,6 +382,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * [withinUnit]: the task is an item of a unit of work still in flight (a `mapIter` stream), admitted
    * even after a graceful shutdown (see [enterWithin]); it starts dispatched, because the caller is the
    * stream's consumer, which goes on to wait for its oldest item, and needs no [hop].
+   *
+   * [blocking]: the body calls blocking code on a blocking thread (for the listeners' [TaskTrace]).
    */
   fun <T> submitTask(
     plan: TaskPlan,
@@ -381,6 +392,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     context: CoroutineContext = plan.context,
     withinUnit: Boolean = false,
     slot: HeldSlot? = null,
+    blocking: Boolean = false,
     body: suspend () -> Any?,
   ): TaskFuture<T> {
     val admission = if (queueLimited) Admission(this, withinUnit) else null // refused here if the queue is full
@@ -390,9 +402,10 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       future.runningOn(countedIn {
         launchUnit(if (admission == null) context else context + admission,
           if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit, stops = if (withinUnit) null else future) {
+          val trace = listeners?.queued(plan.name, plan.lane?.name, blocking) // accepted: the unit was entered
           val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
           val outcome = try {
-            runTask(plan, coroutineContext.job, slot, timedHere = deadline == null) {
+            runTask(plan, coroutineContext.job, slot, timedHere = deadline == null, trace) {
               if (hop && Thread.currentThread() === submitter) yield()
               body()
             }
@@ -401,7 +414,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
           }
           deadline?.cancel()
           admission?.started() // ended without starting: no longer waiting
-          finishTask(future, outcome, spawned)
+          finishTask(future, outcome, spawned, trace)
         }
       }) // a future completed before its job was recorded (a cancel, a deadline) stops the job now
     } catch (e: ExecutorShutdownException) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
@@ -50,6 +51,7 @@ private suspend fun <A> Engine.orderedBatch(
   choose: ((A) -> TaskPlan)?,
 ): Any? {
   val n = input.size
+  val blockingItems = workerContext[ContinuationInterceptor] === blocking.dispatcher // mapBlocking's items
   val results = arrayOfNulls<Any?>(n)
   val next = AtomicInteger()
   val firstFailure = AtomicReference<Throwable?>()
@@ -80,12 +82,14 @@ private suspend fun <A> Engine.orderedBatch(
                   refused = e
                 }
               }
+              val trace = listeners?.queued(itemPlan.name, itemPlan.lane?.name, blockingItems)
               val outcome = try {
                 if (refused != null) {
                   Failed(refused)
                 } else if (itemPlan.plain && (holding || workers.tryAcquire())) {
                   holding = true
                   gate.ensureStartAllowed(coroutineContext.job)
+                  trace?.started()
                   val started = if (call is ItemCall.Stage) startStage(null) { call.fn(item) } else null
                   when (started) {
                     null -> slot.holding { callItem(call, item) }
@@ -104,10 +108,11 @@ private suspend fun <A> Engine.orderedBatch(
                     }
                   }
                 } else {
-                  runTask(itemPlan, batch, slot) { callItem(call, item) } // the attempt marks the slot it holds
+                  runTask(itemPlan, batch, slot, trace = trace) { callItem(call, item) } // the attempt marks the slot it holds
                 }
               } catch (e: CancellationException) {
                 counters.cancelled.increment()
+                trace?.finished(true, null)
                 // Not the batch's own cancellation: the item was refused (a shutdown cancelling what has not
                 // started). The batch cannot have every result, so it fails with that, never with a gap.
                 if (!batch.isCancelled && firstFailure.compareAndSet(null, e)) batch.cancel()
@@ -115,10 +120,12 @@ private suspend fun <A> Engine.orderedBatch(
               }
               if (outcome is Failed) {
                 counters.finished(cancelled = outcome.error is CancellationException, failed = true)
+                trace?.finished(false, outcome.error)
                 if (firstFailure.compareAndSet(null, outcome.error)) batch.cancel()
                 break
               }
               counters.succeeded.increment()
+              trace?.finished(false, null)
               results[i] = outcome
             }
           } finally {

@@ -2,6 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.AsyncTask
+import dev.corobridge.internal.engine.TaskTrace
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeoutException
@@ -83,6 +84,9 @@ internal sealed class QueuedTask<T>(
 ) : TaskFuture<T>() {
   /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
   @JvmField var parked: Boolean = false
+
+  /** Tells the executor's listeners of the task's events; null when it has none. Set before the task is queued. */
+  @JvmField var trace: TaskTrace? = null
 }
 
 /** Called on a non-blocking worker; the stage it returns is awaited. */

@@ -26,7 +26,7 @@ internal class TaskPlan(
   @JvmField val retry: RetryPolicy,
   @JvmField val timeoutNanos: Long,
   @JvmField val name: String?,
-  /** Whether the name must reach the task's code (the stall watchdog reports by it); else the queue serves it. */
+  /** Whether the name must reach the task's code (the stall watchdog, the listeners report by it); else the queue serves it. */
   nameNeeded: Boolean = false,
   /** The bound on each attempt in nanoseconds, 0 = none. */
   @JvmField val attemptTimeoutNanos: Long = 0L,

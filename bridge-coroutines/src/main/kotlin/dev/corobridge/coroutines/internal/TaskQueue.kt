@@ -48,6 +48,7 @@ internal class TaskQueue(private val engine: Engine) {
       }
     }
     engine.counters.submitted.increment()
+    engine.listeners?.let { task.trace = it.queued(null, null, task is QueuedBlockingTask) } // before the queue publishes it
     tasks.offer(task)
     if (searching.get() == 0) trySpawnWorker()
     return task
@@ -68,6 +69,7 @@ internal class TaskQueue(private val engine: Engine) {
       if (engine.queueLimited) engine.waitingToStart.decrementAndGet()
       if (task.completeExceptionally(engine.gate.notStarted())) cancelled(task) // cancelled (isCancelled() holds), saying why
       engine.counters.finished(task.isCancelled, task.isCompletedExceptionally)
+      task.trace?.finished(task)
       engine.exit()
     }
   }
@@ -116,13 +118,15 @@ internal class TaskQueue(private val engine: Engine) {
         if (!task.isDone && engine.gate.closed) task.completeExceptionally(engine.gate.notStarted()) // cancelled, saying why
         if (task.isDone) {
           engine.counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
+          task.trace?.finished(task)
         } else {
+          task.trace?.started()
           val outcome = try {
             run(task)
           } catch (e: Throwable) {
             Failed(e) // never lost, whatever the task or a stage it returned did
           }
-          engine.finishTask(task, outcome, task.spawned)
+          engine.finishTask(task, outcome, task.spawned, task.trace)
         }
       } finally {
         engine.exit()

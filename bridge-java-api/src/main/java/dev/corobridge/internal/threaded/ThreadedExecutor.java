@@ -25,6 +25,8 @@ import dev.corobridge.internal.engine.Completions;
 import dev.corobridge.internal.engine.Lifecycle;
 import dev.corobridge.internal.engine.Refusals;
 import dev.corobridge.internal.engine.StatusLine;
+import dev.corobridge.internal.engine.TaskListeners;
+import dev.corobridge.internal.engine.TaskTrace;
 import dev.corobridge.internal.engine.UncaughtErrors;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
@@ -79,6 +81,8 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
   final Host host;
   /** Watches async calls for stalls, if the builder asked for it; else null. */
   final StallWatchdog stallWatchdog;
+  /** The executor's listeners, or null for none: then no task carries a trace. */
+  private final TaskListeners listeners;
   private final ExecutorConfig config;
   private final int queueCapacity;
   private final AsyncSemaphore slots;
@@ -115,6 +119,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     this.lifecycle = new Lifecycle(config.name(), this::terminate);
     this.slots = new QueuedAsyncSemaphore(config.maxWorkers());
     config.lanes().forEach((lane, limit) -> lanes.put(lane, new QueuedAsyncSemaphore(limit)));
+    this.listeners = TaskListeners.of(config);
     this.stallWatchdog = config.stallThreshold().map(threshold -> new StallWatchdog(config.name(), threshold, this::report)).orElse(null);
     if (stallWatchdog != null) {
       stallWatchdog.watchSaturation(new StallWatchdog.Saturation() {
@@ -162,7 +167,9 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     Callable<?> work = batchItem ? body : ContextPropagation.capture().wrap(body); // a batch captured at its call
     // Listed by shutdownNow() if it never starts: a task whose future the caller holds (not an item, not a command).
     boolean listed = !batchItem && permits.length > 0;
-    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry(), options.name().orElse(null), listed);
+    TaskTrace trace = listeners == null ? null
+        : listeners.queued(options.name().orElse(null), options.lane().orElse(null), kind != ThreadedTask.Kind.ASYNC);
+    ThreadedTask<T> task = new ThreadedTask<>(this, kind, work, permits, options.retry(), options.name().orElse(null), listed, trace);
     accepted.add(task);
     if (stoppingAll) task.cancelIfNotStarted(); // an item a batch started after shutdownNow() walked the tasks
     task.start(options.timeout().map(Duration::toNanos).orElse(-1L), options.attemptTimeout().map(Duration::toNanos).orElse(-1L));
@@ -208,6 +215,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     } else {
       succeeded.increment();
     }
+    if (task.trace != null) task.trace.finished(future);
     exit();
   }
 

@@ -12,6 +12,7 @@ import dev.corobridge.internal.StallWatchdog;
 import dev.corobridge.internal.Timed;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
+import dev.corobridge.internal.engine.TaskTrace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,6 +70,8 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private final String name;
   /** Whether {@code shutdownNow()} lists the task if it never started: its caller holds the future. */
   final boolean listed;
+  /** Tells the executor's listeners of the task's events; null when it has none. */
+  final TaskTrace trace;
   private Timed timeout;
   /** The bound on each attempt in nanoseconds, or -1 for none; set once by {@link #start}. */
   private long attemptTimeoutNanos = -1;
@@ -95,8 +98,9 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
   private TimeoutException attemptExpired;
 
   ThreadedTask(ThreadedExecutor executor, Kind kind, Callable<?> body, AsyncSemaphore[] permits, RetryPolicy retry, String name,
-               boolean listed) {
+               boolean listed, TaskTrace trace) {
     this.executor = executor;
+    this.trace = trace;
     this.listed = listed;
     this.name = name;
     this.kind = kind;
@@ -144,6 +148,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     if (awaited != null) {
       awaited.whenComplete(this::granted);
     } else if (run) {
+      if (trace != null) trace.started();
       startAttemptTimer();
       dispatch();
     } else {
@@ -368,6 +373,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     releasePermits(release);
     if (backOffNanos >= 0) {
       executor.retried.increment();
+      if (trace != null) trace.retrying(value, error, backOffNanos);
       if (backOffNanos == 0) {
         acquireNext();
       } else {
