@@ -551,6 +551,19 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   ExecutorStats stats();
 
   /**
+   * The executor's name: the one {@link Builder#name} gave, else one made up at build
+   * ({@code corobridge-<n>}). Its threads, messages, status line, task events and metrics carry it.
+   *
+   * <p>The default implementation, for runtimes written before this method, returns the class's simple name
+   * and the object's identity hash; every runtime of Corobridge returns the configured name.
+   *
+   * @return the executor's name
+   */
+  default String name() {
+    return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+  }
+
+  /**
    * Same as {@code shutdown(true, false)}: no new work, then waits for the accepted work to finish.
    * Interrupting the waiting thread cancels what has not started (see {@link #shutdown}).
    */

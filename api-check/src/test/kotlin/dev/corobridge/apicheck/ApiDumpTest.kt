@@ -7,6 +7,7 @@ import dev.corobridge.coroutines.CoroutineAsyncExecutor
 import dev.corobridge.dbscheduler.DbSchedulerIntentExecutor
 import dev.corobridge.intent.Airlock
 import dev.corobridge.jobrunr.JobRunrIntentExecutor
+import dev.corobridge.micrometer.ExecutorMetrics
 import dev.corobridge.spring.TransactionIntents
 import dev.corobridge.tck.AsyncExecutorContract
 import java.io.File
@@ -45,6 +46,7 @@ class ApiDumpTest {
     "bridge-spring" to TransactionIntents::class.java,
     "bridge-db-scheduler" to DbSchedulerIntentExecutor::class.java,
     "bridge-jobrunr" to JobRunrIntentExecutor::class.java,
+    "bridge-micrometer" to ExecutorMetrics::class.java,
   )
 
   private val nonPublicPackages = listOf("dev.corobridge.internal", "dev.corobridge.coroutines.internal")

@@ -288,6 +288,8 @@ public class CoroutineAsyncExecutor private constructor(
 
   override fun stats(): ExecutorStats = engine.stats()
 
+  override fun name(): String = engine.name
+
   override fun close(): Unit = engine.shutdown(wait = true, cancelFutures = false)
 
   override fun toString(): String {

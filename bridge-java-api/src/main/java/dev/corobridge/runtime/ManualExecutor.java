@@ -222,6 +222,7 @@ public final class ManualExecutor implements AsyncExecutor {
   @Override public boolean isRunning() { return executor.isRunning(); }
   @Override public boolean isTerminated() { return executor.isTerminated(); }
   @Override public ExecutorStats stats() { return executor.stats(); }
+  @Override public String name() { return executor.name(); }
   @Override public void close() { executor.close(); }
 
   @Override

@@ -186,6 +186,16 @@ public abstract class ListenerContract extends ContractSupport {
   }
 
   @Test
+  void theExecutorsNameIsTheOneTheBuilderGaveAndEveryEventCarriesIt() {
+    Recorder recorder = new Recorder();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(1).name("named-here").listener(recorder));
+    assertEquals("named-here", executor.name());
+    Await.value(executor.submit(() -> CompletableFuture.completedFuture(1)));
+    Await.until(() -> recorder.ended() == 1, () -> "told how it ended: " + recorder.heard);
+    assertTrue(recorder.heard.stream().allMatch(h -> h.task().executor().equals("named-here")), recorder.heard::toString);
+  }
+
+  @Test
   void theBuilderRefusesANullListenerNamingIt() {
     assertRejects(NullPointerException.class, "listener", () -> AsyncExecutor.builder().listener(null));
   }

@@ -138,7 +138,8 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     }
   }
 
-  String name() {
+  @Override
+  public String name() {
     return config.name();
   }
 

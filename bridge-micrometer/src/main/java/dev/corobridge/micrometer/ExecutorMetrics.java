@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.micrometer;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.ExecutorListener;
+import dev.corobridge.ExecutorStats;
+import dev.corobridge.RetryEvent;
+import dev.corobridge.TaskEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes an {@link AsyncExecutor}'s metrics to a Micrometer {@link MeterRegistry}, named as Micrometer's
+ * {@code ExecutorServiceMetrics} and {@code TimedExecutorService} name a thread pool's, so dashboards made for
+ * those work unchanged. Every meter is tagged {@code name=<executor name>} plus the tags given:
+ *
+ * <table class="striped">
+ *   <caption>Meters</caption>
+ *   <thead><tr><th>meter</th><th>type</th><th>what</th></tr></thead>
+ *   <tbody>
+ *   <tr><td>{@code executor.active}</td><td>gauge</td><td>tasks running now ({@link ExecutorStats#running()})</td></tr>
+ *   <tr><td>{@code executor.queued}</td><td>gauge</td><td>tasks accepted and waiting ({@link ExecutorStats#queued()})</td></tr>
+ *   <tr><td>{@code executor.completed}</td><td>function counter</td><td>tasks finished, however they ended</td></tr>
+ *   <tr><td>{@code executor.idle}</td><td>timer</td><td>how long each task waited between acceptance and its first start</td></tr>
+ *   <tr><td>{@code executor}</td><td>timer</td><td>how long each task ran, from its first start to its end (retries included)</td></tr>
+ *   <tr><td>{@code executor.tasks}</td><td>counter</td><td>tasks ended, tagged {@code outcome}: {@code succeeded}, {@code failed},
+ *       {@code timed_out}, {@code cancelled}</td></tr>
+ *   <tr><td>{@code executor.retries}</td><td>counter</td><td>retries its tasks' retry policies chose</td></tr>
+ *   <tr><td>{@code executor.lane.active}</td><td>gauge</td><td>tasks of a lane started and not ended, tagged {@code lane}
+ *       (registered when the lane's first task starts)</td></tr>
+ *   </tbody>
+ * </table>
+ *
+ * <p>The timers and counters come from task events ({@link ExecutorListener}), so the executor must be built with
+ * the listener: {@link #monitor} does both.
+ *
+ * <pre>{@code
+ * AsyncExecutor executor = ExecutorMetrics.monitor(registry,
+ *     AsyncExecutor.builder().name("crawler").maxWorkers(64).lane("images", 8), Tags.of("app", "shop"));
+ * }</pre>
+ *
+ * <p>When something else builds the executor, add {@link #listener()} to its builder, then give the executor to
+ * {@link #forExecutor} and {@link #bindTo} the registry ({@link #of}).
+ */
+public final class ExecutorMetrics implements MeterBinder {
+  private final Listener listener;
+  private final Iterable<Tag> tags;
+  private @Nullable AsyncExecutor executor;
+
+  private ExecutorMetrics(Iterable<Tag> tags) {
+    this.listener = new Listener();
+    this.tags = Objects.requireNonNull(tags, "tags");
+  }
+
+  /**
+   * Builds the executor {@code builder} describes with this binder's listener, and publishes its metrics to
+   * {@code registry}.
+   *
+   * @param registry where the metrics go
+   * @param builder  the executor's settings; a listener is added to it
+   * @param tags     tags added to every meter, besides {@code name}
+   * @return the executor, running
+   * @throws NullPointerException if an argument is null
+   */
+  public static AsyncExecutor monitor(MeterRegistry registry, AsyncExecutor.Builder builder, Iterable<Tag> tags) {
+    Objects.requireNonNull(registry, "registry");
+    ExecutorMetrics metrics = of(tags);
+    AsyncExecutor executor = Objects.requireNonNull(builder, "builder").listener(metrics.listener()).build();
+    metrics.executor = executor;
+    metrics.bindTo(registry);
+    return executor;
+  }
+
+  /**
+   * A binder for an executor built elsewhere, in three steps:
+   *
+   * <pre>{@code
+   * ExecutorMetrics metrics = ExecutorMetrics.of(Tags.empty());
+   * AsyncExecutor executor = AsyncExecutor.builder().name("crawler").listener(metrics.listener()).build();
+   * metrics.forExecutor(executor).bindTo(registry);
+   * }</pre>
+   *
+   * @param tags tags added to every meter, besides {@code name}
+   * @return the binder, not yet given its executor
+   * @throws NullPointerException if {@code tags} is null
+   */
+  public static ExecutorMetrics of(Iterable<Tag> tags) {
+    return new ExecutorMetrics(tags);
+  }
+
+  /**
+   * The listener to add to the executor's builder before it is built; it feeds the timers and counters.
+   *
+   * @return the listener
+   */
+  public ExecutorListener listener() {
+    return listener;
+  }
+
+  /**
+   * Names the executor whose gauges this binder publishes: the one built with {@link #listener()}.
+   *
+   * @param executor the executor, built with {@link #listener()}
+   * @return this binder, to {@link #bindTo} a registry
+   * @throws NullPointerException  if {@code executor} is null
+   * @throws IllegalStateException if the binder has an executor already
+   */
+  public ExecutorMetrics forExecutor(AsyncExecutor executor) {
+    Objects.requireNonNull(executor, "executor");
+    if (this.executor != null) throw new IllegalStateException("these metrics are of executor " + this.executor.name() + " already");
+    this.executor = executor;
+    return this;
+  }
+
+  /**
+   * Registers the executor's meters with {@code registry}.
+   *
+   * @param registry where the metrics go
+   * @throws IllegalStateException if no executor was given ({@link #forExecutor})
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    AsyncExecutor bound = executor;
+    if (bound == null) throw new IllegalStateException("no executor: call forExecutor(executor) before bindTo, or use monitor(...)");
+    Tags all = Tags.concat(tags, "name", bound.name());
+    gauge(registry, "executor.active", "The tasks running now", bound, ExecutorStats::running, all);
+    gauge(registry, "executor.queued", "The tasks accepted and waiting to start", bound, ExecutorStats::queued, all);
+    FunctionCounter.builder("executor.completed", bound, executor -> {
+          ExecutorStats stats = executor.stats();
+          return stats.succeeded() + stats.failed() + stats.cancelled();
+        })
+        .tags(all).description("The tasks finished, however they ended").baseUnit("tasks").register(registry);
+    listener.bind(registry, all);
+  }
+
+  private static void gauge(MeterRegistry registry, String name, String description, AsyncExecutor executor,
+                            ToDoubleFunction<ExecutorStats> value, Tags tags) {
+    Gauge.builder(name, executor, e -> value.applyAsDouble(e.stats())).tags(tags).description(description).baseUnit("tasks").register(registry);
+  }
+
+  /** The task events, counted and timed. Its meters are set once at {@link #bind}, before the executor runs a task. */
+  private static final class Listener implements ExecutorListener {
+    private volatile @Nullable Meters meters;
+
+    void bind(MeterRegistry registry, Tags tags) {
+      meters = new Meters(registry, tags);
+    }
+
+    @Override
+    public void taskStarted(TaskEvent task) {
+      Meters m = meters;
+      if (m == null || task.attempt() != 1) return;
+      m.idle.record(task.queued());
+      if (task.lane() != null) m.lane(task.lane()).incrementAndGet();
+    }
+
+    @Override
+    public void taskRetrying(TaskEvent task, RetryEvent retry) {
+      Meters m = meters;
+      if (m != null) m.retries.increment();
+    }
+
+    @Override
+    public void taskSucceeded(TaskEvent task) {
+      ended(task, m -> m.succeeded);
+    }
+
+    @Override
+    public void taskFailed(TaskEvent task, Throwable failure) {
+      ended(task, m -> m.failed);
+    }
+
+    @Override
+    public void taskTimedOut(TaskEvent task, TimeoutException timeout) {
+      ended(task, m -> m.timedOut);
+    }
+
+    @Override
+    public void taskCancelled(TaskEvent task) {
+      ended(task, m -> m.cancelled);
+    }
+
+    private void ended(TaskEvent task, Function<Meters, Counter> outcome) {
+      Meters m = meters;
+      if (m == null) return;
+      outcome.apply(m).increment();
+      if (task.attempt() == 0) return; // never started: nothing ran
+      m.run.record(task.running());
+      if (task.lane() != null) m.lane(task.lane()).decrementAndGet();
+    }
+  }
+
+  /** The meters fed by events, of one executor. */
+  private static final class Meters {
+    final MeterRegistry registry;
+    final Tags tags;
+    final Timer idle;
+    final Timer run;
+    final Counter retries;
+    final Counter succeeded;
+    final Counter failed;
+    final Counter timedOut;
+    final Counter cancelled;
+    final Map<String, AtomicInteger> lanes = new ConcurrentHashMap<>();
+
+    Meters(MeterRegistry registry, Tags tags) {
+      this.registry = registry;
+      this.tags = tags;
+      this.idle = Timer.builder("executor.idle").tags(tags).description("How long tasks waited between acceptance and their first start").register(registry);
+      this.run = Timer.builder("executor").tags(tags).description("How long tasks ran, from their first start to their end").register(registry);
+      this.retries = Counter.builder("executor.retries").tags(tags).description("The retries the tasks' retry policies chose").register(registry);
+      this.succeeded = outcome("succeeded");
+      this.failed = outcome("failed");
+      this.timedOut = outcome("timed_out");
+      this.cancelled = outcome("cancelled");
+    }
+
+    private Counter outcome(String outcome) {
+      return Counter.builder("executor.tasks").tags(tags).tag("outcome", outcome).description("The tasks ended, by outcome")
+          .baseUnit("tasks").register(registry);
+    }
+
+    AtomicInteger lane(String lane) {
+      AtomicInteger active = lanes.get(lane);
+      return active != null ? active : lanes.computeIfAbsent(lane, name -> {
+        AtomicInteger count = new AtomicInteger();
+        Gauge.builder("executor.lane.active", count, AtomicInteger::get).tags(tags).tag("lane", name)
+            .description("The tasks of the lane started and not ended").baseUnit("tasks").register(registry);
+        return count;
+      });
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.micrometer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corobridge.AsyncExecutor;
+import dev.corobridge.ExecutorStats;
+import dev.corobridge.RetryPolicy;
+import dev.corobridge.TaskOptions;
+import dev.corobridge.runtime.FallbackRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The executor's meters in a {@link SimpleMeterRegistry}, agreeing with its stats, on the engine and the fallback. */
+class ExecutorMetricsTest {
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+
+  private static void until(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not within 20 s: " + what);
+      Thread.sleep(5);
+    }
+  }
+
+  private double counter(String name, String... tags) {
+    return registry.get(name).tags(tags).counter().count();
+  }
+
+  private void runAMix(AsyncExecutor executor) throws Exception {
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    TaskOptions lane = TaskOptions.builder().lane("images").build();
+    for (int i = 0; i < 20; i++) futures.add(executor.submitBlocking(() -> 1, lane));
+    int[] attempts = {0};
+    futures.add(executor.submitBlocking(() -> {
+      if (++attempts[0] < 3) throw new IOException("flaky");
+      return 2;
+    }, TaskOptions.builder().retry(RetryPolicy.exponential(2, Duration.ofMillis(1))).build()));
+    futures.add(executor.submit(() -> CompletableFuture.failedFuture(new IOException("no"))));
+    futures.add(executor.submit(CompletableFuture::new, TaskOptions.builder().timeout(Duration.ofMillis(10)).build()));
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Object> cancelled = executor.submitBlocking(() -> {
+      started.countDown();
+      return new CountDownLatch(1).await(1, TimeUnit.MINUTES);
+    });
+    assertTrue(started.await(20, TimeUnit.SECONDS));
+    cancelled.cancel(true);
+    futures.add(cancelled);
+    futures.add(executor.map(x -> CompletableFuture.completedFuture(x), IntStream.range(0, 10).boxed().toList()));
+    for (CompletableFuture<?> future : futures) future.handle((v, e) -> null).get(20, TimeUnit.SECONDS);
+  }
+
+  private void assertMetersAgreeWithStats(AsyncExecutor executor) throws InterruptedException {
+    until(() -> {
+      ExecutorStats stats = executor.stats();
+      return stats.running() == 0 && stats.queued() == 0
+          && registry.get("executor.tasks").counters().stream().mapToDouble(c -> c.count()).sum() == stats.submitted();
+    }, "every task counted: " + executor.stats());
+    ExecutorStats stats = executor.stats();
+    assertEquals(stats.succeeded(), counter("executor.tasks", "outcome", "succeeded"));
+    assertEquals(stats.failed(), counter("executor.tasks", "outcome", "failed") + counter("executor.tasks", "outcome", "timed_out"));
+    assertEquals(1, counter("executor.tasks", "outcome", "timed_out"));
+    assertEquals(stats.cancelled(), counter("executor.tasks", "outcome", "cancelled"));
+    assertEquals(stats.retried(), counter("executor.retries"));
+    assertEquals(stats.succeeded() + stats.failed() + stats.cancelled(), registry.get("executor.completed").functionCounter().count());
+    assertEquals(0, registry.get("executor.active").gauge().value());
+    assertEquals(0, registry.get("executor.queued").gauge().value());
+    assertEquals(0, registry.get("executor.lane.active").tag("lane", "images").gauge().value(), "every task of the lane ended");
+    assertEquals(stats.submitted(), registry.get("executor.idle").timer().count(), "every task started once");
+    assertEquals(stats.submitted(), registry.get("executor").timer().count(), "every task that started ran to an end");
+  }
+
+  @Test
+  void theEnginesMetersAgreeWithItsStatsAndCarryItsNameAndTheTagsGiven() throws Exception {
+    try (AsyncExecutor executor = ExecutorMetrics.monitor(registry,
+        AsyncExecutor.builder().name("crawler").maxWorkers(4).lane("images", 2), Tags.of("app", "shop"))) {
+      runAMix(executor);
+      assertMetersAgreeWithStats(executor);
+      assertEquals("crawler", registry.get("executor.active").gauge().getId().getTag("name"));
+      assertEquals("shop", registry.get("executor").timer().getId().getTag("app"));
+    }
+  }
+
+  @Test
+  void theFallbacksMetersAgreeWithItsStatsWhenBuiltInThreeSteps() throws Exception {
+    ExecutorMetrics metrics = ExecutorMetrics.of(Tags.empty());
+    try (AsyncExecutor executor = new FallbackRuntime().create(
+        AsyncExecutor.builder().name("fallback").maxWorkers(4).lane("images", 2).listener(metrics.listener()).toConfig())) {
+      metrics.forExecutor(executor).bindTo(registry);
+      runAMix(executor);
+      assertMetersAgreeWithStats(executor);
+    }
+  }
+
+  @Test
+  void theGaugesShowTasksRunningAndWaiting() throws Exception {
+    try (AsyncExecutor executor = ExecutorMetrics.monitor(registry, AsyncExecutor.builder().maxWorkers(1), Tags.empty())) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch running = new CountDownLatch(1);
+      CompletableFuture<Object> first = executor.submitBlocking(() -> {
+        running.countDown();
+        return release.await(20, TimeUnit.SECONDS);
+      });
+      CompletableFuture<Integer> second = executor.submitBlocking(() -> 2);
+      assertTrue(running.await(20, TimeUnit.SECONDS));
+      assertEquals(1, registry.get("executor.active").gauge().value());
+      assertEquals(1, registry.get("executor.queued").gauge().value());
+      release.countDown();
+      first.get(20, TimeUnit.SECONDS);
+      second.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void badInputIsRefusedNamingWhatIsWrong() {
+    assertEquals("registry", assertThrows(NullPointerException.class, () -> ExecutorMetrics.monitor(null, AsyncExecutor.builder(), Tags.empty())).getMessage());
+    assertEquals("tags", assertThrows(NullPointerException.class, () -> ExecutorMetrics.of(null)).getMessage());
+    IllegalStateException unbound = assertThrows(IllegalStateException.class, () -> ExecutorMetrics.of(Tags.empty()).bindTo(registry));
+    assertTrue(unbound.getMessage().contains("forExecutor"), unbound.getMessage());
+    try (AsyncExecutor executor = AsyncExecutor.builder().build()) {
+      ExecutorMetrics metrics = ExecutorMetrics.of(Tags.empty()).forExecutor(executor);
+      assertThrows(IllegalStateException.class, () -> metrics.forExecutor(executor));
+    }
+  }
+}
