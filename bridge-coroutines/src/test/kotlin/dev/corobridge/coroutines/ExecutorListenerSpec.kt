@@ -13,6 +13,7 @@ import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
 import java.io.IOException
 import java.time.Duration
+import java.util.IdentityHashMap
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.TimeoutException
 import kotlin.time.Duration.Companion.milliseconds
@@ -73,10 +74,12 @@ class ExecutorListenerSpec : FunSpec({
         stats.running() == 0L && stats.queued() == 0L && recorder.ended() == stats.submitted()
       }
       val stats = executor.stats()
-      recorder.heard.groupBy { it.second.id() }.forEach { (id, events) ->
-        val kinds = events.map { it.first }
+      val byTask = IdentityHashMap<TaskEvent, MutableList<String>>() // one object per task
+      recorder.heard.forEach { (kind, task) -> byTask.getOrPut(task) { mutableListOf() } += kind }
+      byTask.size.toLong() shouldBe stats.submitted()
+      byTask.forEach { (task, kinds) ->
         kinds.first() shouldBe "queued"
-        withClue("task $id: $kinds") { kinds.count { it in setOf("succeeded", "failed", "timedOut", "cancelled") } shouldBe 1 }
+        withClue("$task: $kinds") { kinds.count { it in setOf("succeeded", "failed", "timedOut", "cancelled") } shouldBe 1 }
       }
       recorder.count("succeeded") shouldBe stats.succeeded()
       recorder.count("failed") + recorder.count("timedOut") shouldBe stats.failed()

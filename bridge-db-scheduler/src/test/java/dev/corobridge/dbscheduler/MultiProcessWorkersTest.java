@@ -71,14 +71,15 @@ class MultiProcessWorkersTest {
             committed.addAll(keys);
           }
         }
-        if (!killed && effectsBy(database).getOrDefault("worker-1", 0) >= 50) {
+        if (!killed && effectsBy(database).getOrDefault("worker-1", 0) >= 50 && runningOnWorker1(database) > 0) {
           workers.get(0).destroyForcibly().waitFor(); // kill -9, mid-run
           killed = true;
           log(started, "killed worker-1 (kill -9) after transaction " + t + ", with " + effectsBy(database) + " effects");
         }
       }
       if (!killed) {
-        await(() -> effectsBy(database).getOrDefault("worker-1", 0) >= 1, () -> "worker-1 did some work");
+        await(() -> effectsBy(database).getOrDefault("worker-1", 0) >= 1 && runningOnWorker1(database) > 0,
+            () -> "worker-1 did some work and runs some now");
         workers.get(0).destroyForcibly().waitFor();
       }
 
@@ -126,6 +127,14 @@ class MultiProcessWorkersTest {
     Set<String> keys = new HashSet<>();
     query(database, "select effect_key from effects", rows -> keys.add(rows.getString(1)));
     return keys;
+  }
+
+  /** Intents worker-1 has started and not finished: killed now, they are what worker-2 must run again. */
+  private static int runningOnWorker1(DataSource database) {
+    int[] running = new int[1];
+    query(database, "select count(*) from runs r where r.worker = 'worker-1' and not exists "
+        + "(select 1 from effects e where e.effect_key = r.effect_key)", rows -> running[0] = rows.getInt(1));
+    return running[0];
   }
 
   private static Map<String, Integer> effectsBy(DataSource database) {

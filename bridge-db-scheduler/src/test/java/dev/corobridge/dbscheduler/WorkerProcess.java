@@ -29,7 +29,7 @@ public final class WorkerProcess {
         run.setString(2, name);
         run.setInt(3, intent.attempt());
         run.executeUpdate();
-        Thread.sleep(10); // long enough that a kill -9 lands mid-run
+        Thread.sleep(30); // long enough that a kill -9 the test times by this row lands mid-run
         effect.setString(1, intent.key().orElseThrow());
         effect.setString(2, name);
         effect.executeUpdate();

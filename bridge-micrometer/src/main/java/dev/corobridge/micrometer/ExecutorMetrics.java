@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -164,7 +165,7 @@ public final class ExecutorMetrics implements MeterBinder {
     public void taskStarted(TaskEvent task) {
       Meters m = meters;
       if (m == null || task.attempt() != 1) return;
-      m.idle.record(task.queued());
+      m.idle.record(task.queuedNanos(), TimeUnit.NANOSECONDS);
       if (task.lane() != null) m.lane(task.lane()).incrementAndGet();
     }
 
@@ -199,7 +200,7 @@ public final class ExecutorMetrics implements MeterBinder {
       if (m == null) return;
       outcome.apply(m).increment();
       if (task.attempt() == 0) return; // never started: nothing ran
-      m.run.record(task.running());
+      m.run.record(task.runningNanos(), TimeUnit.NANOSECONDS);
       if (task.lane() != null) m.lane(task.lane()).decrementAndGet();
     }
   }

@@ -19,6 +19,7 @@ import dev.corobridge.TaskOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -30,7 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,8 +43,12 @@ public abstract class ListenerContract extends ContractSupport {
   /** For the runtime's test class, which extends it. */
   protected ListenerContract() {}
 
-  /** One event as a listener heard it. */
-  private record Heard(String kind, TaskEvent task, Object detail) {}
+  /** One event as a listener heard it: the task (the same object for each of its events) and what it said then. */
+  private record Heard(String kind, TaskEvent task, int attempt, Duration queued, Duration running, Object detail) {
+    Heard(String kind, TaskEvent task, Object detail) {
+      this(kind, task, task.attempt(), task.queued(), task.running(), detail);
+    }
+  }
 
   /** Records every event, in the order heard. */
   private static final class Recorder implements ExecutorListener {
@@ -58,9 +62,11 @@ public abstract class ListenerContract extends ContractSupport {
     @Override public void taskTimedOut(TaskEvent task, TimeoutException timeout) { heard.add(new Heard("timedOut", task, timeout)); }
     @Override public void taskCancelled(TaskEvent task) { heard.add(new Heard("cancelled", task, "")); }
 
-    /** The kinds of events each task was told, by task id, in the order heard. */
-    Map<Long, List<String>> kindsById() {
-      return heard.stream().collect(Collectors.groupingBy(h -> h.task().id(), Collectors.mapping(Heard::kind, Collectors.toList())));
+    /** The kinds of events each task was told, in the order heard, by task (one object per task). */
+    Map<TaskEvent, List<String>> kindsByTask() {
+      Map<TaskEvent, List<String>> byTask = new IdentityHashMap<>();
+      for (Heard h : heard) byTask.computeIfAbsent(h.task(), task -> new ArrayList<>()).add(h.kind());
+      return byTask;
     }
 
     List<Heard> of(String name) {
@@ -94,18 +100,20 @@ public abstract class ListenerContract extends ContractSupport {
     List<Heard> async = recorder.of("async");
     assertEquals(List.of("queued", "started", "succeeded"), kinds(async));
     TaskEvent started = async.get(1).task();
+    assertSame(async.get(0).task(), started, "one object stands for the task in all its events");
     assertEquals("listened", started.executor());
     assertEquals("io", started.lane());
     assertFalse(started.blocking(), "an async task");
-    assertEquals(1, started.attempt());
-    assertEquals(0, async.get(0).task().attempt(), "queued before any attempt");
-    assertEquals(Duration.ZERO, async.get(0).task().running());
+    assertEquals(1, async.get(1).attempt());
+    assertEquals(0, async.get(0).attempt(), "queued before any attempt");
+    assertEquals(Duration.ZERO, async.get(0).running());
     List<Heard> blocking = recorder.of("blocking");
     assertEquals(List.of("queued", "started", "succeeded"), kinds(blocking));
     assertTrue(blocking.get(0).task().blocking(), "a blocking task");
     assertNull(blocking.get(0).task().lane(), "no lane");
-    assertTrue(async.get(0).task().id() != blocking.get(0).task().id(), "each task has its own id");
-    assertTrue(blocking.get(2).task().queued().compareTo(Duration.ZERO) >= 0 && blocking.get(2).task().running().compareTo(Duration.ZERO) >= 0);
+    assertTrue(async.get(0).task() != blocking.get(0).task(), "each task has its own object");
+    assertTrue(blocking.get(2).queued().compareTo(Duration.ZERO) >= 0 && blocking.get(2).running().compareTo(Duration.ZERO) >= 0);
+    assertEquals(blocking.get(2).running(), blocking.get(2).task().running(), "an ended task's times stay as they were at its end");
   }
 
   @Test
@@ -125,8 +133,8 @@ public abstract class ListenerContract extends ContractSupport {
     assertEquals(1, first.attempt());
     assertSame(flaky, first.failure());
     assertTrue(first.delay().compareTo(Duration.ZERO) > 0, "the back-off chosen");
-    assertEquals(List.of(1, 2, 3), Stream.of(heard.get(1), heard.get(3), heard.get(5)).map(h -> h.task().attempt()).toList());
-    assertEquals(3, heard.get(6).task().attempt(), "succeeded on its third attempt");
+    assertEquals(List.of(1, 2, 3), Stream.of(heard.get(1), heard.get(3), heard.get(5)).map(Heard::attempt).toList());
+    assertEquals(3, heard.get(6).attempt(), "succeeded on its third attempt");
   }
 
   @Test
@@ -237,12 +245,12 @@ public abstract class ListenerContract extends ContractSupport {
     for (CompletableFuture<?> future : futures) Await.done(future);
     ExecutorStats stats = assertBalanced(executor);
     Await.until(() -> recorder.ended() == stats.submitted(), () -> "every task told how it ended: " + recorder.ended() + " of " + stats);
-    Map<Long, List<String>> byId = recorder.kindsById();
-    assertEquals(stats.submitted(), byId.size(), "one id per accepted task");
-    byId.forEach((id, kinds) -> {
-      assertEquals("queued", kinds.get(0), "task " + id + " was told queued first: " + kinds);
+    Map<TaskEvent, List<String>> byTask = recorder.kindsByTask();
+    assertEquals(stats.submitted(), byTask.size(), "one object per accepted task");
+    byTask.forEach((task, kinds) -> {
+      assertEquals("queued", kinds.get(0), task + " was told queued first: " + kinds);
       assertEquals(1, kinds.stream().filter(k -> Set.of("succeeded", "failed", "timedOut", "cancelled").contains(k)).count(),
-          "task " + id + " was told once how it ended: " + kinds);
+          task + " was told once how it ended: " + kinds);
     });
     assertEquals(stats.succeeded(), recorder.count("succeeded"));
     assertEquals(stats.failed(), recorder.count("failed") + recorder.count("timedOut"));

@@ -2,6 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.engine.EngineLog
 import dev.corobridge.internal.engine.TaskTrace
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
@@ -67,7 +68,8 @@ internal suspend fun Engine.runTask(
   if (plan.timeoutNanos == 0L || !timedHere) return attempts(plan, owner, slot, trace, body)
   var outcome: Any? = NO_OUTCOME
   withTimeoutOrNull(plan.timeoutNanos.nanoseconds) { outcome = attempts(plan, owner, slot, trace, body) }
-  return if (outcome !== NO_OUTCOME) outcome else Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}"))
+  if (outcome !== NO_OUTCOME) return outcome
+  return Failed(TimeoutException("${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}").also { EngineLog.timedOut(name, it.message) })
 }
 
 private suspend fun Engine.attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?, trace: TaskTrace?, body: suspend () -> Any?): Any? {
@@ -87,6 +89,7 @@ private suspend fun Engine.attempts(plan: TaskPlan, owner: Job, slot: HeldSlot?,
     if (error != null) (history ?: ArrayList<Throwable>().also { history = it }).add(error)
     retry++
     counters.retried.increment()
+    EngineLog.retrying(name, plan.name, retry, error, wait)
     trace?.retrying(if (error == null) outcome else null, error, wait)
     delay(wait.nanoseconds)
   }
@@ -116,8 +119,10 @@ private suspend fun Engine.attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?,
         // taken until it has stopped), and the attempt fails with a TimeoutException that may be retried.
         var outcome: Any? = NO_OUTCOME
         withTimeoutOrNull(plan.attemptTimeoutNanos.nanoseconds) { outcome = body() }
-        return if (outcome !== NO_OUTCOME) outcome
-        else Failed(TimeoutException("an attempt of ${plan.describe()} did not finish within its attemptTimeout of ${plan.attemptTimeoutNanos.nanoseconds}"))
+        if (outcome !== NO_OUTCOME) return outcome
+        val expired = TimeoutException("an attempt of ${plan.describe()} did not finish within its attemptTimeout of ${plan.attemptTimeoutNanos.nanoseconds}")
+        EngineLog.timedOut(name, expired.message)
+        return Failed(expired)
       } finally {
         if (slot == null || slot.release()) releaseWorker()
       }

@@ -16,6 +16,7 @@ import dev.corobridge.internal.SharedTimer
 import dev.corobridge.internal.StallWatchdog
 import dev.corobridge.internal.Timed
 import dev.corobridge.internal.WorkerThreads
+import dev.corobridge.internal.engine.EngineLog
 import dev.corobridge.internal.engine.Lifecycle
 import dev.corobridge.internal.engine.Refusals
 import dev.corobridge.internal.engine.TaskListeners
@@ -432,7 +433,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * holds up only its own action thread. Returns the timer, to call off once the work has ended, or null if none.
    */
   fun deadline(future: TaskFuture<*>, timeoutNanos: Long, message: () -> String): Timed? =
-    if (future !is TimedTaskFuture<*>) null else schedule(timeoutNanos) { future.expire(TimeoutException(message())) }
+    if (future !is TimedTaskFuture<*>) null else schedule(timeoutNanos) {
+      val expired = TimeoutException(message())
+      EngineLog.timedOut(name, expired.message)
+      future.expire(expired)
+    }
 
   /**
    * Runs [action] once [delayNanos] have passed, unless called off first. On `Dispatchers.Default` it is timed

@@ -63,7 +63,9 @@ public final class Lifecycle {
 
   /** Stops accepting new work (idempotent); terminates at once if nothing is in flight. */
   public void shutdown() {
-    if (state.getAndUpdate(s -> s | SHUTDOWN) == 0) terminateIfIdle();
+    long before = state.getAndUpdate(s -> s | SHUTDOWN);
+    if ((before & SHUTDOWN) == 0) EngineLog.shutdown(executor);
+    if (before == 0) terminateIfIdle();
   }
 
   /** Whether the executor still accepts work: true until {@link #shutdown()}. */
@@ -72,6 +74,9 @@ public final class Lifecycle {
   }
 
   private void terminateIfIdle() {
-    if (state.compareAndSet(SHUTDOWN, SHUTDOWN | TERMINATED)) onTerminate.run();
+    if (state.compareAndSet(SHUTDOWN, SHUTDOWN | TERMINATED)) {
+      EngineLog.terminated(executor);
+      onTerminate.run();
+    }
   }
 }

@@ -3,7 +3,6 @@ package dev.corobridge.internal.engine;
 
 import dev.corobridge.ExecutorListener;
 import dev.corobridge.spi.ExecutorConfig;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -14,9 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TaskListeners {
   final String executor;
-  /** The ids handed out so far. */
-  private final AtomicLong accepted = new AtomicLong();
-  private final ExecutorListener[] listeners;
+  final ExecutorListener[] listeners;
   private final Consumer<Throwable> onFailure;
 
   private TaskListeners(ExecutorConfig config) {
@@ -44,19 +41,13 @@ public final class TaskListeners {
    * @return the task's trace
    */
   public TaskTrace queued(@Nullable String name, @Nullable String lane, boolean blocking) {
-    TaskTrace trace = new TaskTrace(this, accepted.incrementAndGet(), name, lane, blocking);
+    TaskTrace trace = new TaskTrace(this, name, lane, blocking);
     trace.tellQueued();
     return trace;
   }
 
-  /** Tells every listener; what one throws goes to the executor's uncaught-error handler, after the others. */
-  void tell(Consumer<ExecutorListener> event) {
-    for (ExecutorListener listener : listeners) {
-      try {
-        event.accept(listener);
-      } catch (Throwable failure) {
-        UncaughtErrors.report(onFailure, executor, failure);
-      }
-    }
+  /** What a listener threw: to the executor's uncaught-error handler; the other listeners are still told. */
+  void failed(Throwable failure) {
+    UncaughtErrors.report(onFailure, executor, failure);
   }
 }

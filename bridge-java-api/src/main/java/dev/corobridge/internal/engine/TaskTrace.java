@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.engine;
 
+import dev.corobridge.ExecutorListener;
 import dev.corobridge.RetryEvent;
 import dev.corobridge.TaskEvent;
 import java.time.Duration;
@@ -11,40 +12,44 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One task's events as its {@link TaskListeners} hear them, with the times they are measured from. The engine
- * calls {@link #started} at each attempt's start, {@link #retrying} when its policy chose another attempt, and one
- * {@code finished} where it counts the task in its stats; those calls follow one another (an attempt starts after
- * the previous one ended), so plain volatile fields suffice. Not part of the public API.
+ * One task's events as its {@link TaskListeners} hear them; it is the {@link TaskEvent} they are passed, so an event
+ * allocates nothing. The engine calls {@link #started} at each attempt's start, {@link #retrying} when its policy
+ * chose another attempt, and one {@code finished} where it counts the task in its stats; those calls follow one
+ * another (an attempt starts after the previous one ended), so plain volatile fields suffice. Not part of the
+ * public API.
  */
-public final class TaskTrace {
+public final class TaskTrace implements TaskEvent {
+  private static final int QUEUED = 0;
+  private static final int STARTED = 1;
+  private static final int SUCCEEDED = 2;
+  private static final int CANCELLED = 3;
+
   private final TaskListeners listeners;
-  private final long id;
   private final @Nullable String name;
   private final @Nullable String lane;
   private final boolean blocking;
   private final long acceptedAt = System.nanoTime();
   private volatile long startedAt;
   private volatile int attempt;
+  private volatile long endedAt;
+  private volatile boolean ended;
 
-  TaskTrace(TaskListeners listeners, long id, @Nullable String name, @Nullable String lane, boolean blocking) {
+  TaskTrace(TaskListeners listeners, @Nullable String name, @Nullable String lane, boolean blocking) {
     this.listeners = listeners;
-    this.id = id;
     this.name = name;
     this.lane = lane;
     this.blocking = blocking;
   }
 
   void tellQueued() {
-    TaskEvent event = event();
-    listeners.tell(listener -> listener.taskQueued(event));
+    tell(QUEUED);
   }
 
   /** An attempt has its permits and starts. */
   public void started() {
     if (attempt == 0) startedAt = System.nanoTime();
     attempt++;
-    TaskEvent event = event();
-    listeners.tell(listener -> listener.taskStarted(event));
+    tell(STARTED);
   }
 
   /**
@@ -55,9 +60,14 @@ public final class TaskTrace {
    * @param delayNanos the back-off before the next attempt
    */
   public void retrying(@Nullable Object result, @Nullable Throwable failure, long delayNanos) {
-    TaskEvent event = event();
-    RetryEvent retry = new RetryEvent(event.attempt(), failure, failure == null ? result : null, Duration.ofNanos(delayNanos));
-    listeners.tell(listener -> listener.taskRetrying(event, retry));
+    RetryEvent retry = new RetryEvent(attempt, failure, failure == null ? result : null, Duration.ofNanos(delayNanos));
+    for (ExecutorListener listener : listeners.listeners) {
+      try {
+        listener.taskRetrying(this, retry);
+      } catch (Throwable listenerFailure) {
+        listeners.failed(listenerFailure);
+      }
+    }
   }
 
   /**
@@ -68,6 +78,8 @@ public final class TaskTrace {
   public void finished(CompletableFuture<?> future) {
     if (future.isCancelled()) {
       finished(true, null);
+    } else if (!future.isCompletedExceptionally()) {
+      finished(false, null);
     } else {
       finished(false, future.handle((value, failure) -> failure).getNow(null));
     }
@@ -80,24 +92,84 @@ public final class TaskTrace {
    * @param failure   what it failed with, or {@code null} if it succeeded (or was cancelled)
    */
   public void finished(boolean cancelled, @Nullable Throwable failure) {
+    endedAt = System.nanoTime();
+    ended = true;
     Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    TaskEvent event = event();
     if (cancelled || error instanceof CancellationException) {
-      listeners.tell(listener -> listener.taskCancelled(event));
-    } else if (error instanceof TimeoutException timeout) {
-      listeners.tell(listener -> listener.taskTimedOut(event, timeout));
-    } else if (error != null) {
-      listeners.tell(listener -> listener.taskFailed(event, error));
+      tell(CANCELLED);
+    } else if (error == null) {
+      tell(SUCCEEDED);
     } else {
-      listeners.tell(listener -> listener.taskSucceeded(event));
+      for (ExecutorListener listener : listeners.listeners) {
+        try {
+          if (error instanceof TimeoutException timeout) {
+            listener.taskTimedOut(this, timeout);
+          } else {
+            listener.taskFailed(this, error);
+          }
+        } catch (Throwable listenerFailure) {
+          listeners.failed(listenerFailure);
+        }
+      }
     }
   }
 
-  private TaskEvent event() {
-    long now = System.nanoTime();
-    int attempts = attempt;
-    long started = attempts == 0 ? now : startedAt;
-    return new TaskEvent(id, listeners.executor, name, lane, blocking, attempts, Duration.ofNanos(started - acceptedAt),
-        Duration.ofNanos(now - started));
+  /** Tells every listener of an event without detail; what one throws goes to the uncaught-error handler. */
+  private void tell(int event) {
+    for (ExecutorListener listener : listeners.listeners) {
+      try {
+        switch (event) {
+          case QUEUED -> listener.taskQueued(this);
+          case STARTED -> listener.taskStarted(this);
+          case SUCCEEDED -> listener.taskSucceeded(this);
+          default -> listener.taskCancelled(this);
+        }
+      } catch (Throwable listenerFailure) {
+        listeners.failed(listenerFailure);
+      }
+    }
+  }
+
+  @Override
+  public String executor() {
+    return listeners.executor;
+  }
+
+  @Override
+  public @Nullable String name() {
+    return name;
+  }
+
+  @Override
+  public @Nullable String lane() {
+    return lane;
+  }
+
+  @Override
+  public boolean blocking() {
+    return blocking;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public long queuedNanos() {
+    if (attempt > 0) return startedAt - acceptedAt;
+    return (ended ? endedAt : System.nanoTime()) - acceptedAt;
+  }
+
+  @Override
+  public long runningNanos() {
+    if (attempt == 0) return 0;
+    return (ended ? endedAt : System.nanoTime()) - startedAt;
+  }
+
+  @Override
+  public String toString() {
+    return "TaskEvent[" + displayName() + ", lane=" + lane + ", blocking=" + blocking + ", attempt=" + attempt
+        + ", queued=" + Duration.ofNanos(queuedNanos()) + ", running=" + Duration.ofNanos(runningNanos()) + "]";
   }
 }

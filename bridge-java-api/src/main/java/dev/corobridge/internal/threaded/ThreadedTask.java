@@ -12,6 +12,7 @@ import dev.corobridge.internal.StallWatchdog;
 import dev.corobridge.internal.Timed;
 import dev.corobridge.internal.scope.CallFrame;
 import dev.corobridge.internal.scope.LendingWait;
+import dev.corobridge.internal.engine.EngineLog;
 import dev.corobridge.internal.engine.TaskTrace;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,6 +168,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       if (phase == Phase.FINISHED) return;
       expired = timedOut = new TimeoutException("the task did not finish within its timeout of " + java.time.Duration.ofNanos(timeoutNanos));
     }
+    EngineLog.timedOut(executor.name(), (name == null ? "" : "\"" + name + "\": ") + expired.getMessage());
     stop();
     future.completeExceptionally(expired);
   }
@@ -195,6 +197,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
       if (phase != Phase.RUNNING || retries != attempt || attemptExpired != null) return;
       attemptExpired = new TimeoutException("an attempt of the task did not finish within its attemptTimeout of "
           + java.time.Duration.ofNanos(attemptTimeoutNanos));
+      EngineLog.timedOut(executor.name(), (name == null ? "" : "\"" + name + "\": ") + attemptExpired.getMessage());
       if (stopSignalled) return;
       stopSignalled = true;
       interrupt = kind == Kind.ASYNC ? null : thread;
@@ -373,6 +376,7 @@ final class ThreadedTask<T> implements Runnable, LendingWait {
     releasePermits(release);
     if (backOffNanos >= 0) {
       executor.retried.increment();
+      EngineLog.retrying(executor.name(), name, attempt, error, backOffNanos);
       if (trace != null) trace.retrying(value, error, backOffNanos);
       if (backOffNanos == 0) {
         acquireNext();
