@@ -3,6 +3,7 @@ package dev.corobridge.samples;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorStats;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Runs the whole guide: a local gallery server on 127.0.0.1, one executor with lanes {@code gallery}
@@ -11,7 +12,8 @@ import dev.corobridge.ExecutorStats;
  * service over HTTP on a loopback port, the same sign-ups with their mails sent by two worker JVMs (a db-scheduler
  * outbox over H2 in server mode), a components
  * pipeline (DuckDB and a local web service),
- * and the cooperative test runtime with its virtual clock.
+ * and the cooperative test runtime with its virtual clock; a listener reports the retries as they happen and
+ * Micrometer's meters sum the run up at the end.
  */
 public final class Main {
   private Main() {}
@@ -24,14 +26,14 @@ public final class Main {
 
   /** Runs every sample and returns the shared executor's final counters. */
   public static ExecutorStats runAll() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (LocalGallery server = LocalGallery.start();
-         AsyncExecutor executor = AsyncExecutor.builder()
+         AsyncExecutor executor = ObservabilityGuide.monitored(registry, AsyncExecutor.builder()
              .name("samples")
              .maxWorkers(16)
              .lane("gallery", 2)
              .lane("image", 4)
-             .onUncaughtError(e -> System.err.println("background task failed: " + e))
-             .build()) {
+             .onUncaughtError(e -> System.err.println("background task failed: " + e)))) {
       Progress.line("setup", "server", "local gallery at " + server.uri("/"));
       new JavaGuide(executor, server).run();
       new KotlinGuide(executor, server).run();
@@ -46,6 +48,7 @@ public final class Main {
       }
       VirtualTimeGuide.run();
       executor.close();
+      ObservabilityGuide.report(registry);
       return executor.stats();
     }
   }
