@@ -25,6 +25,7 @@ import dev.corobridge.coroutines.internal.SlidingWindow
 import dev.corobridge.coroutines.internal.QueuedAsyncTask
 import dev.corobridge.coroutines.internal.QueuedBlockingTask
 import dev.corobridge.coroutines.internal.TaskFuture
+import dev.corobridge.coroutines.internal.TaskKind
 import dev.corobridge.coroutines.internal.TimedTaskFuture
 import dev.corobridge.coroutines.internal.TaskPlan
 import dev.corobridge.coroutines.internal.required
@@ -118,7 +119,7 @@ public class CoroutineAsyncExecutor private constructor(
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(QueuedAsyncTask(work, spawned = false))
     val slot = HeldSlot(engine)
-    return engine.submitTask(plan, spawned = false, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
+    return engine.submitTask(plan, TaskKind.ASYNC, plan.context + slot, slot) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> submitBlocking(task: Callable<T>?): CompletableFuture<T> = submitBlocking(task, TaskOptions.defaults())
@@ -128,7 +129,7 @@ public class CoroutineAsyncExecutor private constructor(
     val plan = engine.plan(required(options, "options"))
     val work = task.carryingContext()
     if (plan.plain) return engine.submitQueued(QueuedBlockingTask(work, followsStage = false))
-    return engine.submitTask(plan, spawned = false, hop = false, blocking = true) { engine.blocking.call(work) }
+    return engine.submitTask(plan, TaskKind.BLOCKING) { engine.blocking.call(work) }
   }
 
   override fun <A, R> map(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?): CompletableFuture<List<R>> =
@@ -203,7 +204,7 @@ public class CoroutineAsyncExecutor private constructor(
       if (itemPlan.plain) {
         engine.submitQueued(QueuedAsyncTask<Any?>(AsyncTask { work.apply(item) }, spawned = false, item = true))
       } else {
-        engine.submitTask<Any?>(itemPlan, spawned = false, hop = false, withinUnit = true) { engine.callAsync(itemPlan.name) { work.apply(item) } }
+        engine.submitTask<Any?>(itemPlan, TaskKind.STREAM_ITEM) { engine.callAsync(itemPlan.name) { work.apply(item) } }
       }
     }
     val spliterator = object : Spliterators.AbstractSpliterator<R>(Long.MAX_VALUE, Spliterator.ORDERED) {
@@ -256,7 +257,7 @@ public class CoroutineAsyncExecutor private constructor(
     required(task, "task")
     val work = task.carryingContext()
     val slot = HeldSlot(engine)
-    return engine.submitTask(plan, spawned = true, hop = true, plan.context + slot, slot = slot) { engine.callAsync(plan.name, work::call) }
+    return engine.submitTask(plan, TaskKind.SPAWNED, plan.context + slot, slot) { engine.callAsync(plan.name, work::call) }
   }
 
   override fun <T> callAppropriately(fn: Callable<*>?): CompletableFuture<T> {
@@ -418,7 +419,7 @@ public class CoroutineAsyncExecutor private constructor(
           return@SlidingWindow CompletableFuture.failedFuture<Any?>(e) // the chooser failed: so does the item, in its turn
         }
         val itemContext = if (itemPlan === plan) context else base + itemPlan.context
-        engine.submitTask<Any?>(itemPlan, spawned = false, hop = false, itemContext, withinUnit = true) { engine.callItem(call, item) }
+        engine.submitTask<Any?>(itemPlan, TaskKind.STREAM_ITEM, itemContext) { engine.callItem(call, item) }
       }
       try {
         while (true) {
@@ -533,7 +534,7 @@ public class CoroutineAsyncExecutor private constructor(
   internal fun <T> submitSuspending(block: suspend () -> T): CompletableFuture<T> {
     val slot = HeldSlot(engine)
     val context = capturedContext() + engine.stallTracking + slot
-    return engine.submitTask(TaskPlan.PLAIN, spawned = false, hop = true, context, slot = slot) {
+    return engine.submitTask(TaskPlan.PLAIN, TaskKind.ASYNC, context, slot) {
       try {
         block()
       } catch (e: CancellationException) {

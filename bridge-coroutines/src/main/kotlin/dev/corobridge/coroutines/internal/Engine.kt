@@ -376,26 +376,18 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    *
    * The task's coroutine starts UNDISPATCHED: it takes its permits on the submitting thread, at once or
    * in the semaphores' FIFO queues, so tasks submitted one after another start in submission order. An
-   * async body ([hop]) is then moved off the submitter's thread with one dispatch before it runs; a
-   * blocking body needs no hop, as its call is dispatched to the blocking threads anyway. The coroutine
-   * runs in [context].
-   *
-   * [withinUnit]: the task is an item of a unit of work still in flight (a `mapIter` stream), admitted
-   * even after a graceful shutdown (see [enterWithin]); it starts dispatched, because the caller is the
-   * stream's consumer, which goes on to wait for its oldest item, and needs no [hop].
-   *
-   * [blocking]: the body calls blocking code on a blocking thread (for the listeners' [TaskTrace]).
+   * async body ([TaskKind.hop]) is then moved off the submitter's thread with one dispatch before it runs; a
+   * blocking body needs no hop, as its call is dispatched to the blocking threads anyway. A stream's item
+   * ([TaskKind.withinUnit]) starts dispatched instead. The coroutine runs in [context].
    */
   fun <T> submitTask(
     plan: TaskPlan,
-    spawned: Boolean,
-    hop: Boolean,
+    kind: TaskKind,
     context: CoroutineContext = plan.context,
-    withinUnit: Boolean = false,
     slot: HeldSlot? = null,
-    blocking: Boolean = false,
     body: suspend () -> Any?,
   ): TaskFuture<T> {
+    val withinUnit = kind.withinUnit
     val admission = if (queueLimited) Admission(this, withinUnit) else null // refused here if the queue is full
     val future = if (plan.timeoutNanos == 0L) TaskFuture<T>() else TimedTaskFuture<T>()
     val submitter = Thread.currentThread()
@@ -403,11 +395,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       future.runningOn(countedIn {
         launchUnit(if (admission == null) context else context + admission,
           if (withinUnit) CoroutineStart.ATOMIC else CoroutineStart.UNDISPATCHED, withinUnit, stops = if (withinUnit) null else future) {
-          val trace = listeners?.queued(plan.name, plan.lane?.name, blocking) // accepted: the unit was entered
+          val trace = listeners?.queued(plan.name, plan.lane?.name, kind.blocking) // accepted: the unit was entered
           val deadline = deadline(future, plan.timeoutNanos) { "${plan.describe()} timed out after ${plan.timeoutNanos.nanoseconds}" }
           val outcome = try {
             runTask(plan, coroutineContext.job, slot, timedHere = deadline == null, trace) {
-              if (hop && Thread.currentThread() === submitter) yield()
+              if (kind.hop && Thread.currentThread() === submitter) yield()
               body()
             }
           } catch (e: Throwable) {
@@ -415,7 +407,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
           }
           deadline?.cancel()
           admission?.started() // ended without starting: no longer waiting
-          finishTask(future, outcome, spawned, trace)
+          finishTask(future, outcome, kind.spawned, trace)
         }
       }) // a future completed before its job was recorded (a cancel, a deadline) stops the job now
     } catch (e: ExecutorShutdownException) {
