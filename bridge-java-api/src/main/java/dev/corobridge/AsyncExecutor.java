@@ -551,6 +551,20 @@ public interface AsyncExecutor extends AutoCloseable, Executor {
   ExecutorStats stats();
 
   /**
+   * Returns a snapshot of each lane the builder declared, in declaration order: how many of its permits are
+   * held and how many tasks wait for one. For a shared {@link AsyncSemaphore}, ask the semaphore
+   * ({@link AsyncSemaphore#availablePermits()}, {@link AsyncSemaphore#queueLength()}).
+   *
+   * <p>The default implementation, for runtimes written before this method, returns an empty list; every
+   * runtime of Corobridge returns its lanes.
+   *
+   * @return the lanes' snapshots, unmodifiable
+   */
+  default List<LaneStats> laneStats() {
+    return List.of();
+  }
+
+  /**
    * The executor's name: the one {@link Builder#name} gave, else one made up at build
    * ({@code corobridge-<n>}). Its threads, messages, status line, task events and metrics carry it.
    *

@@ -46,6 +46,18 @@ public interface AsyncSemaphore {
   int availablePermits();
 
   /**
+   * Returns an estimate of the number of requests waiting for a permit now, in the manner of
+   * {@link java.util.concurrent.Semaphore#getQueueLength()}: for monitoring, not for synchronization.
+   *
+   * <p>The default implementation, for semaphores written before this method, returns 0.
+   *
+   * @return the requests waiting, {@code >= 0}
+   */
+  default int queueLength() {
+    return 0;
+  }
+
+  /**
    * Asks for a permit. The returned future completes (on the thread that released the permit, or at
    * once on the caller's) when the permit is granted; the caller must {@link #release()} it later.
    *

@@ -7,6 +7,7 @@ import dev.corobridge.AsyncFunction
 import dev.corobridge.AsyncTask
 import dev.corobridge.BlockingFunction
 import dev.corobridge.ExecutorStats
+import dev.corobridge.LaneStats
 import dev.corobridge.MapOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitResult
@@ -290,6 +291,8 @@ public class CoroutineAsyncExecutor private constructor(
   override fun stats(): ExecutorStats = engine.stats()
 
   override fun name(): String = engine.name
+
+  override fun laneStats(): List<LaneStats> = engine.laneStats()
 
   override fun close(): Unit = engine.shutdown(wait = true, cancelFutures = false)
 

@@ -34,6 +34,12 @@ public final class QueuedAsyncSemaphore implements AsyncSemaphore {
     return Math.max(0, state.get());
   }
 
+  /** The requests that took a "negative" permit and wait for a release (a withdrawn one counts until then). */
+  @Override
+  public int queueLength() {
+    return Math.max(0, -state.get());
+  }
+
   @Override
   public CompletableFuture<Void> acquire() {
     if (state.getAndDecrement() > 0) {

@@ -7,6 +7,7 @@ import dev.corobridge.AsyncFunction;
 import dev.corobridge.AsyncTask;
 import dev.corobridge.BlockingFunction;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.LaneStats;
 import dev.corobridge.MapOptions;
 import dev.corobridge.ScopeOptions;
 import dev.corobridge.ScopedBody;
@@ -223,6 +224,7 @@ public final class ManualExecutor implements AsyncExecutor {
   @Override public boolean isTerminated() { return executor.isTerminated(); }
   @Override public ExecutorStats stats() { return executor.stats(); }
   @Override public String name() { return executor.name(); }
+  @Override public List<LaneStats> laneStats() { return executor.laneStats(); }
   @Override public void close() { executor.close(); }
 
   @Override

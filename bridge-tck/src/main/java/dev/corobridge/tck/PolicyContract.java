@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.AsyncSemaphore;
+import dev.corobridge.LaneStats;
 import dev.corobridge.MapOptions;
 import dev.corobridge.RetryEvent;
 import dev.corobridge.RetryPolicy;
@@ -652,5 +653,46 @@ public abstract class PolicyContract extends ContractSupport {
         ? CompletableFuture.failedFuture(new IOException("again"))
         : CompletableFuture.completedFuture("fifth"), TaskOptions.builder().retry(many).build())));
     assertEquals(4, executor.stats().retried());
+  }
+
+  @Test
+  void laneStatsShowEachLanesPermitsHeldAndTasksWaitingInDeclarationOrder() throws Exception {
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(4)).lane("narrow", 1).lane("wide", 3));
+    assertEquals(List.of(new LaneStats("narrow", 1, 0, 0), new LaneStats("wide", 3, 0, 0)), executor.laneStats());
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
+    TaskOptions narrow = TaskOptions.builder().lane("narrow").build();
+    List<CompletableFuture<?>> tasks = new ArrayList<>();
+    tasks.add(executor.submitBlocking(() -> {
+      running.countDown();
+      return release.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }, narrow));
+    assertTrue(running.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+    tasks.add(executor.submitBlocking(() -> 2, narrow));
+    tasks.add(executor.submit(() -> CompletableFuture.completedFuture(3), narrow));
+    Await.until(() -> executor.laneStats().get(0).equals(new LaneStats("narrow", 1, 1, 2)),
+        () -> "one task holds the narrow lane and two wait: " + executor.laneStats());
+    assertEquals(new LaneStats("wide", 3, 0, 0), executor.laneStats().get(1));
+    release.countDown();
+    for (CompletableFuture<?> task : tasks) Await.done(task);
+    Await.until(() -> executor.laneStats().get(0).equals(new LaneStats("narrow", 1, 0, 0)),
+        () -> "every permit back, nobody waiting: " + executor.laneStats());
+  }
+
+  @Test
+  void aSharedSemaphoreTellsHowManyRequestsWait() {
+    AsyncSemaphore semaphore = AsyncSemaphore.create(1);
+    assertEquals(0, semaphore.queueLength());
+    assertTrue(semaphore.acquire().isDone());
+    CompletableFuture<Void> second = semaphore.acquire();
+    CompletableFuture<Void> third = semaphore.acquire();
+    assertEquals(2, semaphore.queueLength());
+    semaphore.release();
+    assertTrue(second.isDone());
+    assertEquals(1, semaphore.queueLength());
+    semaphore.release();
+    assertTrue(third.isDone());
+    assertEquals(0, semaphore.queueLength());
+    semaphore.release();
   }
 }

@@ -106,7 +106,7 @@ private suspend fun Engine.attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?,
   if (semaphore != null) gate.acquireShared(semaphore, owner)
   try {
     val lane = plan.lane
-    if (lane != null) gate.acquire(lane.permits, owner)
+    if (lane != null) acquireLane(lane, owner)
     try {
       gate.acquire(workers, owner)
       if (queueLimited) coroutineContext[Admission]?.started()
@@ -131,5 +131,16 @@ private suspend fun Engine.attempt(plan: TaskPlan, owner: Job?, slot: HeldSlot?,
     }
   } finally {
     semaphore?.release()
+  }
+}
+
+/** Takes a permit of [lane], counting the task among the lane's waiting ones while it has to wait. */
+private suspend fun Engine.acquireLane(lane: Lane, owner: Job?) {
+  if (lane.permits.tryAcquire()) return
+  lane.waiting.incrementAndGet()
+  try {
+    gate.acquire(lane.permits, owner)
+  } finally {
+    lane.waiting.decrementAndGet()
   }
 }

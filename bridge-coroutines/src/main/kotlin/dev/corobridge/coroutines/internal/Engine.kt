@@ -5,6 +5,7 @@ import dev.corobridge.AsyncSemaphore
 import dev.corobridge.AsyncTask
 import dev.corobridge.ExecutorShutdownException
 import dev.corobridge.ExecutorStats
+import dev.corobridge.LaneStats
 import dev.corobridge.MapOptions
 import dev.corobridge.NotSupportedException
 import dev.corobridge.OutOfResourcesException
@@ -237,6 +238,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    */
   fun <A> planPerItem(options: MapOptions): ((A) -> TaskPlan)? =
     if (!options.choosesPerItem()) null else { item -> plan(options.taskFor(item)) }
+
+  /** Each lane's permits held and tasks waiting now, in declaration order. */
+  fun laneStats(): List<LaneStats> = lanes.values.map { LaneStats(it.name, it.limit, it.limit - it.permits.availablePermits, it.waiting.get()) }
 
   fun laneNamed(lane: String): Lane = lanes[lane] ?: throw Refusals.unknownLane(lane, name, lanes.keys)
 

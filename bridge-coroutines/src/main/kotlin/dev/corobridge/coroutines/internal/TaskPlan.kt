@@ -3,6 +3,7 @@ package dev.corobridge.coroutines.internal
 
 import dev.corobridge.AsyncSemaphore
 import dev.corobridge.RetryPolicy
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CoroutineName
@@ -11,6 +12,9 @@ import kotlinx.coroutines.sync.Semaphore
 /** A named limit declared with `AsyncExecutor.Builder.lane`. */
 internal class Lane(@JvmField val name: String, @JvmField val limit: Int) {
   @JvmField val permits = Semaphore(limit)
+
+  /** The tasks waiting for a permit now, counted only on the slow path (for [Engine.laneStats]). */
+  @JvmField val waiting = AtomicInteger()
 
   /** The plan of a task that asks for nothing but this lane (spawn on a lane). */
   @JvmField val plan = TaskPlan(this, null, RetryPolicy.none(), 0L, null)

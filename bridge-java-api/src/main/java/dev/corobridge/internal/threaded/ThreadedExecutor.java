@@ -9,6 +9,7 @@ import dev.corobridge.AsyncTask;
 import dev.corobridge.BlockingFunction;
 import dev.corobridge.ExecutorShutdownException;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.LaneStats;
 import dev.corobridge.MapOptions;
 import dev.corobridge.NotSupportedException;
 import dev.corobridge.OutOfResourcesException;
@@ -136,6 +137,16 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
         }
       });
     }
+  }
+
+  @Override
+  public List<LaneStats> laneStats() {
+    List<LaneStats> stats = new ArrayList<>(lanes.size());
+    config.lanes().forEach((lane, limit) -> {
+      AsyncSemaphore permits = lanes.get(lane);
+      stats.add(new LaneStats(lane, limit, limit - permits.availablePermits(), permits.queueLength()));
+    });
+    return List.copyOf(stats);
   }
 
   @Override
