@@ -4,6 +4,7 @@ package dev.corobridge.micrometer;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorListener;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.LaneStats;
 import dev.corobridge.RetryEvent;
 import dev.corobridge.TaskEvent;
 import io.micrometer.core.instrument.Counter;
@@ -14,12 +15,9 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -41,8 +39,10 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code executor.tasks}</td><td>counter</td><td>tasks ended, tagged {@code outcome}: {@code succeeded}, {@code failed},
  *       {@code timed_out}, {@code cancelled}</td></tr>
  *   <tr><td>{@code executor.retries}</td><td>counter</td><td>retries its tasks' retry policies chose</td></tr>
- *   <tr><td>{@code executor.lane.active}</td><td>gauge</td><td>tasks of a lane started and not ended, tagged {@code lane}
- *       (registered when the lane's first task starts)</td></tr>
+ *   <tr><td>{@code executor.lane.active}</td><td>gauge</td><td>a lane's permits held now, tagged {@code lane}
+ *       ({@link dev.corobridge.LaneStats#inUse()})</td></tr>
+ *   <tr><td>{@code executor.lane.queued}</td><td>gauge</td><td>the tasks waiting for one of a lane's permits, tagged
+ *       {@code lane} ({@link dev.corobridge.LaneStats#waiting()})</td></tr>
  *   </tbody>
  * </table>
  *
@@ -145,7 +145,18 @@ public final class ExecutorMetrics implements MeterBinder {
           return stats.succeeded() + stats.failed() + stats.cancelled();
         })
         .tags(all).description("The tasks finished, however they ended").baseUnit("tasks").register(registry);
+    for (LaneStats lane : bound.laneStats()) {
+      String name = lane.name();
+      laneGauge(registry, "executor.lane.active", "The lane's permits held now", bound, name, LaneStats::inUse, all);
+      laneGauge(registry, "executor.lane.queued", "The tasks waiting for one of the lane's permits", bound, name, LaneStats::waiting, all);
+    }
     listener.bind(registry, all);
+  }
+
+  private static void laneGauge(MeterRegistry registry, String meter, String description, AsyncExecutor executor, String lane,
+                                ToDoubleFunction<LaneStats> value, Tags tags) {
+    Gauge.builder(meter, executor, e -> e.laneStats().stream().filter(l -> l.name().equals(lane)).mapToDouble(value).sum())
+        .tags(tags).tag("lane", lane).description(description).baseUnit("tasks").register(registry);
   }
 
   private static void gauge(MeterRegistry registry, String name, String description, AsyncExecutor executor,
@@ -166,7 +177,6 @@ public final class ExecutorMetrics implements MeterBinder {
       Meters m = meters;
       if (m == null || task.attempt() != 1) return;
       m.idle.record(task.queuedNanos(), TimeUnit.NANOSECONDS);
-      if (task.lane() != null) m.lane(task.lane()).incrementAndGet();
     }
 
     @Override
@@ -201,7 +211,6 @@ public final class ExecutorMetrics implements MeterBinder {
       outcome.apply(m).increment();
       if (task.attempt() == 0) return; // never started: nothing ran
       m.run.record(task.runningNanos(), TimeUnit.NANOSECONDS);
-      if (task.lane() != null) m.lane(task.lane()).decrementAndGet();
     }
   }
 
@@ -216,7 +225,6 @@ public final class ExecutorMetrics implements MeterBinder {
     final Counter failed;
     final Counter timedOut;
     final Counter cancelled;
-    final Map<String, AtomicInteger> lanes = new ConcurrentHashMap<>();
 
     Meters(MeterRegistry registry, Tags tags) {
       this.registry = registry;
@@ -233,16 +241,6 @@ public final class ExecutorMetrics implements MeterBinder {
     private Counter outcome(String outcome) {
       return Counter.builder("executor.tasks").tags(tags).tag("outcome", outcome).description("The tasks ended, by outcome")
           .baseUnit("tasks").register(registry);
-    }
-
-    AtomicInteger lane(String lane) {
-      AtomicInteger active = lanes.get(lane);
-      return active != null ? active : lanes.computeIfAbsent(lane, name -> {
-        AtomicInteger count = new AtomicInteger();
-        Gauge.builder("executor.lane.active", count, AtomicInteger::get).tags(tags).tag("lane", name)
-            .description("The tasks of the lane started and not ended").baseUnit("tasks").register(registry);
-        return count;
-      });
     }
   }
 }

@@ -78,7 +78,8 @@ class ExecutorMetricsTest {
     assertEquals(stats.succeeded() + stats.failed() + stats.cancelled(), registry.get("executor.completed").functionCounter().count());
     assertEquals(0, registry.get("executor.active").gauge().value());
     assertEquals(0, registry.get("executor.queued").gauge().value());
-    assertEquals(0, registry.get("executor.lane.active").tag("lane", "images").gauge().value(), "every task of the lane ended");
+    assertEquals(0, registry.get("executor.lane.active").tag("lane", "images").gauge().value(), "every permit of the lane back");
+    assertEquals(0, registry.get("executor.lane.queued").tag("lane", "images").gauge().value(), "nobody waits for the lane");
     assertEquals(stats.submitted(), registry.get("executor.idle").timer().count(), "every task started once");
     assertEquals(stats.submitted(), registry.get("executor").timer().count(), "every task that started ran to an end");
   }
@@ -107,17 +108,20 @@ class ExecutorMetricsTest {
 
   @Test
   void theGaugesShowTasksRunningAndWaiting() throws Exception {
-    try (AsyncExecutor executor = ExecutorMetrics.monitor(registry, AsyncExecutor.builder().maxWorkers(1), Tags.empty())) {
+    try (AsyncExecutor executor = ExecutorMetrics.monitor(registry, AsyncExecutor.builder().maxWorkers(1).lane("one", 1), Tags.empty())) {
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch running = new CountDownLatch(1);
+      TaskOptions lane = TaskOptions.builder().lane("one").build();
       CompletableFuture<Object> first = executor.submitBlocking(() -> {
         running.countDown();
         return release.await(20, TimeUnit.SECONDS);
-      });
-      CompletableFuture<Integer> second = executor.submitBlocking(() -> 2);
+      }, lane);
+      CompletableFuture<Integer> second = executor.submitBlocking(() -> 2, lane);
       assertTrue(running.await(20, TimeUnit.SECONDS));
       assertEquals(1, registry.get("executor.active").gauge().value());
       assertEquals(1, registry.get("executor.queued").gauge().value());
+      assertEquals(1, registry.get("executor.lane.active").tag("lane", "one").gauge().value());
+      until(() -> registry.get("executor.lane.queued").tag("lane", "one").gauge().value() == 1, "the second task waits for the lane");
       release.countDown();
       first.get(20, TimeUnit.SECONDS);
       second.get(20, TimeUnit.SECONDS);
