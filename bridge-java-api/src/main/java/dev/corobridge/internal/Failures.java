@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal;
 
+import dev.corobridge.FailedItem;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -40,5 +41,33 @@ public final class Failures {
     for (Throwable failure : earlier) {
       if (attached.add(failure)) last.addSuppressed(failure);
     }
+  }
+
+  /** How long a {@link FailedItem}'s rendering of an item may be. */
+  private static final int ITEM_RENDERING_LIMIT = 80;
+
+  /**
+   * Attaches to {@code failure}, the first failure of a batch, the {@link FailedItem} note that item {@code index}
+   * failed, unless it carries one already. Call it before anyone can see the batch fail with {@code failure}.
+   */
+  public static void attachFailedItem(Throwable failure, long index, Object item) {
+    attach(failure, failedItem(index, item));
+  }
+
+  /** Attaches {@code note} to {@code failure} unless it carries a {@link FailedItem} already. */
+  public static void attach(Throwable failure, FailedItem note) {
+    if (FailedItem.of(failure).isEmpty()) failure.addSuppressed(note);
+  }
+
+  /** The note that item {@code index} failed, with a short rendering of {@code item} (whose toString may throw). */
+  public static FailedItem failedItem(long index, Object item) {
+    String text;
+    try {
+      text = String.valueOf(item);
+    } catch (RuntimeException e) {
+      text = "(its toString() threw " + e + ")";
+    }
+    if (text.length() > ITEM_RENDERING_LIMIT) text = text.substring(0, ITEM_RENDERING_LIMIT - 1) + "\u2026";
+    return new FailedItem(index, text);
   }
 }

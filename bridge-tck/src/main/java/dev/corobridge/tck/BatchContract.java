@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.FailedItem;
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
 import java.io.IOException;
@@ -172,6 +173,7 @@ public abstract class BatchContract extends ContractSupport {
         }).build();
         CompletableFuture<List<Integer>> result = executor.map(i -> i == 0 ? first : CompletableFuture.completedFuture(i), range(2), options);
         assertSame(broke, Await.failure(result), "round " + round);
+        assertEquals(1, FailedItem.of(broke).map(FailedItem::index).orElse(-1L), "round " + round + ": the failure says which item, at once");
       }
     } finally {
       testOver.set(true);
@@ -599,5 +601,40 @@ public abstract class BatchContract extends ContractSupport {
     assertRejects(IllegalArgumentException.class, "timeout", () -> MapOptions.builder().timeout(Duration.ofMillis(-1)));
     List<Integer> none = new ArrayList<>();
     assertEquals(none, Await.value(executor.map(i -> null, none)));
+  }
+
+  @Test
+  void aFailedItemsOwnExceptionFailsTheBatchAndSaysWhichItemItWas() {
+    AsyncExecutor executor = newExecutor(2);
+    IOException boom = new IOException("boom");
+    List<String> input = List.of("a", "b", "the bad one", "d");
+    Throwable failure = Await.failure(executor.map(s -> s.startsWith("the bad") ? CompletableFuture.failedFuture(boom)
+        : CompletableFuture.completedFuture(s), input, MapOptions.builder().window(1).build()));
+    assertSame(boom, failure, "the item's own exception, its type unchanged");
+    FailedItem note = FailedItem.of(failure).orElseThrow(() -> new AssertionError("no FailedItem note on " + failure));
+    assertEquals(2, note.index());
+    assertEquals("the bad one", note.item());
+    assertTrue(note.getMessage().contains("item 2"), note.getMessage());
+
+    IllegalStateException blocked = new IllegalStateException("blocked");
+    String longItem = "x".repeat(500);
+    Throwable blockingFailure = Await.failure(executor.mapBlocking(s -> {
+      if (s.length() > 100) throw blocked;
+      return s;
+    }, List.of("short", longItem)));
+    assertSame(blocked, blockingFailure);
+    FailedItem longNote = FailedItem.of(blockingFailure).orElseThrow();
+    assertEquals(1, longNote.index());
+    assertTrue(longNote.item().length() <= 80, "a short rendering: " + longNote.item().length() + " characters");
+    assertEquals(Optional.of(longNote), FailedItem.of(new CompletionException(blockingFailure)), "found through a CompletionException");
+  }
+
+  @Test
+  void anExceptionThrownForEveryItemIsNotedOnceWhateverTheBatch() {
+    AsyncExecutor executor = newExecutor(2);
+    IOException same = new IOException("always this one");
+    Await.failure(executor.map(i -> CompletableFuture.failedFuture(same), List.of(1, 2, 3)));
+    Await.failure(executor.map(i -> CompletableFuture.failedFuture(same), List.of(4, 5)));
+    assertEquals(1, Stream.of(same.getSuppressed()).filter(FailedItem.class::isInstance).count(), "one note, never two");
   }
 }

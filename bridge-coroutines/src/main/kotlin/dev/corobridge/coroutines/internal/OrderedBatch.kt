@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.internal.Failures
 import java.util.Collections
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
@@ -115,13 +116,19 @@ private suspend fun <A> Engine.orderedBatch(
                 trace?.finished(true, null)
                 // Not the batch's own cancellation: the item was refused (a shutdown cancelling what has not
                 // started). The batch cannot have every result, so it fails with that, never with a gap.
-                if (!batch.isCancelled && firstFailure.compareAndSet(null, e)) batch.cancel()
+                if (!batch.isCancelled && firstFailure.compareAndSet(null, e)) {
+                  Failures.attachFailedItem(e, i.toLong(), item)
+                  batch.cancel()
+                }
                 throw e
               }
               if (outcome is Failed) {
                 counters.finished(cancelled = outcome.error is CancellationException, failed = true)
                 trace?.finished(false, outcome.error)
-                if (firstFailure.compareAndSet(null, outcome.error)) batch.cancel()
+                if (firstFailure.compareAndSet(null, outcome.error)) {
+                  Failures.attachFailedItem(outcome.error, i.toLong(), item) // before the batch can end with it
+                  batch.cancel()
+                }
                 break
               }
               counters.succeeded.increment()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.FailedItem;
 import dev.corobridge.MapOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
@@ -99,7 +100,7 @@ final class OrderedMap<A, R> {
         inFlight.add(itemFuture);
       }
       if (result.isDone()) itemFuture.cancel(true); // the batch ended while this item was being accepted
-      itemFuture.whenComplete((value, failure) -> itemDone(itemFuture, index, value, failure));
+      itemFuture.whenComplete((value, failure) -> itemDone(itemFuture, index, item, value, failure));
     }
     if (inputFailed != null) result.completeExceptionally(inputFailed);
     completeIfDone();
@@ -114,13 +115,19 @@ final class OrderedMap<A, R> {
     }
   }
 
-  private void itemDone(CompletableFuture<?> itemFuture, int index, Object value, Throwable itemFailure) {
+  private void itemDone(CompletableFuture<?> itemFuture, int index, A item, Object value, Throwable itemFailure) {
     Throwable cause = itemFailure == null ? null : Failures.unwrap(itemFailure);
+    FailedItem note = cause == null ? null : Failures.failedItem(index, item); // the item's toString, outside the lock
     synchronized (this) {
       inFlight.remove(itemFuture);
       active--;
-      if (cause == null) results[index] = value;
-      else if (failure == null) failure = cause; // before anyone can see this item as finished
+      if (cause == null) {
+        results[index] = value;
+      } else if (failure == null) {
+        // Before anyone can see this item as finished (completeIfDone on another thread fails the batch with it).
+        if (!result.isDone()) Failures.attach(cause, note);
+        failure = cause;
+      }
     }
     if (cause != null) result.completeExceptionally(cause);
     pump();
