@@ -319,7 +319,7 @@ public class CoroutineAsyncExecutor private constructor(
     return engine.countedIn {
       val slot = HeldSlot(engine)
       engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking + slot) {
-        val outcome = runCounted(plan, slot) { block() }
+        val outcome = runCounted(plan, slot, queued(plan)) { block() }
         @Suppress("UNCHECKED_CAST")
         if (outcome is Failed) throw outcome.error else outcome as T
       }
@@ -341,18 +341,16 @@ public class CoroutineAsyncExecutor private constructor(
     return engine.countedIn {
       val slot = HeldSlot(engine)
       engine.launchUnit(plan.context + capturedContext() + engine.stallTracking + slot) {
-        val outcome = runCounted(plan, slot) { block() }
+        val outcome = runCounted(plan, slot, queued(plan)) { block() }
         if (outcome is Failed) throw outcome.error
       }
     }
   }
 
-  private suspend fun CoroutineScope.runCounted(
-    plan: TaskPlan,
-    slot: HeldSlot,
-    trace: TaskTrace? = engine.listeners?.queued(plan.name, plan.lane?.name, false),
-    block: suspend CoroutineScope.() -> Any?,
-  ): Any? {
+  /** Tells the listeners, if any, that a task under [plan] was accepted; its trace, or null without listeners. */
+  private fun queued(plan: TaskPlan, blocking: Boolean = false): TaskTrace? = engine.listeners?.queued(plan.name, plan.lane?.name, blocking)
+
+  private suspend fun CoroutineScope.runCounted(plan: TaskPlan, slot: HeldSlot, trace: TaskTrace?, block: suspend CoroutineScope.() -> Any?): Any? {
     val outcome = try {
       engine.runTask(plan, coroutineContext.job, slot, trace = trace) { // the attempt marks the slot it holds (see HeldSlot)
         try {
@@ -508,7 +506,7 @@ public class CoroutineAsyncExecutor private constructor(
    */
   internal suspend fun <T> runAsChild(plan: TaskPlan, blocking: Boolean = false, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
     engine.countedIn { engine.enter() }
-    val trace = engine.listeners?.queued(plan.name, plan.lane?.name, blocking)
+    val trace = queued(plan, blocking)
     var counted = false
     try {
       val slot = HeldSlot(engine)
@@ -578,7 +576,7 @@ public class CoroutineAsyncExecutor private constructor(
    */
   private suspend fun CoroutineScope.runChild(plan: TaskPlan, slot: HeldSlot, block: suspend CoroutineScope.() -> Any?): Any? {
     val scope = this
-    val trace = engine.listeners?.queued(plan.name, plan.lane?.name, false)
+    val trace = queued(plan)
     val outcome = try {
       engine.runTask(plan, coroutineContext.job, slot, trace = trace) {
         try {

@@ -81,8 +81,7 @@ public final class ExecutorMetrics implements MeterBinder {
     Objects.requireNonNull(registry, "registry");
     ExecutorMetrics metrics = of(tags);
     AsyncExecutor executor = Objects.requireNonNull(builder, "builder").listener(metrics.listener()).build();
-    metrics.executor = executor;
-    metrics.bindTo(registry);
+    metrics.forExecutor(executor).bindTo(registry);
     return executor;
   }
 
@@ -113,7 +112,8 @@ public final class ExecutorMetrics implements MeterBinder {
   }
 
   /**
-   * Names the executor whose gauges this binder publishes: the one built with {@link #listener()}.
+   * Names the executor whose gauges this binder publishes: the one built with {@link #listener()}. Bind it
+   * before the executor is given work: the timers and counters count only what happens after {@link #bindTo}.
    *
    * @param executor the executor, built with {@link #listener()}
    * @return this binder, to {@link #bindTo} a registry
