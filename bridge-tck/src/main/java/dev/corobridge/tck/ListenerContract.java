@@ -14,8 +14,10 @@ import dev.corobridge.ExecutorStats;
 import dev.corobridge.MapOptions;
 import dev.corobridge.RetryEvent;
 import dev.corobridge.RetryPolicy;
+import dev.corobridge.RunningTasks;
 import dev.corobridge.TaskEvent;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.TaskSnapshot;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,7 +213,8 @@ public abstract class ListenerContract extends ContractSupport {
   @Test
   void underARandomMixEveryAcceptedTaskIsToldExactlyOnceHowItEndedAsTheStatsCountIt() {
     Recorder recorder = new Recorder();
-    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(4)).lane("narrow", 2).listener(recorder));
+    RunningTasks running = RunningTasks.create();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(4)).lane("narrow", 2).listener(recorder).listener(running));
     Random random = new Random(42);
     List<CompletableFuture<?>> futures = new ArrayList<>();
     TaskOptions retried = TaskOptions.builder().retry(RetryPolicy.exponential(1, Duration.ofMillis(1))).build();
@@ -256,5 +259,53 @@ public abstract class ListenerContract extends ContractSupport {
     assertEquals(stats.failed(), recorder.count("failed") + recorder.count("timedOut"));
     assertEquals(stats.cancelled(), recorder.count("cancelled"));
     assertEquals(stats.retried(), recorder.count("retrying"));
+    assertEquals(List.of(), running.snapshot(), "every ended task was forgotten by RunningTasks");
+  }
+
+  @Test
+  void runningTasksShowsWhatRunsAndWhatWaitsOldestFirstAndForgetsWhatEnded() throws Exception {
+    RunningTasks running = RunningTasks.create();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(1).name("watched").lane("io", 1).listener(running));
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Boolean> holder = executor.submitBlocking(() -> {
+      started.countDown();
+      return release.await(1, TimeUnit.MINUTES);
+    }, named("holder"));
+    assertTrue(started.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+    CompletableFuture<Integer> waiter = executor.submit(() -> CompletableFuture.completedFuture(2), TaskOptions.builder().name("waiter").lane("io").build());
+    Await.until(() -> running.size() == 2, running::toString);
+    List<TaskSnapshot> tasks = running.snapshot();
+    TaskSnapshot first = tasks.get(0);
+    assertEquals("holder", first.name(), "oldest first: " + tasks);
+    assertEquals(TaskSnapshot.State.RUNNING, first.state());
+    assertEquals(1, first.attempt());
+    assertTrue(first.blocking());
+    assertEquals("watched", first.executor());
+    TaskSnapshot second = tasks.get(1);
+    assertEquals("waiter", second.name());
+    assertEquals(TaskSnapshot.State.QUEUED, second.state(), "no worker is free");
+    assertEquals("io", second.lane());
+    assertEquals(0, second.attempt());
+    assertTrue(first.age().compareTo(second.age()) >= 0);
+    assertTrue(running.toString().contains("holder RUNNING"), running::toString);
+    release.countDown();
+    Await.value(holder);
+    Await.value(waiter);
+    Await.until(() -> running.size() == 0, running::toString);
+    assertEquals("RunningTasks[none]", running.toString());
+  }
+
+  @Test
+  void runningTasksShowsATaskWaitingOutItsBackOffUntilItIsCancelled() {
+    RunningTasks running = RunningTasks.create();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(1).listener(running));
+    CompletableFuture<Object> flaky = executor.submitBlocking(() -> {
+      throw new IOException("flaky");
+    }, TaskOptions.builder().name("flaky").retry(RetryPolicy.exponential(1, Duration.ofMinutes(10))).build());
+    Await.until(() -> running.snapshot().stream().anyMatch(t -> t.state() == TaskSnapshot.State.WAITING_TO_RETRY), running::toString);
+    assertEquals(1, running.snapshot().get(0).attempt(), "its first attempt failed");
+    flaky.cancel(true);
+    Await.until(() -> running.size() == 0, running::toString);
   }
 }
