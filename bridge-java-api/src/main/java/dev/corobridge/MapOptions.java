@@ -5,6 +5,7 @@ import dev.corobridge.internal.Checks;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -30,20 +31,35 @@ import org.jspecify.annotations.Nullable;
  *     .taskFor((String url) -> url.endsWith(".png") ? images : TaskOptions.defaults())
  *     .build();
  * }</pre>
+ *
+ * <p>A long batch can tell how far it has come, e.g. to draw a progress bar:
+ *
+ * <pre>{@code
+ * MapOptions options = MapOptions.builder()
+ *     .onProgress(p -> System.out.printf("\r%d/%d pages, %.0f/s", p.done(), p.total().orElse(0), p.ratePerSecond()))
+ *     .build();
+ * }</pre>
  */
 public final class MapOptions {
+  /** How often a batch tells its progress listener at most, unless the builder says otherwise. */
+  public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofMillis(100);
+
   private static final MapOptions DEFAULTS = new Builder().build();
 
   private final TaskOptions task;
   private final @Nullable Function<@Nullable Object, TaskOptions> taskFor;
   private final int window;
-  private final Duration timeout;
+  private final @Nullable Duration timeout;
+  private final @Nullable Consumer<? super BatchProgress> progressListener;
+  private final Duration progressInterval;
 
   private MapOptions(Builder builder) {
     this.task = builder.task;
     this.taskFor = builder.taskFor;
     this.window = builder.window;
     this.timeout = builder.timeout;
+    this.progressListener = builder.progressListener;
+    this.progressInterval = builder.progressInterval;
   }
 
   /**
@@ -117,10 +133,28 @@ public final class MapOptions {
     return Optional.ofNullable(timeout);
   }
 
+  /**
+   * Who is told the batch's progress, if anyone ({@link Builder#onProgress}).
+   *
+   * @return the progress listener, or {@code null} for none
+   */
+  public @Nullable Consumer<? super BatchProgress> progressListener() {
+    return progressListener;
+  }
+
+  /**
+   * The shortest time between two progress reports (the last one excepted).
+   *
+   * @return the interval, {@link #DEFAULT_PROGRESS_INTERVAL} unless set
+   */
+  public Duration progressInterval() {
+    return progressInterval;
+  }
+
   @Override
   public String toString() {
     return "MapOptions[task=" + (taskFor == null ? task : "chosen per item") + ", window=" + (window == 0 ? "maxWorkers" : window)
-        + (timeout == null ? "" : ", timeout=" + timeout) + "]";
+        + (timeout == null ? "" : ", timeout=" + timeout) + (progressListener == null ? "" : ", progress every " + progressInterval) + "]";
   }
 
   /** Builds {@link MapOptions}. Not thread-safe. */
@@ -128,7 +162,9 @@ public final class MapOptions {
     private TaskOptions task = TaskOptions.defaults();
     private @Nullable Function<@Nullable Object, TaskOptions> taskFor;
     private int window;
-    private Duration timeout;
+    private @Nullable Duration timeout;
+    private @Nullable Consumer<? super BatchProgress> progressListener;
+    private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
 
     private Builder() {}
 
@@ -185,6 +221,40 @@ public final class MapOptions {
      */
     public Builder timeout(Duration timeout) {
       this.timeout = Checks.isUnlimited(Checks.positive(timeout, "timeout")) ? null : timeout;
+      return this;
+    }
+
+    /**
+     * Tells {@code listener} how far the batch has come, at most once per {@link #DEFAULT_PROGRESS_INTERVAL}
+     * while items finish, and once more when the batch has ended ({@link BatchProgress#finished()}). See
+     * {@link #onProgress(Duration, Consumer)}.
+     *
+     * @param listener told each report
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder onProgress(Consumer<? super BatchProgress> listener) {
+      return onProgress(DEFAULT_PROGRESS_INTERVAL, listener);
+    }
+
+    /**
+     * Tells {@code listener} how far the batch has come: when an item finishes and at least {@code interval}
+     * has passed since the previous report (or the start), and once more, with
+     * {@link BatchProgress#finished()} true, when the batch has ended and none of its items runs any more; for
+     * a {@code map} or {@code mapBlocking} whose items all succeed, that last report comes before its future
+     * completes. The listener runs on the thread that finished an item (or ended the batch), never two calls
+     * at once, with counts that never go back; it must be quick and must not block. What it throws changes
+     * nothing for the batch and goes to the executor's {@code onUncaughtError} handler.
+     *
+     * @param interval the shortest time between two reports; zero for a report at every item
+     * @param listener told each report
+     * @return this builder
+     * @throws NullPointerException     if {@code interval} or {@code listener} is null
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public Builder onProgress(Duration interval, Consumer<? super BatchProgress> listener) {
+      this.progressInterval = Checks.nonNegative(interval, "interval");
+      this.progressListener = Checks.notNull(listener, "listener");
       return this;
     }
 

@@ -37,6 +37,7 @@ import dev.corobridge.coroutines.internal.runTask
 import dev.corobridge.coroutines.internal.callItem
 import dev.corobridge.internal.Checks
 import dev.corobridge.internal.ClosingStream
+import dev.corobridge.internal.ProgressTracker
 import dev.corobridge.internal.StreamCleaner
 import dev.corobridge.internal.engine.Completions
 import dev.corobridge.internal.engine.Scheduler
@@ -169,7 +170,10 @@ public class CoroutineAsyncExecutor private constructor(
     required(options, "options")
     val plan = engine.plan(options.task())
     engine.ensureRunning()
-    if (input.isEmpty()) return CompletableFuture.completedFuture(emptyList())
+    if (input.isEmpty()) {
+      progressOf(options, 0L)?.finish()
+      return CompletableFuture.completedFuture(emptyList())
+    }
     val window = windowOf(options)
     val timeout = timeoutNanosOf(options)
     val future = if (timeout == 0L) TaskFuture<List<R>>() else TimedTaskFuture()
@@ -177,7 +181,8 @@ public class CoroutineAsyncExecutor private constructor(
       // The batch's timeout fails its future at the deadline, while the items are cancelled and waited for.
       val deadline = engine.deadline(future, timeout) { "batch timed out after ${timeout.nanoseconds}" }
       val outcome = try {
-        engine.runOrderedBatch(input, window, plan, timeoutNanos = 0L, workerContext, call, engine.planPerItem(options))
+        engine.runOrderedBatch(input, window, plan, timeoutNanos = 0L, workerContext, call, engine.planPerItem(options),
+          progressOf(options, input.size.toLong()))
       } catch (e: Throwable) {
         Failed(e)
       }
@@ -196,7 +201,7 @@ public class CoroutineAsyncExecutor private constructor(
     val work = fn.carryingContext()
     val plan = engine.plan(options.task())
     val choose = engine.planPerItem<A>(options)
-    val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
+    val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options), progressOf(options, items)) { item: A ->
       val itemPlan = try {
         choose?.invoke(item) ?: plan
       } catch (e: RuntimeException) {
@@ -381,11 +386,14 @@ public class CoroutineAsyncExecutor private constructor(
     val input = items.toList()
     val plan = engine.plan(options.task())
     engine.ensureRunning()
-    if (input.isEmpty()) return emptyList()
+    if (input.isEmpty()) {
+      progressOf(options, 0L)?.finish()
+      return emptyList()
+    }
     val caller = currentCoroutineContext().carriedIntoTasks()
     val batch = engine.asyncUnit(caller + capturedContext() + engine.stallTracking) {
       engine.runOrderedBatch(input, windowOf(options), plan, timeoutNanosOf(options), call = ItemCall.Transform(transform),
-        choose = engine.planPerItem(options))
+        choose = engine.planPerItem(options), progress = progressOf(options, input.size.toLong()))
     }
     val outcome = engine.lendingSlot {
       try {
@@ -413,7 +421,7 @@ public class CoroutineAsyncExecutor private constructor(
     return flow {
       val base = currentCoroutineContext().carriedIntoTasks() + capturedContext() + engine.stallTracking
       val context = base + plan.context
-      val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options)) { item: A ->
+      val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options), progressOf(options, items)) { item: A ->
         val itemPlan = try {
           choose?.invoke(item) ?: plan
         } catch (e: RuntimeException) {
@@ -612,6 +620,11 @@ public class CoroutineAsyncExecutor private constructor(
   }
 
   private fun windowOf(options: MapOptions): Int = options.window().orElse(engine.maxWorkers)
+
+  private fun progressOf(options: MapOptions, total: Long): ProgressTracker? = ProgressTracker.of(options, total, engine::reportUncaught)
+
+  private fun progressOf(options: MapOptions, items: Iterable<*>): ProgressTracker? =
+    progressOf(options, if (items is Collection<*>) items.size.toLong() else -1L)
 
   private fun timeoutNanosOf(options: MapOptions): Long = options.timeout().map { it.toNanos() }.orElse(0L)
 

@@ -67,6 +67,10 @@ public abstract class AsyncExecutorContract implements RuntimeUnderTest {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }
 
+  @Nested class Progress extends ProgressContract {
+    @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
+  }
+
   @Nested class Stress extends StressContract {
     @Override protected RuntimeUnderTest runtime() { return AsyncExecutorContract.this; }
   }

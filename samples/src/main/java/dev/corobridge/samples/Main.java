@@ -3,6 +3,7 @@ package dev.corobridge.samples;
 
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.RunningTasks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -27,8 +28,9 @@ public final class Main {
   /** Runs every sample and returns the shared executor's final counters. */
   public static ExecutorStats runAll() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RunningTasks running = RunningTasks.create();
     try (LocalGallery server = LocalGallery.start();
-         AsyncExecutor executor = ObservabilityGuide.monitored(registry, AsyncExecutor.builder()
+         AsyncExecutor executor = ObservabilityGuide.monitored(registry, running, AsyncExecutor.builder()
              .name("samples")
              .maxWorkers(16)
              .lane("gallery", 2)
@@ -47,6 +49,7 @@ public final class Main {
         prices.run(java.util.List.of("apples", "pears"));
       }
       VirtualTimeGuide.run();
+      ObservabilityGuide.longRun(executor, running);
       executor.close();
       ObservabilityGuide.report(registry);
       return executor.stats();

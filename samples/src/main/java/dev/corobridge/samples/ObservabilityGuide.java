@@ -2,18 +2,29 @@
 package dev.corobridge.samples;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.BatchProgress;
 import dev.corobridge.ExecutorListener;
+import dev.corobridge.MapOptions;
 import dev.corobridge.RetryEvent;
+import dev.corobridge.RunningTasks;
 import dev.corobridge.TaskEvent;
+import dev.corobridge.TaskOptions;
+import dev.corobridge.TaskSnapshot;
 import dev.corobridge.micrometer.ExecutorMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 /**
  * Seeing what the executor does (docs/observability.md): the samples' executor is built with a listener that
- * reports each retry as it happens, and with bridge-micrometer's metrics, printed at the end of the run.
+ * reports each retry as it happens, a {@link RunningTasks} to look at what runs now, and bridge-micrometer's
+ * metrics, printed at the end of the run; a long batch draws a progress bar.
  */
 public final class ObservabilityGuide {
   private ObservabilityGuide() {}
@@ -28,9 +39,42 @@ public final class ObservabilityGuide {
     }
   }
 
-  /** Builds the executor {@code builder} describes, with the retry report and metrics in {@code registry}. */
-  static AsyncExecutor monitored(MeterRegistry registry, AsyncExecutor.Builder builder) {
-    return ExecutorMetrics.monitor(registry, builder.listener(new RetryReport()), Tags.of("app", "samples"));
+  /** Builds the executor {@code builder} describes, with the retry report, {@code running} and metrics in {@code registry}. */
+  static AsyncExecutor monitored(MeterRegistry registry, RunningTasks running, AsyncExecutor.Builder builder) {
+    return ExecutorMetrics.monitor(registry, builder.listener(new RetryReport()).listener(running), Tags.of("app", "samples"));
+  }
+
+  /**
+   * A long batch (200 pages rendered on blocking threads, 16 at a time) draws a progress bar from its progress
+   * reports, and once, midway, shows the oldest of the tasks running then.
+   */
+  static void longRun(AsyncExecutor executor, RunningTasks running) {
+    AtomicBoolean shown = new AtomicBoolean();
+    MapOptions options = MapOptions.builder()
+        .window(16)
+        .task(TaskOptions.builder().name("render page").build())
+        .onProgress(Duration.ofMillis(150), progress -> {
+          Progress.line("java", "progress", bar(progress));
+          if (!progress.finished() && shown.compareAndSet(false, true)) {
+            List<TaskSnapshot> now = running.snapshot();
+            Progress.line("java", "running", now.size() + " tasks unfinished, the oldest: " + (now.isEmpty() ? "none" : now.get(0)));
+          }
+        })
+        .build();
+    List<Integer> rendered = executor.mapBlocking(page -> {
+      Thread.sleep(20 + page % 5 * 10);
+      return page;
+    }, IntStream.range(0, 200).boxed().toList(), options).join();
+    Progress.line("java", "progress", "rendered " + rendered.size() + " pages");
+  }
+
+  /** {@code [#########.....] 120/200  74 items/s}. */
+  static String bar(BatchProgress progress) {
+    int width = 30;
+    int filled = (int) Math.round(progress.fraction().orElse(0) * width);
+    return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + (progress.done() + progress.failed()) + "/"
+        + progress.total().orElse(0) + String.format(Locale.ROOT, " %4.0f items/s", progress.ratePerSecond())
+        + (progress.failed() > 0 ? ", " + progress.failed() + " failed" : "") + (progress.finished() ? ", finished" : "");
   }
 
   /** Prints what the metrics counted over the whole run. */

@@ -2,6 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.internal.Failures
+import dev.corobridge.internal.ProgressTracker
 import java.util.Collections
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
@@ -22,7 +23,8 @@ import kotlinx.coroutines.withTimeoutOrNull
  * Runs [call] over [input] with at most [window] items in flight and returns the results in input order
  * as an unmodifiable list, or the first failure in time as a [Failed] (the other items are then
  * cancelled). [timeoutNanos] (0 = none) bounds the whole batch. The workers run in [workerContext]:
- * the blocking threads for a batch of blocking calls, so that each call needs no dispatch.
+ * the blocking threads for a batch of blocking calls, so that each call needs no dispatch. [progress], if any,
+ * hears of each item taken up and finished, and of the batch's end once every worker has stopped.
  *
  * Worker-pool model: `min(window, n)` worker coroutines each claim the next index with one atomic
  * increment and run that item as a task under [plan]; no coroutine, future or lock per item. Results
@@ -36,11 +38,18 @@ internal suspend fun <A> Engine.runOrderedBatch(
   workerContext: CoroutineContext = EmptyCoroutineContext,
   call: ItemCall<A>,
   choose: ((A) -> TaskPlan)? = null,
+  progress: ProgressTracker? = null,
 ): Any? {
-  if (timeoutNanos == 0L) return orderedBatch(input, window, plan, workerContext, call, choose)
-  var outcome: Any? = null
-  val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) { outcome = orderedBatch(input, window, plan, workerContext, call, choose) }
-  return if (finished != null) outcome else Failed(TimeoutException("batch timed out after ${timeoutNanos.nanoseconds}"))
+  try {
+    if (timeoutNanos == 0L) return orderedBatch(input, window, plan, workerContext, call, choose, progress)
+    var outcome: Any? = null
+    val finished = withTimeoutOrNull(timeoutNanos.nanoseconds) {
+      outcome = orderedBatch(input, window, plan, workerContext, call, choose, progress)
+    }
+    return if (finished != null) outcome else Failed(TimeoutException("batch timed out after ${timeoutNanos.nanoseconds}"))
+  } finally {
+    progress?.finish() // every worker has stopped: the last report, before the batch's outcome is handed on
+  }
 }
 
 private suspend fun <A> Engine.orderedBatch(
@@ -50,6 +59,7 @@ private suspend fun <A> Engine.orderedBatch(
   workerContext: CoroutineContext,
   call: ItemCall<A>,
   choose: ((A) -> TaskPlan)?,
+  progress: ProgressTracker?,
 ): Any? {
   val n = input.size
   val blockingItems = workerContext[ContinuationInterceptor] === blocking.dispatcher // mapBlocking's items
@@ -73,6 +83,7 @@ private suspend fun <A> Engine.orderedBatch(
               val i = next.getAndIncrement()
               if (i >= n) break
               counters.submitted.increment()
+              progress?.itemStarted()
               val item = input[i]
               var itemPlan = plan
               var refused: Throwable? = null
@@ -114,6 +125,7 @@ private suspend fun <A> Engine.orderedBatch(
               } catch (e: CancellationException) {
                 counters.cancelled.increment()
                 trace?.finished(true, null)
+                progress?.itemFinished(false)
                 // Not the batch's own cancellation: the item was refused (a shutdown cancelling what has not
                 // started). The batch cannot have every result, so it fails with that, never with a gap.
                 if (!batch.isCancelled && firstFailure.compareAndSet(null, e)) {
@@ -125,6 +137,7 @@ private suspend fun <A> Engine.orderedBatch(
               if (outcome is Failed) {
                 counters.finished(cancelled = outcome.error is CancellationException, failed = true)
                 trace?.finished(false, outcome.error)
+                progress?.itemFinished(false)
                 if (firstFailure.compareAndSet(null, outcome.error)) {
                   Failures.attachFailedItem(outcome.error, i.toLong(), item) // before the batch can end with it
                   batch.cancel()
@@ -134,6 +147,7 @@ private suspend fun <A> Engine.orderedBatch(
               counters.succeeded.increment()
               trace?.finished(false, null)
               results[i] = outcome
+              progress?.itemFinished(true)
             }
           } finally {
             if (holding) releaseWorker()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.internal.ProgressTracker
 import dev.corobridge.internal.Timed
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
@@ -25,7 +26,8 @@ import kotlinx.coroutines.CancellationException
  * comes while the consumer is topping the window up, the consumer finishes the job when it is done
  * ([state] says who does). An iterator that throws ends the stream with that failure after the items
  * pulled before it; a timeout of the whole batch ([timeoutNanos], 0 = none) cancels what is in flight and
- * ends the stream with a [TimeoutException] at once.
+ * ends the stream with a [TimeoutException] at once. [progress], if any, tracks each started item's task and
+ * hears of the stream's end.
  *
  * What ending the stream needs lives in a [Window] of its own, which reaches nothing of the consumer's
  * side: the engine keeps the open windows (a shutdown with cancelFutures cuts them short, and the stream
@@ -38,6 +40,7 @@ internal class SlidingWindow<A>(
   private val items: Iterator<A>,
   private val limit: Int,
   timeoutNanos: Long,
+  progress: ProgressTracker?,
   private val start: (A) -> CompletableFuture<*>,
 ) {
   private var head = 0 // consumer only, like the next three
@@ -46,7 +49,7 @@ internal class SlidingWindow<A>(
   private var pullFailure: Throwable? = null
 
   /** What ending the stream needs; also the action that closes an abandoned Java stream. */
-  val window = Window(engine, timeoutNanos)
+  val window = Window(engine, timeoutNanos, progress)
 
   /** The next outcome, blocking the calling thread: a value, a [Failed], or [END]. */
   fun nextBlocking(): Any? {
@@ -94,7 +97,9 @@ internal class SlidingWindow<A>(
           var ring = w.started
           if (size == ring.size) ring = grow(ring)
           val tail = head + size
-          ring[if (tail < ring.size) tail else tail - ring.size] = start(item)
+          val task = start(item)
+          w.progress?.track(task)
+          ring[if (tail < ring.size) tail else tail - ring.size] = task
           size++
         }
       } finally {
@@ -134,7 +139,7 @@ internal class SlidingWindow<A>(
   fun cancel() = window.cancel()
 
   /** The part of a stream that ending it needs: its items, its timer, the engine's count. */
-  internal class Window(private val engine: Engine, timeoutNanos: Long) : Runnable {
+  internal class Window(private val engine: Engine, timeoutNanos: Long, @JvmField val progress: ProgressTracker?) : Runnable {
     /** A ring of the started items' tasks. Written by the consumer while filling, published by its [state] updates. */
     @JvmField var started: Array<CompletableFuture<*>?> = arrayOfNulls(INITIAL_RING)
 
@@ -181,6 +186,7 @@ internal class SlidingWindow<A>(
     fun finish() {
       timer?.cancel()
       for (task in started) task?.cancel(false)
+      progress?.finish() // told once the cancelled items have stopped
       engine.streamClosed(this)
       engine.exit()
     }

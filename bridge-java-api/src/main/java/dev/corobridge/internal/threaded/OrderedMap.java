@@ -5,6 +5,7 @@ import dev.corobridge.FailedItem;
 import dev.corobridge.MapOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
+import dev.corobridge.internal.ProgressTracker;
 import dev.corobridge.internal.Timed;
 import dev.corobridge.spi.ContextPropagation;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code map} or {@code mapBlocking} batch: items are pulled from the input as earlier ones
@@ -34,6 +36,7 @@ final class OrderedMap<A, R> {
   private final int window;
   private final ContextPropagation.Snapshot context = ContextPropagation.capture();
   private final CompletableFuture<List<R>> result = new CompletableFuture<>();
+  private final @Nullable ProgressTracker progress;
 
   // Guarded by this.
   private final Iterator<? extends A> items;
@@ -45,17 +48,18 @@ final class OrderedMap<A, R> {
   private boolean exited;
   private Throwable failure; // the first item or input failure: once set, no list of values completes the batch
 
-  private OrderedMap(ThreadedExecutor executor, ThreadedTask.Kind kind, ItemFunction<A> fn, Iterator<? extends A> items, MapOptions options) {
+  private OrderedMap(ThreadedExecutor executor, ThreadedTask.Kind kind, ItemFunction<A> fn, List<? extends A> items, MapOptions options) {
     this.executor = executor;
     this.kind = kind;
     this.fn = fn;
-    this.items = items;
+    this.items = items.iterator();
     this.options = options;
     this.window = options.window().orElse(executor.maxWorkers());
+    this.progress = ProgressTracker.of(options, items.size(), executor::report);
   }
 
   static <A, R> CompletableFuture<List<R>> start(ThreadedExecutor executor, ThreadedTask.Kind kind, ItemFunction<? super A> fn,
-                                                 Iterator<? extends A> items, MapOptions options) {
+                                                 List<? extends A> items, MapOptions options) {
     @SuppressWarnings("unchecked")
     OrderedMap<A, R> batch = new OrderedMap<>(executor, kind, (ItemFunction<A>) fn, items, options);
     if (!options.choosesPerItem()) executor.permitsFor(options.task()); // an unknown lane is refused at the call
@@ -95,6 +99,7 @@ final class OrderedMap<A, R> {
         active++;
         if (index == results.length) results = Arrays.copyOf(results, index * 2);
       }
+      if (progress != null) progress.itemStarted();
       CompletableFuture<Object> itemFuture = acceptItem(item);
       synchronized (this) {
         inFlight.add(itemFuture);
@@ -118,6 +123,7 @@ final class OrderedMap<A, R> {
   private void itemDone(CompletableFuture<?> itemFuture, int index, A item, Object value, Throwable itemFailure) {
     Throwable cause = itemFailure == null ? null : Failures.unwrap(itemFailure);
     FailedItem note = cause == null ? null : Failures.failedItem(index, item); // the item's toString, outside the lock
+    if (progress != null) progress.itemFinished(cause == null); // before the batch can see its last item finished
     synchronized (this) {
       inFlight.remove(itemFuture);
       active--;
@@ -156,6 +162,7 @@ final class OrderedMap<A, R> {
         }
       }
     }
+    if (exit && progress != null) progress.finish(); // the last report, before the batch completes by its items
     if (failed != null) result.completeExceptionally(failed);
     else if (values != null) result.complete(values);
     if (exit) executor.exit();

@@ -341,17 +341,17 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     while (a.hasNext() && b.hasNext()) pairs.add(new Object[] {a.next(), b.next()});
     @SuppressWarnings("unchecked")
     OrderedMap.ItemFunction<Object[]> zipped = pair -> fn.apply((A) pair[0], (B) pair[1]);
-    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, zipped, pairs.iterator(), MapOptions.defaults());
+    return OrderedMap.start(this, ThreadedTask.Kind.ASYNC, zipped, pairs, MapOptions.defaults());
   }
 
   /**
    * A batch's input, read whole on the calling thread (as every runtime does): the batch does not see later
    * changes of the source, the source need not be thread-safe, and an input that fails to iterate fails the call.
    */
-  private static <A> Iterator<A> snapshot(Iterable<? extends A> items) {
+  private static <A> List<A> snapshot(Iterable<? extends A> items) {
     List<A> copy = new ArrayList<>();
     for (A item : items) copy.add(item);
-    return copy.iterator();
+    return copy;
   }
 
   @Override
@@ -375,7 +375,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     Checks.notNull(fn, "fn");
     Checks.notNull(items, "items");
     Checks.notNull(options, "options");
-    WindowedIterator<A, R> results = new WindowedIterator<>(this, fn, items.iterator(), options);
+    WindowedIterator<A, R> results = new WindowedIterator<>(this, fn, items, options);
     Stream<R> stream = StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, Spliterator.ORDERED | Spliterator.NONNULL), false);
     return new ClosingStream<>(stream.onClose(results::close));
   }
@@ -473,7 +473,7 @@ public final class ThreadedExecutor implements AsyncExecutor, LendingWait {
     return future;
   }
 
-  private void report(Throwable error) {
+  void report(Throwable error) {
     UncaughtErrors.report(config.uncaughtErrorHandler(), name(), error);
   }
 

@@ -5,11 +5,13 @@ import dev.corobridge.AsyncFunction;
 import dev.corobridge.MapOptions;
 import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
+import dev.corobridge.internal.ProgressTracker;
 import dev.corobridge.internal.StreamCleaner;
 import dev.corobridge.internal.Timed;
 import dev.corobridge.spi.ContextPropagation;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The results of one {@code mapIter}, in input order: a sliding window of item tasks that is
@@ -43,13 +46,13 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   private boolean exhausted;
   private Throwable inputFailure; // unchecked: what the input's iterator threw
 
-  WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterator<? extends A> items, MapOptions options) {
+  WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> input, MapOptions options) {
     this.fn = fn;
-    this.items = items;
+    this.items = input.iterator();
     this.options = options;
     this.limit = options.window().orElse(executor.maxWorkers());
     if (!options.choosesPerItem()) executor.permitsFor(options.task()); // an unknown lane is refused at the call
-    Window w = new Window(executor);
+    Window w = new Window(executor, ProgressTracker.of(options, input instanceof Collection<?> c ? c.size() : -1, executor::report));
     this.window = w;
     executor.enter(true);
     executor.streamOpened(w);
@@ -129,6 +132,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
       } catch (RuntimeException badOptions) { // the chooser threw, returned null or named an unknown lane
         result = CompletableFuture.failedFuture(badOptions);
       }
+      if (window.progress != null) window.progress.track(result);
       if (!window.add(result)) {
         result.cancel(true); // closed from outside while it was being started
         return;
@@ -145,14 +149,16 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   /** What closing the stream needs: the items in flight and the executor's count. Reaches no consumer state. */
   static final class Window implements Runnable {
     final ThreadedExecutor executor;
+    final @Nullable ProgressTracker progress;
     private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
     final AtomicBoolean closed = new AtomicBoolean();
     volatile TimeoutException timedOut;
     volatile CancellationException cutShort;
     volatile Timed timer;
 
-    Window(ThreadedExecutor executor) {
+    Window(ThreadedExecutor executor, @Nullable ProgressTracker progress) {
       this.executor = executor;
+      this.progress = progress;
     }
 
     synchronized int size() {
@@ -206,6 +212,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
       for (CompletableFuture<?> item : cancel) {
         item.cancel(true);
       }
+      if (progress != null) progress.finish();
       executor.streamClosed(this);
       executor.exit();
     }
