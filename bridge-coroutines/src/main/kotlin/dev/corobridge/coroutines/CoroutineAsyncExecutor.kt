@@ -509,7 +509,7 @@ public class CoroutineAsyncExecutor private constructor(
 
   /**
    * Runs [block] as a task of this executor in the caller's coroutine: a child of the caller's job,
-   * with the caller's context elements, on the executor's dispatcher and under [plan]'s limits. The
+   * with the caller's context elements and propagated thread context, on the executor's dispatcher and under [plan]'s limits. The
    * caller's own slot of this executor, if it is one of its tasks, is lent meanwhile.
    */
   internal suspend fun <T> runAsChild(plan: TaskPlan, blocking: Boolean = false, block: suspend CoroutineScope.() -> T): T = engine.lendingSlot {
@@ -518,7 +518,7 @@ public class CoroutineAsyncExecutor private constructor(
     var counted = false
     try {
       val slot = HeldSlot(engine)
-      withContext(engine.taskContext + plan.context + slot) {
+      withContext(engine.taskContext + plan.context + capturedContext() + slot) {
         counted = true // from here runCounted counts the task's end, whatever it is
         val outcome = engine.stoppableUnit { runCounted(plan, slot, trace, block) }
         @Suppress("UNCHECKED_CAST")
@@ -556,12 +556,13 @@ public class CoroutineAsyncExecutor private constructor(
 
   /**
    * Starts [block] as a structured child task of [parent]: a child of its job, with its context
-   * elements plus [context] (the engine's task context, see [Engine.taskContext]), under [options]' limits.
+   * elements plus [context] (the engine's task context, see [Engine.taskContext]) and the calling thread's
+   * propagated context, under [options]' limits.
    */
   internal fun <T> startChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
     val slot = HeldSlot(engine)
-    val childContext = context + plan.context + slot
+    val childContext = context + plan.context + capturedContext() + slot
     return engine.countedIn {
       engine.enter()
       parent.async(childContext, CoroutineStart.ATOMIC) {

@@ -49,6 +49,7 @@ public final class Main {
         prices.run(java.util.List.of("apples", "pears"));
       }
       VirtualTimeGuide.run();
+      ObservabilityGuide.contextFollows(executor);
       ObservabilityGuide.longRun(executor, running);
       executor.close();
       ObservabilityGuide.report(registry);

@@ -11,11 +11,14 @@ import dev.corobridge.TaskEvent;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.TaskSnapshot;
 import dev.corobridge.micrometer.ExecutorMetrics;
+import dev.corobridge.micrometer.MicrometerContextPropagation;
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,6 +69,30 @@ public final class ObservabilityGuide {
       return page;
     }, IntStream.range(0, 200).boxed().toList(), options).join();
     Progress.line("java", "progress", "rendered " + rendered.size() + " pages");
+  }
+
+  /** The tenant a request runs for, in a thread-local, as an MDC entry or a trace would be. */
+  static final ThreadLocal<String> TENANT = new ThreadLocal<>();
+
+  /**
+   * Context that follows the work: the tenant, registered with io.micrometer:context-propagation, is seen by the
+   * async, blocking and batch work started while it is set, and is gone from the workers afterwards.
+   */
+  static void contextFollows(AsyncExecutor executor) {
+    ContextRegistry.getInstance().registerThreadLocalAccessor("samples.tenant", TENANT::get, TENANT::set, TENANT::remove);
+    MicrometerContextPropagation.register();
+    try {
+      TENANT.set("acme");
+      String async = executor.submit(() -> CompletableFuture.completedFuture(TENANT.get())).join();
+      String blocking = executor.submitBlocking(TENANT::get).join();
+      List<String> batch = executor.mapBlocking(i -> TENANT.get(), List.of(1, 2, 3)).join();
+      TENANT.remove();
+      String later = executor.submitBlocking(TENANT::get).join();
+      Progress.line("java", "context", "tenant seen by an async task: " + async + ", a blocking task: " + blocking
+          + ", a batch: " + batch + "; by a task started without one: " + later);
+    } finally {
+      MicrometerContextPropagation.unregister();
+    }
   }
 
   /** {@code [#########.....] 120/200  74 items/s}. */
