@@ -3,6 +3,7 @@ package dev.corobridge.coroutines
 
 import dev.corobridge.AsyncExecutor
 import dev.corobridge.ExecutorShutdownException
+import dev.corobridge.FailedItem
 import dev.corobridge.MapOptions
 import dev.corobridge.RetryPolicy
 import dev.corobridge.TaskOptions
@@ -212,11 +213,15 @@ class KotlinApiSpec : FunSpec({
     }
   }
 
-  test("mapIter surfaces an item's failure to the collector") {
+  test("mapIter surfaces an item's failure to the collector, saying which item it was") {
     withAsyncExecutor(4) {
-      shouldThrow<IOException> {
+      val failure = shouldThrow<IOException> {
         mapIter((1..10).toList()) { i -> if (i == 5) throw IOException("five") else i }.toList()
-      }.message shouldBe "five"
+      }
+      failure.message shouldBe "five"
+      val note = FailedItem.of(failure).orElseThrow()
+      note.index() shouldBe 4L
+      note.item() shouldBe "5"
     }
   }
 

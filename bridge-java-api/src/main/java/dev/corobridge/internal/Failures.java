@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one rule every runtime follows to tell a task's own exception from the wrapping that futures add.
@@ -50,7 +51,7 @@ public final class Failures {
    * Attaches to {@code failure}, the first failure of a batch, the {@link FailedItem} note that item {@code index}
    * failed, unless it carries one already. Call it before anyone can see the batch fail with {@code failure}.
    */
-  public static void attachFailedItem(Throwable failure, long index, Object item) {
+  public static void attachFailedItem(Throwable failure, long index, @Nullable Object item) {
     attach(failure, failedItem(index, item));
   }
 
@@ -60,7 +61,7 @@ public final class Failures {
   }
 
   /** The note that item {@code index} failed, with a short rendering of {@code item} (whose toString may throw). */
-  public static FailedItem failedItem(long index, Object item) {
+  public static FailedItem failedItem(long index, @Nullable Object item) {
     String text;
     try {
       text = String.valueOf(item);

@@ -630,6 +630,32 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void aStreamsFailedItemSaysWhichItemItWasWithItsTypeUnchanged() {
+    AsyncExecutor executor = newExecutor(2);
+    IllegalStateException boom = new IllegalStateException("boom");
+    List<String> input = new ArrayList<>();
+    for (int i = 0; i < 20; i++) input.add(i == 13 ? "the bad one" : "item " + i);
+    List<String> seen = new ArrayList<>();
+    try (Stream<String> results = executor.mapIter(s -> s.startsWith("the bad") ? CompletableFuture.failedFuture(boom)
+        : CompletableFuture.completedFuture(s), input, MapOptions.builder().window(3).build())) {
+      IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> results.forEach(seen::add));
+      assertSame(boom, thrown, "the item's own exception");
+    }
+    assertEquals(13, seen.size(), "the items before it");
+    FailedItem note = FailedItem.of(boom).orElseThrow(() -> new AssertionError("no FailedItem note on " + boom));
+    assertEquals(13, note.index());
+    assertEquals("the bad one", note.item());
+
+    IOException checked = new IOException("checked");
+    try (Stream<Integer> results = executor.mapIter(i -> i == 2 ? CompletableFuture.failedFuture(checked)
+        : CompletableFuture.completedFuture(i), List.of(0, 1, 2, 3))) {
+      CompletionException thrown = assertThrows(CompletionException.class, () -> results.forEach(i -> { }));
+      assertSame(checked, thrown.getCause(), "a checked exception wrapped, as the stream must");
+      assertEquals(2, FailedItem.of(thrown).orElseThrow().index(), "found through the CompletionException");
+    }
+  }
+
+  @Test
   void anExceptionThrownForEveryItemIsNotedOnceWhateverTheBatch() {
     AsyncExecutor executor = newExecutor(2);
     IOException same = new IOException("always this one");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.internal.Failures
 import dev.corobridge.internal.ProgressTracker
 import dev.corobridge.internal.Timed
 import java.util.concurrent.CompletableFuture
@@ -37,7 +38,7 @@ import kotlinx.coroutines.CancellationException
  */
 internal class SlidingWindow<A>(
   engine: Engine,
-  private val items: Iterator<A>,
+  private val input: Iterator<A>,
   private val limit: Int,
   timeoutNanos: Long,
   progress: ProgressTracker?,
@@ -47,6 +48,9 @@ internal class SlidingWindow<A>(
   private var size = 0
   private var exhausted = false
   private var pullFailure: Throwable? = null
+  private var consumed = 0L // the index of the next outcome
+  /** The items of [Window.started]'s tasks, slot for slot, to name one that failed. */
+  private var items: Array<Any?> = arrayOfNulls(INITIAL_RING)
 
   /** What ending the stream needs; also the action that closes an abandoned Java stream. */
   val window = Window(engine, timeoutNanos, progress)
@@ -84,11 +88,11 @@ internal class SlidingWindow<A>(
       try {
         while (size < limit) {
           val item = try {
-            if (!items.hasNext()) {
+            if (!input.hasNext()) {
               exhausted = true
               break
             }
-            items.next()
+            input.next()
           } catch (e: Throwable) {
             pullFailure = e
             exhausted = true
@@ -99,7 +103,9 @@ internal class SlidingWindow<A>(
           val tail = head + size
           val task = start(item)
           w.progress?.track(task)
-          ring[if (tail < ring.size) tail else tail - ring.size] = task
+          val slot = if (tail < ring.size) tail else tail - ring.size
+          ring[slot] = task
+          items[slot] = item
           size++
         }
       } finally {
@@ -112,16 +118,25 @@ internal class SlidingWindow<A>(
   /** A ring twice as large (at most [limit]), the oldest item first. Called while filling. */
   private fun grow(ring: Array<CompletableFuture<*>?>): Array<CompletableFuture<*>?> {
     val larger = arrayOfNulls<CompletableFuture<*>>(if (ring.size > limit / 2) limit else ring.size * 2)
-    for (i in 0 until size) larger[i] = ring[(head + i) % ring.size]
+    val largerItems = arrayOfNulls<Any?>(larger.size)
+    for (i in 0 until size) {
+      larger[i] = ring[(head + i) % ring.size]
+      largerItems[i] = items[(head + i) % ring.size]
+    }
+    items = largerItems
     head = 0
     window.started = larger
     return larger
   }
 
   private fun settle(outcome: Any?): Any? {
+    val item = items[head]
+    items[head] = null
+    val index = consumed++
     head = if (head + 1 == window.started.size) 0 else head + 1
     size--
     if (outcome is Failed) {
+      if (outcome.error !is CancellationException) Failures.attachFailedItem(outcome.error, index, item)
       cancel()
       if (outcome.error is CancellationException) window.endedFromOutside()?.let { return Failed(it) }
     }

@@ -45,6 +45,10 @@ final class WindowedIterator<A, R> implements Iterator<R> {
   private final Cleaner.Cleanable cleanable;
   private boolean exhausted;
   private Throwable inputFailure; // unchecked: what the input's iterator threw
+  /** The items in the window, oldest first (null as {@link #NULL}), to name one that failed; consumer only. */
+  private final ArrayDeque<Object> itemsInWindow = new ArrayDeque<>();
+  private long consumed; // the index of the next result
+  private static final Object NULL = new Object();
 
   WindowedIterator(ThreadedExecutor executor, AsyncFunction<? super A, ? extends R> fn, Iterable<? extends A> input, MapOptions options) {
     this.fn = fn;
@@ -94,13 +98,18 @@ final class WindowedIterator<A, R> implements Iterator<R> {
       throw new CancellationException("interrupted while waiting for the next result");
     }
     window.remove(head); // the head, unless close() emptied the window meanwhile
+    Object item = itemsInWindow.poll();
+    long index = consumed++;
     try {
       @SuppressWarnings("unchecked") R value = (R) head.join();
       return value;
     } catch (CompletionException | CancellationException e) {
       close();
       window.failIfEndedFromOutside();
-      throw unchecked(e instanceof CompletionException ? Failures.unwrap(e) : e);
+      if (e instanceof CancellationException) throw e;
+      Throwable failure = Failures.unwrap(e);
+      Failures.attachFailedItem(failure, index, item == NULL ? null : item);
+      throw unchecked(failure);
     }
   }
 
@@ -137,6 +146,7 @@ final class WindowedIterator<A, R> implements Iterator<R> {
         result.cancel(true); // closed from outside while it was being started
         return;
       }
+      itemsInWindow.add(item == null ? NULL : item);
     }
   }
 
