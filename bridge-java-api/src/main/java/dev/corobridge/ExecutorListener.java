@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge;
 
+import dev.corobridge.internal.Checks;
+import dev.corobridge.internal.engine.SampledListener;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Told what happens to each task an executor accepts, for metrics, tracing and logs: registered with
  * {@link AsyncExecutor.Builder#listener}, it hears of every task counted in {@link ExecutorStats#submitted()}
  * (submitted, spawned, {@code callAppropriately}, {@code execute}, each item of a batch or stream, each fork of a
- * scope): once when it is {@linkplain #taskQueued queued}, once per attempt when it {@linkplain #taskStarted
+ * scope; a {@linkplain #sampled sampled} listener, of the tasks chosen for it): once when it is {@linkplain #taskQueued queued}, once per attempt when it {@linkplain #taskStarted
  * starts}, once per {@linkplain #taskRetrying retry}, and exactly once when the executor is done with it, by
  * one of {@link #taskSucceeded}, {@link #taskFailed}, {@link #taskTimedOut} or {@link #taskCancelled}, at the
  * moment the executor counts it in its {@link ExecutorStats}. A task refused at the call (shut down, queue
@@ -32,6 +34,28 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public interface ExecutorListener {
+  /**
+   * A listener told of a sample of the tasks: every task while they come slower than {@code maxTasksPerSecond},
+   * and about that many a second when they come faster, each chosen when it is accepted and then told all its
+   * events like any listener. For metrics of timings on a busy executor: being told of a task costs a few clock
+   * reads and calls, which on tasks of a few tens of nanoseconds is more than the task, while a task not chosen
+   * costs the sample a decrement. Exact counts come from {@link AsyncExecutor#stats()}.
+   *
+   * <p>Corobridge's runtimes sample; a runtime that does not know sampled listeners tells this one every task.
+   *
+   * @param listener          the listener to tell
+   * @param maxTasksPerSecond about the most tasks a second it is told of, at least 1; {@link Integer#MAX_VALUE} for
+   *                          every task (then {@code listener} itself is returned)
+   * @return a listener to register with {@link AsyncExecutor.Builder#listener}
+   * @throws NullPointerException     if {@code listener} is null
+   * @throws IllegalArgumentException if {@code maxTasksPerSecond < 1}
+   */
+  static ExecutorListener sampled(ExecutorListener listener, int maxTasksPerSecond) {
+    Checks.notNull(listener, "listener");
+    Checks.atLeast(maxTasksPerSecond, 1, "maxTasksPerSecond");
+    return maxTasksPerSecond == Integer.MAX_VALUE ? listener : new SampledListener(listener, maxTasksPerSecond);
+  }
+
   /**
    * The task was accepted and waits to start (for a worker slot, its lane, its semaphore).
    *

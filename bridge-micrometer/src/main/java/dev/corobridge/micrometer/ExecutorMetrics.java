@@ -5,9 +5,7 @@ import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorListener;
 import dev.corobridge.ExecutorStats;
 import dev.corobridge.LaneStats;
-import dev.corobridge.RetryEvent;
 import dev.corobridge.TaskEvent;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +16,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -34,11 +31,13 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code executor.active}</td><td>gauge</td><td>tasks running now ({@link ExecutorStats#running()})</td></tr>
  *   <tr><td>{@code executor.queued}</td><td>gauge</td><td>tasks accepted and waiting ({@link ExecutorStats#queued()})</td></tr>
  *   <tr><td>{@code executor.completed}</td><td>function counter</td><td>tasks finished, however they ended</td></tr>
- *   <tr><td>{@code executor.idle}</td><td>timer</td><td>how long each task waited between acceptance and its first start</td></tr>
- *   <tr><td>{@code executor}</td><td>timer</td><td>how long each task ran, from its first start to its end (retries included)</td></tr>
- *   <tr><td>{@code executor.tasks}</td><td>counter</td><td>tasks ended, tagged {@code outcome}: {@code succeeded}, {@code failed},
- *       {@code timed_out}, {@code cancelled}</td></tr>
- *   <tr><td>{@code executor.retries}</td><td>counter</td><td>retries its tasks' retry policies chose</td></tr>
+ *   <tr><td>{@code executor.idle}</td><td>timer</td><td>how long tasks waited between acceptance and their first start
+ *       (sampled, see below)</td></tr>
+ *   <tr><td>{@code executor}</td><td>timer</td><td>how long tasks ran, from their first start to their end, retries included
+ *       (sampled)</td></tr>
+ *   <tr><td>{@code executor.tasks}</td><td>function counter</td><td>tasks ended, tagged {@code outcome}: {@code succeeded},
+ *       {@code failed} (timeouts included, as {@link ExecutorStats#failed()} counts them), {@code cancelled}</td></tr>
+ *   <tr><td>{@code executor.retries}</td><td>function counter</td><td>retries its tasks' retry policies chose</td></tr>
  *   <tr><td>{@code executor.lane.active}</td><td>gauge</td><td>a lane's permits held now, tagged {@code lane}
  *       ({@link dev.corobridge.LaneStats#inUse()})</td></tr>
  *   <tr><td>{@code executor.lane.queued}</td><td>gauge</td><td>the tasks waiting for one of a lane's permits, tagged
@@ -46,8 +45,12 @@ import org.jspecify.annotations.Nullable;
  *   </tbody>
  * </table>
  *
- * <p>The timers and counters come from task events ({@link ExecutorListener}), so the executor must be built with
- * the listener: {@link #monitor} does both.
+ * <p>The counters and gauges read the executor's {@link AsyncExecutor#stats()} and {@link AsyncExecutor#laneStats()},
+ * exact and free for the tasks. The timers come from task events of a {@linkplain ExecutorListener#sampled sampled}
+ * listener: every task while tasks come slower than {@link #DEFAULT_TIMED_TASKS_PER_SECOND} a second (or the rate
+ * given to {@link #of(Iterable, int)}), about that many a second when they come faster, so that timing costs a busy
+ * executor almost nothing; a timer's count is the number of tasks timed, not of tasks run. The executor must be
+ * built with the listener: {@link #monitor} does both.
  *
  * <pre>{@code
  * AsyncExecutor executor = ExecutorMetrics.monitor(registry,
@@ -58,12 +61,17 @@ import org.jspecify.annotations.Nullable;
  * {@link #forExecutor} and {@link #bindTo} the registry ({@link #of}).
  */
 public final class ExecutorMetrics implements MeterBinder {
-  private final Listener listener;
+  /** About the most tasks a second the timers time, unless {@link #of(Iterable, int)} says otherwise. */
+  public static final int DEFAULT_TIMED_TASKS_PER_SECOND = 1000;
+
+  private final Timing timing;
+  private final ExecutorListener listener;
   private final Iterable<Tag> tags;
   private @Nullable AsyncExecutor executor;
 
-  private ExecutorMetrics(Iterable<Tag> tags) {
-    this.listener = new Listener();
+  private ExecutorMetrics(Iterable<Tag> tags, int timedTasksPerSecond) {
+    this.timing = new Timing();
+    this.listener = ExecutorListener.sampled(timing, timedTasksPerSecond);
     this.tags = Objects.requireNonNull(tags, "tags");
   }
 
@@ -99,11 +107,28 @@ public final class ExecutorMetrics implements MeterBinder {
    * @throws NullPointerException if {@code tags} is null
    */
   public static ExecutorMetrics of(Iterable<Tag> tags) {
-    return new ExecutorMetrics(tags);
+    return of(tags, DEFAULT_TIMED_TASKS_PER_SECOND);
   }
 
   /**
-   * The listener to add to the executor's builder before it is built; it feeds the timers and counters.
+   * A binder as {@link #of(Iterable)} makes, whose timers time about {@code timedTasksPerSecond} tasks a second at
+   * most (every task while they come slower); {@link Integer#MAX_VALUE} times every task.
+   *
+   * @param tags                tags added to every meter, besides {@code name}
+   * @param timedTasksPerSecond about the most tasks a second the timers time, at least 1
+   * @return the binder, not yet given its executor
+   * @throws NullPointerException     if {@code tags} is null
+   * @throws IllegalArgumentException if {@code timedTasksPerSecond < 1}
+   */
+  public static ExecutorMetrics of(Iterable<Tag> tags, int timedTasksPerSecond) {
+    if (timedTasksPerSecond < 1) {
+      throw new IllegalArgumentException("timedTasksPerSecond must be >= 1, was " + timedTasksPerSecond);
+    }
+    return new ExecutorMetrics(tags, timedTasksPerSecond);
+  }
+
+  /**
+   * The listener to add to the executor's builder before it is built; it feeds the timers.
    *
    * @return the listener
    */
@@ -112,8 +137,9 @@ public final class ExecutorMetrics implements MeterBinder {
   }
 
   /**
-   * Names the executor whose gauges this binder publishes: the one built with {@link #listener()}. Bind it
-   * before the executor is given work: the timers and counters count only what happens after {@link #bindTo}.
+   * Names the executor whose meters this binder publishes: the one built with {@link #listener()}. Bind it
+   * before the executor is given work: the timers time only what happens after {@link #bindTo} (the counters read
+   * the executor's stats, since its start).
    *
    * @param executor the executor, built with {@link #listener()}
    * @return this binder, to {@link #bindTo} a registry
@@ -145,12 +171,22 @@ public final class ExecutorMetrics implements MeterBinder {
           return stats.succeeded() + stats.failed() + stats.cancelled();
         })
         .tags(all).description("The tasks finished, however they ended").baseUnit("tasks").register(registry);
+    outcome(registry, bound, "succeeded", ExecutorStats::succeeded, all);
+    outcome(registry, bound, "failed", ExecutorStats::failed, all);
+    outcome(registry, bound, "cancelled", ExecutorStats::cancelled, all);
+    FunctionCounter.builder("executor.retries", bound, executor -> executor.stats().retried())
+        .tags(all).description("The retries the tasks' retry policies chose").register(registry);
     for (LaneStats lane : bound.laneStats()) {
       String name = lane.name();
       laneGauge(registry, "executor.lane.active", "The lane's permits held now", bound, name, LaneStats::inUse, all);
       laneGauge(registry, "executor.lane.queued", "The tasks waiting for one of the lane's permits", bound, name, LaneStats::waiting, all);
     }
-    listener.bind(registry, all);
+    timing.bind(registry, all);
+  }
+
+  private static void outcome(MeterRegistry registry, AsyncExecutor executor, String outcome, ToDoubleFunction<ExecutorStats> count, Tags tags) {
+    FunctionCounter.builder("executor.tasks", executor, e -> count.applyAsDouble(e.stats()))
+        .tags(tags).tag("outcome", outcome).description("The tasks ended, by outcome").baseUnit("tasks").register(registry);
   }
 
   private static void laneGauge(MeterRegistry registry, String meter, String description, AsyncExecutor executor, String lane,
@@ -164,83 +200,56 @@ public final class ExecutorMetrics implements MeterBinder {
     Gauge.builder(name, executor, e -> value.applyAsDouble(e.stats())).tags(tags).description(description).baseUnit("tasks").register(registry);
   }
 
-  /** The task events, counted and timed. Its meters are set once at {@link #bind}, before the executor runs a task. */
-  private static final class Listener implements ExecutorListener {
-    private volatile @Nullable Meters meters;
+  /** The sampled task events, timed. Its timers are set once at {@link #bind}, before the executor runs a task. */
+  private static final class Timing implements ExecutorListener {
+    private volatile @Nullable Timers timers;
 
     void bind(MeterRegistry registry, Tags tags) {
-      meters = new Meters(registry, tags);
+      timers = new Timers(registry, tags);
     }
 
     @Override
     public void taskStarted(TaskEvent task) {
-      Meters m = meters;
-      if (m == null || task.attempt() != 1) return;
-      m.idle.record(task.queuedNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void taskRetrying(TaskEvent task, RetryEvent retry) {
-      Meters m = meters;
-      if (m != null) m.retries.increment();
+      Timers t = timers;
+      if (t == null || task.attempt() != 1) return;
+      t.idle.record(task.queuedNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void taskSucceeded(TaskEvent task) {
-      ended(task, m -> m.succeeded);
+      ended(task);
     }
 
     @Override
     public void taskFailed(TaskEvent task, Throwable failure) {
-      ended(task, m -> m.failed);
+      ended(task);
     }
 
     @Override
     public void taskTimedOut(TaskEvent task, TimeoutException timeout) {
-      ended(task, m -> m.timedOut);
+      ended(task);
     }
 
     @Override
     public void taskCancelled(TaskEvent task) {
-      ended(task, m -> m.cancelled);
+      ended(task);
     }
 
-    private void ended(TaskEvent task, Function<Meters, Counter> outcome) {
-      Meters m = meters;
-      if (m == null) return;
-      outcome.apply(m).increment();
-      if (task.attempt() == 0) return; // never started: nothing ran
-      m.run.record(task.runningNanos(), TimeUnit.NANOSECONDS);
+    private void ended(TaskEvent task) {
+      Timers t = timers;
+      if (t == null || task.attempt() == 0) return; // never started: nothing ran
+      t.run.record(task.runningNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
-  /** The meters fed by events, of one executor. */
-  private static final class Meters {
-    final MeterRegistry registry;
-    final Tags tags;
+  /** The timers fed by events, of one executor. */
+  private static final class Timers {
     final Timer idle;
     final Timer run;
-    final Counter retries;
-    final Counter succeeded;
-    final Counter failed;
-    final Counter timedOut;
-    final Counter cancelled;
 
-    Meters(MeterRegistry registry, Tags tags) {
-      this.registry = registry;
-      this.tags = tags;
+    Timers(MeterRegistry registry, Tags tags) {
       this.idle = Timer.builder("executor.idle").tags(tags).description("How long tasks waited between acceptance and their first start").register(registry);
       this.run = Timer.builder("executor").tags(tags).description("How long tasks ran, from their first start to their end").register(registry);
-      this.retries = Counter.builder("executor.retries").tags(tags).description("The retries the tasks' retry policies chose").register(registry);
-      this.succeeded = outcome("succeeded");
-      this.failed = outcome("failed");
-      this.timedOut = outcome("timed_out");
-      this.cancelled = outcome("cancelled");
-    }
-
-    private Counter outcome(String outcome) {
-      return Counter.builder("executor.tasks").tags(tags).tag("outcome", outcome).description("The tasks ended, by outcome")
-          .baseUnit("tasks").register(registry);
     }
   }
 }

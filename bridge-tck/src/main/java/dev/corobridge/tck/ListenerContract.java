@@ -263,6 +263,36 @@ public abstract class ListenerContract extends ContractSupport {
   }
 
   @Test
+  void aSampledListenerHearsEveryTaskWhileTheyComeSlowerThanItsRate() {
+    Recorder sampled = new Recorder();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(2).listener(ExecutorListener.sampled(sampled, 1_000_000)));
+    for (int i = 0; i < 50; i++) Await.value(executor.submit(() -> CompletableFuture.completedFuture(1)));
+    Await.until(() -> sampled.ended() == 50, () -> "each of 50 tasks, one at a time (far under a million a second): " + sampled.ended());
+    sampled.kindsByTask().values().forEach(kinds -> assertEquals(List.of("queued", "started", "succeeded"), kinds));
+  }
+
+  @Test
+  void aSampledListenerHearsAboutItsRateOfABusyExecutorAndAllEventsOfEachTaskItHears() {
+    Recorder sampled = new Recorder();
+    Recorder everyTask = new Recorder();
+    AsyncExecutor executor = newExecutor(b -> b.maxWorkers(4).listener(ExecutorListener.sampled(sampled, 10)).listener(everyTask));
+    int items = 20_000;
+    Await.value(executor.map(CompletableFuture::completedFuture, IntStream.range(0, items).boxed().toList()));
+    Await.until(() -> everyTask.ended() == items, () -> "the listener of every task heard each: " + everyTask.ended());
+    long heard = sampled.kindsByTask().size();
+    assertTrue(heard >= 1 && heard < 500, "a sample of about 10 tasks a second, not " + heard + " of " + items);
+    Await.until(() -> sampled.ended() == sampled.kindsByTask().size(), () -> "each sampled task told how it ended");
+    sampled.kindsByTask().forEach((task, kinds) -> assertEquals(List.of("queued", "started", "succeeded"), kinds,
+        "all the events of a task it hears"));
+  }
+
+  @Test
+  void aSampledListenerIsRefusedWithoutAListenerOrWithARateUnderOne() {
+    assertRejects(NullPointerException.class, "listener", () -> ExecutorListener.sampled(null, 10));
+    assertRejects(IllegalArgumentException.class, "maxTasksPerSecond", () -> ExecutorListener.sampled(new Recorder(), 0));
+  }
+
+  @Test
   void runningTasksShowsWhatRunsAndWhatWaitsOldestFirstAndForgetsWhatEnded() throws Exception {
     RunningTasks running = RunningTasks.create();
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(1).name("watched").lane("io", 1).listener(running));

@@ -25,6 +25,7 @@ public final class TaskTrace implements TaskEvent {
   private static final int CANCELLED = 3;
 
   private final TaskListeners listeners;
+  private final ExecutorListener[] told; // the listeners that hear this task
   private final @Nullable String name;
   private final @Nullable String lane;
   private final boolean blocking;
@@ -34,8 +35,9 @@ public final class TaskTrace implements TaskEvent {
   private volatile long endedAt;
   private volatile boolean ended;
 
-  TaskTrace(TaskListeners listeners, @Nullable String name, @Nullable String lane, boolean blocking) {
+  TaskTrace(TaskListeners listeners, ExecutorListener[] told, @Nullable String name, @Nullable String lane, boolean blocking) {
     this.listeners = listeners;
+    this.told = told;
     this.name = name;
     this.lane = lane;
     this.blocking = blocking;
@@ -61,7 +63,7 @@ public final class TaskTrace implements TaskEvent {
    */
   public void retrying(@Nullable Object result, @Nullable Throwable failure, long delayNanos) {
     RetryEvent retry = new RetryEvent(attempt, failure, failure == null ? result : null, Duration.ofNanos(delayNanos));
-    for (ExecutorListener listener : listeners.listeners) {
+    for (ExecutorListener listener : told) {
       try {
         listener.taskRetrying(this, retry);
       } catch (Throwable listenerFailure) {
@@ -100,7 +102,7 @@ public final class TaskTrace implements TaskEvent {
     } else if (error == null) {
       tell(SUCCEEDED);
     } else {
-      for (ExecutorListener listener : listeners.listeners) {
+      for (ExecutorListener listener : told) {
         try {
           if (error instanceof TimeoutException timeout) {
             listener.taskTimedOut(this, timeout);
@@ -116,7 +118,7 @@ public final class TaskTrace implements TaskEvent {
 
   /** Tells every listener of an event without detail; what one throws goes to the uncaught-error handler. */
   private void tell(int event) {
-    for (ExecutorListener listener : listeners.listeners) {
+    for (ExecutorListener listener : told) {
       try {
         switch (event) {
           case QUEUED -> listener.taskQueued(this);
