@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.AsyncSemaphore;
 import dev.corobridge.ExecutorStats;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskOptions;
@@ -143,6 +144,32 @@ class ExecutorMetricsTest {
       first.get(20, TimeUnit.SECONDS);
       second.get(20, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aSharedSemaphoresGaugesShowPermitsFreeAndRequestsWaiting() throws Exception {
+    AsyncSemaphore limit = AsyncSemaphore.create(1);
+    SemaphoreMetrics.of("pricing-api", limit, Tags.of("app", "shop")).bindTo(registry);
+    try (AsyncExecutor executor = AsyncExecutor.builder().maxWorkers(4).build()) {
+      TaskOptions limited = TaskOptions.builder().semaphore(limit).build();
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch running = new CountDownLatch(1);
+      CompletableFuture<Object> first = executor.submitBlocking(() -> {
+        running.countDown();
+        return release.await(20, TimeUnit.SECONDS);
+      }, limited);
+      CompletableFuture<Integer> second = executor.submitBlocking(() -> 2, limited);
+      assertTrue(running.await(20, TimeUnit.SECONDS));
+      assertEquals(0, registry.get("executor.semaphore.available").tag("semaphore", "pricing-api").gauge().value());
+      until(() -> registry.get("executor.semaphore.queued").tag("semaphore", "pricing-api").gauge().value() == 1, "the second task waits");
+      assertEquals("shop", registry.get("executor.semaphore.queued").gauge().getId().getTag("app"));
+      release.countDown();
+      first.get(20, TimeUnit.SECONDS);
+      second.get(20, TimeUnit.SECONDS);
+      until(() -> registry.get("executor.semaphore.available").gauge().value() == 1, "the permit back");
+      assertEquals(0, registry.get("executor.semaphore.queued").gauge().value());
+    }
+    assertThrows(NullPointerException.class, () -> SemaphoreMetrics.of(null, limit, Tags.empty()));
   }
 
   @Test
