@@ -107,6 +107,7 @@ public final class BenchmarkRun {
           + "event, and with bridge-micrometer's `ExecutorMetrics`; time per map. A ratio of 0.87 means 13% slower than without.",
           "ListenerCost", "map", null);
       scenario("9b. Listener cost, contention", "Scenario 6 on the same three executors; tasks per second.", "ListenerCost", "contention", null);
+      costPerItem();
       targets();
       analysis();
       md.append("## How to reproduce\n\n```bash\nbenchmarks/run.sh            # full run (under 20 min on 2 cores), writes benchmarks/RESULTS.md\n")
@@ -204,6 +205,28 @@ public final class BenchmarkRun {
       md.append('\n');
     }
 
+    /** Scenario 10 has its own table: nanoseconds per item, and what each adds to the plain loop's. */
+    private void costPerItem() {
+      Map<String, RunResult> rows = select("CostPerItem", "", null);
+      md.append("## 10. Cost per item against a plain loop\n\n`map` over 1,000,000 items with a trivial function (64 in flight), ")
+          .append("beside a plain `for` loop doing the same work into a list on one thread (the physical floor); ")
+          .append("nanoseconds per item.\n\n");
+      RunResult floor = rows.get("plainLoop");
+      if (floor == null) {
+        md.append("_No results (the benchmark failed or was excluded)._\n\n");
+        return;
+      }
+      double loop = floor.getPrimaryResult().getScore();
+      md.append("| contender | ns per item | above the plain loop |\n|---|---:|---:|\n");
+      for (Map.Entry<String, RunResult> row : rows.entrySet()) {
+        Result primary = row.getValue().getPrimaryResult();
+        md.append("| ").append(row.getKey()).append(" | ").append(format(primary.getScore())).append(" ± ")
+            .append(format(primary.getScoreError())).append(" | ")
+            .append(row.getKey().equals("plainLoop") ? "" : format(primary.getScore() - loop)).append(" |\n");
+      }
+      md.append('\n');
+    }
+
     /** How many times better the baseline is than {@code other}: time and bytes lower is better, throughput higher. */
     private static double ratio(RunResult base, RunResult other, boolean byBytes) {
       if (byBytes) return secondary(other, "bytesPerTask") / secondary(base, "bytesPerTask");
@@ -259,6 +282,11 @@ public final class BenchmarkRun {
         double ofRaw = score("ScopeFanOut", "", side) / raw;
         verdict("7. scope fan-out from " + (side.endsWith("Java") ? "Java" : "Kotlin") + ": at most 1.0x raw kotlinx `coroutineScope`",
             format(ofRaw) + "x raw kotlinx", ofRaw <= 1.0);
+      }
+      for (String side : List.of("corobridgeJava", "corobridgeKotlin")) {
+        double above = score("CostPerItem", "", side) - score("CostPerItem", "", "plainLoop");
+        verdict("10. cost per item from " + (side.endsWith("Java") ? "Java" : "Kotlin") + ": at most 25 ns above a plain loop",
+            format(above) + " ns", above <= 25);
       }
       md.append('\n');
     }

@@ -26,9 +26,12 @@ import kotlinx.coroutines.withTimeoutOrNull
  * the blocking threads for a batch of blocking calls, so that each call needs no dispatch. [progress], if any,
  * hears of each item taken up and finished, and of the batch's end once every worker has stopped.
  *
- * Worker-pool model: `min(window, n)` worker coroutines each claim the next index with one atomic
- * increment and run that item as a task under [plan]; no coroutine, future or lock per item. Results
- * land in a plain array; the scope's join publishes them to the reader.
+ * Worker-pool model: `min(window, n)` worker coroutines each claim a run of indices with one atomic
+ * increment and run those items one after another, each as a task under [plan]; no coroutine, future or lock per
+ * item. A run starts at one item and doubles while runs finish within [FAST_RUN_NANOS], up to [LONGEST_RUN], and
+ * halves when one takes longer than four times that: trivial items no longer contend for the shared index (and
+ * for one cache line of results) at every item, while slow items are claimed one by one, so the window stays
+ * full to the end. Results land in a plain array; the scope's join publishes them to the reader.
  */
 internal suspend fun <A> Engine.runOrderedBatch(
   input: List<A>,
@@ -79,9 +82,20 @@ private suspend fun <A> Engine.orderedBatch(
           // operations per item; it gives the slot back as soon as the pool is full, and at the end.
           var holding = false
           try {
+            var i = 0 // the next index of this worker's claim, up to end
+            var end = 0
+            var chunk = 1
+            var claimedAt = 0L
             while (firstFailure.get() == null) {
-              val i = next.getAndIncrement()
-              if (i >= n) break
+              if (i == end) {
+                // Claims the next run of indices: one contended increment and one clock read per run, not per item.
+                val now = System.nanoTime()
+                if (claimedAt != 0L) chunk = nextChunk(chunk, now - claimedAt)
+                claimedAt = now
+                i = next.getAndAdd(chunk)
+                if (i >= n || i < 0) break
+                end = minOf(i + chunk, n)
+              }
               counters.submitted.increment()
               progress?.itemStarted()
               val item = input[i]
@@ -148,6 +162,7 @@ private suspend fun <A> Engine.orderedBatch(
               trace?.finished(false, null)
               results[i] = outcome
               progress?.itemFinished(true)
+              i++
             }
           } finally {
             if (holding) releaseWorker()
@@ -162,4 +177,17 @@ private suspend fun <A> Engine.orderedBatch(
   }
   firstFailure.get()?.let { return Failed(it) }
   return Collections.unmodifiableList(results.asList())
+}
+
+/** A run of items that finished within this is short: the next run may be twice as long. */
+private const val FAST_RUN_NANOS = 50_000L
+
+/** The most items one worker claims at once. */
+private const val LONGEST_RUN = 64
+
+/** The length of a worker's next run of items, after one of [chunk] items that took [tookNanos]. */
+private fun nextChunk(chunk: Int, tookNanos: Long): Int = when {
+  tookNanos < FAST_RUN_NANOS -> minOf(chunk * 2, LONGEST_RUN)
+  tookNanos > 4 * FAST_RUN_NANOS -> maxOf(chunk / 2, 1)
+  else -> chunk
 }
