@@ -50,8 +50,8 @@ public abstract class BatchContract extends ContractSupport {
         CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(maxMillis + 1), TimeUnit.MILLISECONDS));
   }
 
-  /** An endless Iterable that counts how many items were pulled. */
-  private static Iterable<Integer> endless(AtomicInteger pulled) {
+  /** An endless Iterable that counts how many items were pulled (0, 1, 2, ...). */
+  static Iterable<Integer> endless(AtomicInteger pulled) {
     return () -> new Iterator<>() {
       @Override
       public boolean hasNext() {

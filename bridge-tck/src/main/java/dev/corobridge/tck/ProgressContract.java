@@ -10,7 +10,6 @@ import dev.corobridge.BatchProgress;
 import dev.corobridge.MapOptions;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Queue;
@@ -172,21 +171,8 @@ public abstract class ProgressContract extends ContractSupport {
   void aStreamOverAnIterableOfUnknownSizeReportsNoTotalAndClosingItEndsItsReports() {
     Reports reports = new Reports();
     AsyncExecutor executor = newExecutor(4);
-    Iterable<Integer> endless = () -> new Iterator<>() {
-      int next;
-
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-
-      @Override
-      public Integer next() {
-        return next++;
-      }
-    };
     try (Stream<Integer> results = executor.mapIter(i -> i < 5 ? CompletableFuture.completedFuture(i) : new CompletableFuture<Integer>(),
-        endless, everyItem(reports, 4))) {
+        BatchContract.endless(new AtomicInteger()), everyItem(reports, 4))) {
       assertEquals(List.of(0, 1, 2, 3, 4), results.limit(5).toList());
     }
     Await.until(reports::finished, () -> "the last report once the closed stream's items stopped: " + reports.heard);
