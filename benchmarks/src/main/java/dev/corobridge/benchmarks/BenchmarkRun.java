@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -45,18 +46,21 @@ public final class BenchmarkRun {
     int feature = Runtime.version().feature();
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include("dev\\.corobridge\\.benchmarks\\..*Benchmark\\..*")
-        .shouldFailOnError(false);
+        .shouldFailOnError(false)
+        // JMH's own results beside the report, so that a run is never lost to a fault in the report below
+        .resultFormat(ResultFormatType.JSON)
+        .result(out.resolveSibling("results-jdk" + Runtime.version().feature() + ".json").toString());
     if (feature < 21) options.exclude(".*[vV]irtualThreads");
     if (quick) {
       options.warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
           .measurementIterations(2).measurementTime(TimeValue.milliseconds(500))
           .param("n", "100000", "1000000");
     }
+    Files.createDirectories(out.toAbsolutePath().getParent());
     long started = System.nanoTime();
     Collection<RunResult> results = new Runner(options.build()).run();
     long minutes = Math.round((System.nanoTime() - started) / 60e9);
     String report = new Report(results, quick, feature, minutes).render();
-    Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println("wrote " + out.toAbsolutePath());
   }
@@ -175,7 +179,8 @@ public final class BenchmarkRun {
         String contender = contenderOf(r);
         if (!contender.startsWith(prefix)) continue;
         if (n != null && !n.equals(r.getParams().getParam("n"))) continue;
-        String name = prefix.isEmpty() ? contender : Character.toLowerCase(contender.charAt(prefix.length())) + contender.substring(prefix.length() + 1);
+        String name = prefix.isEmpty() || contender.length() == prefix.length() ? contender
+            : Character.toLowerCase(contender.charAt(prefix.length())) + contender.substring(prefix.length() + 1);
         selected.put(name, r);
       }
       return selected;
