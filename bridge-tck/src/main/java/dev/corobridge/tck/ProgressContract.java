@@ -140,6 +140,25 @@ public abstract class ProgressContract extends ContractSupport {
   }
 
   @Test
+  void aBatchEndedFromOutsideByItsTimeoutOrACancelStillEndsWithALastReport() {
+    AsyncExecutor executor = newExecutor(4);
+    Reports timedOut = new Reports();
+    Await.failure(executor.map(i -> i < 3 ? CompletableFuture.completedFuture(i) : new CompletableFuture<Integer>(),
+        IntStream.range(0, 20).boxed().toList(),
+        MapOptions.builder().window(4).timeout(Duration.ofMillis(50)).onProgress(Duration.ZERO, timedOut).build()));
+    Reports cancelled = new Reports();
+    CompletableFuture<List<Integer>> batch = executor.map(i -> new CompletableFuture<Integer>(), IntStream.range(0, 20).boxed().toList(),
+        MapOptions.builder().window(4).onProgress(Duration.ZERO, cancelled).build());
+    batch.cancel(true);
+    for (Reports reports : List.of(timedOut, cancelled)) {
+      Await.until(reports::finished, () -> "the last report once the items stopped: " + reports.heard);
+      reports.assertWellFormed(4); // a cancel at once may come before any item was taken up: then 0/20, finished
+    }
+    assertEquals(3, timedOut.last().done(), "the three quick items: " + timedOut.last());
+    assertTrue(timedOut.last().failed() >= 1, "the items in flight at the timeout were cancelled: " + timedOut.last());
+  }
+
+  @Test
   void anEmptyBatchReportsOnceFinished() {
     Reports map = new Reports();
     Reports stream = new Reports();
