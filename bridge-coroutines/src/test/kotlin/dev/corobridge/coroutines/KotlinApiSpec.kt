@@ -319,7 +319,9 @@ class KotlinApiSpec : FunSpec({
     val executor = CoroutineAsyncExecutor(4) { lane("one", 1) }
     val started = CompletableDeferred<Unit>()
     val running = executor.async { started.complete(Unit); awaitCancellation() }
-    val launched = executor.launch(TaskOptions.builder().lane("one").build()) { awaitCancellation() }
+    val laneTaken = CompletableDeferred<Unit>()
+    val launched = executor.launch(TaskOptions.builder().lane("one").build()) { laneTaken.complete(Unit); awaitCancellation() }
+    laneTaken.await() // only then is the next task of lane "one" sure to wait
     val waiting = executor.async(TaskOptions.builder().lane("one").build()) { "never" }
     started.await()
     val childCancelled = CompletableDeferred<Throwable>()
