@@ -15,6 +15,8 @@ import dev.corobridge.WaitStrategy
 import dev.corobridge.ScopeOptions
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.HeldSlot
+import dev.corobridge.coroutines.internal.asyncPlain
+import dev.corobridge.coroutines.internal.launchPlain
 import dev.corobridge.coroutines.internal.carriedIntoTasks
 import dev.corobridge.coroutines.internal.lendingSlot
 import dev.corobridge.coroutines.internal.runScope
@@ -321,6 +323,7 @@ public class CoroutineAsyncExecutor private constructor(
   @JvmSynthetic
   public fun <T> async(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
+    if (plan.plain && engine.listeners == null) return engine.countedIn { engine.asyncPlain(plan.context + capturedContext(), block) }
     return engine.countedIn {
       val slot = HeldSlot(engine)
       engine.asyncUnit(plan.context + capturedContext() + engine.stallTracking + slot) {
@@ -343,6 +346,7 @@ public class CoroutineAsyncExecutor private constructor(
   @JvmSynthetic
   public fun launch(options: TaskOptions = TaskOptions.defaults(), block: suspend CoroutineScope.() -> Unit): Job {
     val plan = engine.plan(options)
+    if (plan.plain && engine.listeners == null) return engine.countedIn { engine.launchPlain(plan.context + capturedContext(), block) }
     return engine.countedIn {
       val slot = HeldSlot(engine)
       engine.launchUnit(plan.context + capturedContext() + engine.stallTracking + slot) {

@@ -333,9 +333,12 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   }
 
   /** Records a unit's [job] for [shutdownNow], which stops [stops]; stops it at once if shutdownNow already walked. */
-  fun registerUnit(job: Job, stops: Any): UnitRecord {
-    val record = units.register(job, stops)
-    if (stoppingAll) stopRunning(stops) // after registering: shutdownNow sets the flag before its walk
+  fun registerUnit(job: Job, stops: Any): UnitRecord = registerUnit(UnitRecord(job, stops))
+
+  /** Like the other [registerUnit], for a record the caller made. */
+  fun <R : UnitRecord> registerUnit(record: R): R {
+    units.register(record)
+    if (stoppingAll) stopRunning(record.stops) // after registering: shutdownNow sets the flag before its walk
     return record
   }
 

@@ -25,7 +25,7 @@ import kotlinx.coroutines.withContext
  * coroutine that outlives the attempt's body), it marks it ABANDONED and the lender gives back the slot
  * it takes again.
  */
-internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContextElement(Key) {
+internal class HeldSlot(@JvmField val engine: Engine, heldAtStart: Boolean = false) : AbstractCoroutineContextElement(Key) {
   companion object Key : CoroutineContext.Key<HeldSlot> {
     private const val FREE = 0
     private const val HELD = 1
@@ -36,7 +36,7 @@ internal class HeldSlot(@JvmField val engine: Engine) : AbstractCoroutineContext
   }
 
   /** FREE, HELD, LENT or PARKED; a field with an updater, so the element is one small object per task. */
-  @Volatile private var state: Int = FREE
+  @Volatile private var state: Int = if (heldAtStart) HELD else FREE
 
   /**
    * The task's attempt took its slot. A lazy write: lenders and parkers run inside the attempt's body,

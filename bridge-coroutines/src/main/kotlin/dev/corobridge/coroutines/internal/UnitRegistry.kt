@@ -18,9 +18,12 @@ internal class UnitRegistry {
   }
 
   /** Records a unit's [job] and [what stops it][UnitRecord.stops]; hand the record back to [unregister]. */
-  fun register(job: Job, stops: Any): UnitRecord {
+  fun register(job: Job, stops: Any): UnitRecord = register(UnitRecord(job, stops))
+
+  /** Records [record], made by the caller (a subclass that serves as something else as well); returns it. */
+  fun <R : UnitRecord> register(record: R): R {
     val stripe = stripes[ThreadLocalRandom.current().nextInt() and (STRIPES - 1)]
-    val record = UnitRecord(job, stops, stripe)
+    record.stripe = stripe
     synchronized(stripe) {
       val first = stripe.head
       record.next = first
@@ -31,7 +34,7 @@ internal class UnitRegistry {
   }
 
   fun unregister(record: UnitRecord) {
-    val stripe = record.stripe
+    val stripe = record.stripe!!
     synchronized(stripe) {
       val before = record.previous
       val after = record.next
@@ -67,7 +70,10 @@ internal class UnitRegistry {
 }
 
 /** A unit in flight: its [job], and what [Engine.shutdownNow] stops to stop it (the job, or a Java task's future). */
-internal class UnitRecord(@JvmField val job: Job, @JvmField val stops: Any, @JvmField val stripe: UnitRegistry.Stripe) {
+internal open class UnitRecord(@JvmField val job: Job, @JvmField val stops: Any) {
+  /** The list the record is in, set once by [UnitRegistry.register] before it links the record in. */
+  @JvmField var stripe: UnitRegistry.Stripe? = null
+
   // Links of the stripe's list, guarded by the stripe.
   @JvmField var previous: UnitRecord? = null
   @JvmField var next: UnitRecord? = null
