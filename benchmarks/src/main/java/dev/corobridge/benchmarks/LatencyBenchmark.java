@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -50,13 +51,17 @@ public class LatencyBenchmark {
   private Scheduler reactorSleepers;
   private ExecutorService virtual;
 
+  /**
+   * Builds what the benchmark needs; the JDK pool's 1,000 prestarted threads only for the benchmark that uses them,
+   * so that no contender runs beside another's idle threads (each benchmark runs in a JVM of its own).
+   */
   @Setup
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     items = Contenders.items(TASKS);
     executor = AsyncExecutor.create(IN_FLIGHT);
     executorOnVirtualThreads = AsyncExecutor.builder().maxWorkers(IN_FLIGHT).preferVirtualThreads(true).build();
     timer = Executors.newSingleThreadScheduledExecutor();
-    pool = Contenders.jdkPool(IN_FLIGHT);
+    pool = params.getBenchmark().endsWith("JdkPool") ? Contenders.jdkPool(IN_FLIGHT) : null;
     reactorSleepers = Schedulers.newBoundedElastic(IN_FLIGHT, Integer.MAX_VALUE, "sleepers");
     virtual = Contenders.virtualThreadsOrNull();
   }
@@ -66,7 +71,7 @@ public class LatencyBenchmark {
     executor.close();
     executorOnVirtualThreads.close();
     timer.shutdownNow();
-    pool.shutdownNow();
+    if (pool != null) pool.shutdownNow();
     reactorSleepers.dispose();
     Contenders.shutdown(virtual);
   }

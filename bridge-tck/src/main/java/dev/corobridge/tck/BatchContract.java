@@ -297,6 +297,58 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void cancellingAMapBlockingBatchInterruptsItsBlockedItemsAndLeavesNoInterruptOnTheThreads() throws Exception {
+    AsyncExecutor executor = newExecutor(3);
+    for (int round = 0; round < 20; round++) {
+      CountDownLatch blocked = new CountDownLatch(3);
+      AtomicInteger interrupted = new AtomicInteger();
+      AtomicInteger ranAfterCancel = new AtomicInteger();
+      AtomicBoolean cancelled = new AtomicBoolean();
+      CompletableFuture<List<Integer>> batch = executor.mapBlocking(i -> {
+        if (cancelled.get()) ranAfterCancel.incrementAndGet();
+        blocked.countDown();
+        try {
+          Thread.sleep(60_000);
+          return i;
+        } catch (InterruptedException e) {
+          interrupted.incrementAndGet();
+          throw e;
+        }
+      }, range(30));
+      assertTrue(blocked.await(10, TimeUnit.SECONDS), "three items block");
+      cancelled.set(true);
+      batch.cancel(true);
+      Await.until(() -> interrupted.get() == 3 && executor.stats().running() == 0,
+          () -> "the blocked items are interrupted: " + interrupted + ", " + executor.stats());
+      assertEquals(0, ranAfterCancel.get(), "no item starts after the cancel");
+      // The same threads run the next batch: none of its items finds an interrupt left over.
+      List<Boolean> leftOver = Await.value(executor.mapBlocking(i -> Thread.currentThread().isInterrupted(), range(30)));
+      assertFalse(leftOver.contains(true), "an interrupt outlived the call it was meant for");
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
+  void anItemThatFinishesJustAsItsBatchIsCancelledLeavesNoInterruptBehind() {
+    AsyncExecutor executor = newExecutor(2);
+    for (int round = 0; round < 200; round++) {
+      CountDownLatch started = new CountDownLatch(1);
+      CompletableFuture<List<Integer>> batch = executor.mapBlocking(i -> {
+        started.countDown();
+        long until = System.nanoTime() + ThreadLocalRandom.current().nextInt(50_000);
+        while (System.nanoTime() < until) Thread.onSpinWait(); // busy, not interruptible: races the cancel
+        return i;
+      }, range(4), MapOptions.builder().window(1).build());
+      Await.until(() -> started.getCount() == 0, () -> "an item started");
+      batch.cancel(true);
+      Await.done(batch);
+    }
+    List<Boolean> leftOver = Await.value(executor.mapBlocking(i -> Thread.currentThread().isInterrupted(), range(40)));
+    assertFalse(leftOver.contains(true), "an interrupt outlived the call it was meant for");
+    assertBalanced(executor);
+  }
+
+  @Test
   void mapBlockingFailsWithTheFunctionsOwnCheckedException() {
     AsyncExecutor executor = newExecutor(2);
     IOException io = new IOException("io");

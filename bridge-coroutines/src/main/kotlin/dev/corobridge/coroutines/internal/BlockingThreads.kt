@@ -18,6 +18,7 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runInterruptible
+import kotlin.coroutines.coroutineContext
 
 /**
  * The blocking side of an [Engine]: its own blocking threads (created on demand, reused, idle ones retired after a
@@ -49,9 +50,21 @@ internal class BlockingThreads(private val engine: Engine, owner: Any, preferVir
 
   /**
    * Runs a blocking call on the current thread, which must be one of the blocking threads (a batch
-   * worker in [dispatcher]): no dispatch per call, and still interrupted if the caller is cancelled.
+   * worker in [dispatcher]): no dispatch per call, and still interrupted if the caller is cancelled
+   * (through the worker's [CallInterrupter] if it has one and the call is its own).
    */
-  suspend fun callHere(call: Callable<*>): Any? = runInterruptible { callMarked(call) }
+  suspend fun callHere(call: Callable<*>): Any? {
+    val context = coroutineContext
+    val interrupter = context[CallInterrupter]
+    if (interrupter != null) {
+      val outcome = interrupter.call(context.job) { callMarked(call) }
+      if (outcome !== NOT_HERE) return outcome
+    }
+    return callInterruptibly(call)
+  }
+
+  /** [callHere] for a coroutine without a [CallInterrupter] of its own. */
+  private suspend fun callInterruptibly(call: Callable<*>): Any? = runInterruptible { callMarked(call) }
 
   /** Calls [call] on this (blocking) thread marked as a blocking worker; its value or a [Failed]. */
   fun callMarked(call: Callable<*>): Any? = callMarked(blockingMark, call)
