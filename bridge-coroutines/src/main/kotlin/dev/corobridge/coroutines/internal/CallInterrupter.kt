@@ -15,10 +15,10 @@ import kotlinx.coroutines.Job
  * as with `runInterruptible`. Measured on 2 cores, `runInterruptible` around each trivial item was four fifths of
  * `mapBlocking`'s cost per item (a scope coroutine, a cancellation handler added and removed per call).
  *
- * An element of the worker's context, which [close]s it when it is done; bound to the job of the first coroutine that
- * calls through it (the worker) and used only by that job's own calls: a call from another coroutine that inherited the element (an attempt's
- * timeout runs the item in a coroutine of its own) goes through `runInterruptible` instead, so that *its*
- * cancellation interrupts it.
+ * An element of the worker's context, which [close]s it when it is done; bound to the job of the first coroutine
+ * that calls through it (the worker) and used only by that job's own calls: a call from another coroutine that
+ * inherited the element (an attempt's timeout runs the item in a coroutine of its own) goes through
+ * `runInterruptible` instead, so that *its* cancellation interrupts it.
  *
  * State: IDLE (between calls), CALLING ([thread] is in a call), INTERRUPTING (the job's cancellation is interrupting
  * [thread]), CANCELLED (the job was cancelled; terminal). Only the worker moves IDLE <-> CALLING; the cancellation
@@ -85,7 +85,7 @@ internal class CallInterrupter : AbstractCoroutineContextElement(Key), (Throwabl
     if (!STATE.compareAndSet(this, IDLE, CALLING)) throw cancelled()
   }
 
-  /** After a call: if the job's cancellation interrupted it meanwhile, clears the interrupt and ends with a cancellation. */
+  /** After a call: if the job's cancellation interrupted it meanwhile, clears the interrupt and ends cancelled. */
   fun leave() {
     if (STATE.compareAndSet(this, CALLING, IDLE)) return
     while (state == INTERRUPTING) Thread.onSpinWait()
@@ -93,7 +93,10 @@ internal class CallInterrupter : AbstractCoroutineContextElement(Key), (Throwabl
     throw cancelled()
   }
 
-  /** The job is cancelling (or, with no cause, the worker [close]d): interrupts the call in progress, if any, and refuses every later one. */
+  /**
+   * The job is cancelling (or, with no cause, the worker [close]d): interrupts the call in progress, if any, and
+   * refuses every later one.
+   */
   override fun invoke(cause: Throwable?) {
     if (cause == null) return
     while (true) {
@@ -109,7 +112,8 @@ internal class CallInterrupter : AbstractCoroutineContextElement(Key), (Throwabl
     }
   }
 
-  private fun cancelled(): CancellationException = CancellationException("Blocking call was interrupted due to parent cancellation")
+  private fun cancelled(): CancellationException =
+    CancellationException("Blocking call was interrupted due to parent cancellation")
 }
 
 /** What [CallInterrupter.call] returns for a coroutine it does not serve. */

@@ -76,8 +76,13 @@ private suspend fun <A> Engine.orderedBatch(
         // A Kotlin item may call this executor's suspend API: it lends the worker's slot while it waits. A
         // Java item that waits for work it submitted here parks: it gives its slot to that work.
         val slot = if (call is ItemCall.Suspending) null else HeldSlot(this@orderedBatch)
-        val interrupter = if (slot == null && blockingItems) CallInterrupter() else null // one per worker, not per item
-        val context = if (slot != null) workerContext + slot else if (interrupter != null) workerContext + interrupter else workerContext
+        // mapBlocking's workers set up the interrupt of their calls once, not per item (see CallInterrupter).
+        val interrupter = if (slot == null && blockingItems) CallInterrupter() else null
+        val context = when {
+          slot != null -> workerContext + slot
+          interrupter != null -> workerContext + interrupter
+          else -> workerContext
+        }
         launch(context) {
           // With a plain plan a worker keeps its slot from one item to the next while nobody can be
           // waiting for one (waiters exist only when no permit is free), saving two contended atomic
