@@ -297,6 +297,24 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void itemsThatTurnSlowAtTheEndOfABatchStillRunWindowAtATime() {
+    AsyncExecutor executor = newExecutor(8);
+    int n = 300;
+    int window = 4;
+    // The last `window` items finish only once all of them have started: they must run at the same time, even
+    // after hundreds of trivial items before them.
+    AtomicInteger lastStarted = new AtomicInteger();
+    CompletableFuture<Void> allLastStarted = new CompletableFuture<>();
+    CompletableFuture<List<Integer>> batch = executor.map(i -> {
+      if (i < n - window) return CompletableFuture.completedFuture(i);
+      if (lastStarted.incrementAndGet() == window) allLastStarted.complete(null);
+      return allLastStarted.orTimeout(10, TimeUnit.SECONDS).thenApply(v -> i);
+    }, range(n), MapOptions.builder().window(window).build());
+    assertEquals(range(n), Await.value(batch), "the last items ran together, window at a time");
+    assertBalanced(executor);
+  }
+
+  @Test
   void cancellingAMapBlockingBatchInterruptsItsBlockedItemsAndLeavesNoInterruptOnTheThreads() throws Exception {
     AsyncExecutor executor = newExecutor(3);
     for (int round = 0; round < 20; round++) {

@@ -29,9 +29,10 @@ import kotlinx.coroutines.withTimeoutOrNull
  * Worker-pool model: `min(window, n)` worker coroutines each claim a run of indices with one atomic
  * increment and run those items one after another, each as a task under [plan]; no coroutine, future or lock per
  * item. A run starts at one item and doubles while runs finish within [FAST_RUN_NANOS], up to [LONGEST_RUN], and
- * halves when one takes longer than four times that: trivial items no longer contend for the shared index (and
- * for one cache line of results) at every item, while slow items are claimed one by one, so the window stays
- * full to the end. Results land in a plain array; the scope's join publishes them to the reader.
+ * halves when one takes longer than four times that, and is never more than half a fair share of the items left:
+ * trivial items no longer contend for the shared index (and for one cache line of results) at every item, while
+ * slow items are claimed one by one and the last items one at a time, so the window stays full to the end even
+ * when items turn slow late in the batch. Results land in a plain array; the scope's join publishes them to the reader.
  */
 internal suspend fun <A> Engine.runOrderedBatch(
   input: List<A>,
@@ -72,7 +73,8 @@ private suspend fun <A> Engine.orderedBatch(
   try {
     coroutineScope {
       val batch: Job = coroutineContext.job
-      repeat(minOf(window, n)) {
+      val workerCount = minOf(window, n)
+      repeat(workerCount) {
         // A Kotlin item may call this executor's suspend API: it lends the worker's slot while it waits. A
         // Java item that waits for work it submitted here parks: it gives its slot to that work.
         val slot = if (call is ItemCall.Suspending) null else HeldSlot(this@orderedBatch)
@@ -99,9 +101,12 @@ private suspend fun <A> Engine.orderedBatch(
                 val now = System.nanoTime()
                 if (claimedAt != 0L) chunk = nextChunk(chunk, now - claimedAt)
                 claimedAt = now
-                i = next.getAndAdd(chunk)
+                // Never more than a fair share of what is left, so that items that turn slow near the end are not
+                // held in one worker's run while the others have nothing left (guided self-scheduling).
+                val claim = minOf(chunk, maxOf(1, (n - next.get()) / (2 * workerCount)))
+                i = next.getAndAdd(claim)
                 if (i >= n || i < 0) break
-                end = minOf(i + chunk, n)
+                end = minOf(i + claim, n)
               }
               counters.submitted.increment()
               progress?.itemStarted()
