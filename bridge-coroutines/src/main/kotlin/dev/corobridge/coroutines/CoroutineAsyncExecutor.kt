@@ -25,6 +25,7 @@ import dev.corobridge.coroutines.internal.capturedContext
 import dev.corobridge.coroutines.internal.carryingContext
 import dev.corobridge.coroutines.internal.ItemCall
 import dev.corobridge.coroutines.internal.SlidingWindow
+import dev.corobridge.coroutines.internal.StreamWorkers
 import dev.corobridge.coroutines.internal.QueuedAsyncTask
 import dev.corobridge.coroutines.internal.QueuedBlockingTask
 import dev.corobridge.coroutines.internal.TaskFuture
@@ -203,14 +204,17 @@ public class CoroutineAsyncExecutor private constructor(
     val work = fn.carryingContext()
     val plan = engine.plan(options.task())
     val choose = engine.planPerItem<A>(options)
-    val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options), progressOf(options, items)) { item: A ->
+    val window = windowOf(options)
+    // Items under a plain plan run on workers of the stream's own, without a task each.
+    val workers = StreamWorkers(engine, ItemCall.Stage<A> { work.apply(it) }, EmptyCoroutineContext, minOf(window, engine.maxWorkers))
+    val stream = SlidingWindow(engine, items.iterator(), window, timeoutNanosOf(options), progressOf(options, items), workers) { item: A ->
       val itemPlan = try {
         choose?.invoke(item) ?: plan
       } catch (e: RuntimeException) {
         return@SlidingWindow CompletableFuture.failedFuture<Any?>(e) // the chooser failed: so does the item, in its turn
       }
       if (itemPlan.plain) {
-        engine.submitQueued(QueuedAsyncTask<Any?>(AsyncTask { work.apply(item) }, spawned = false, item = true))
+        workers.start(item)
       } else {
         engine.submitTask<Any?>(itemPlan, TaskKind.STREAM_ITEM) { engine.callAsync(itemPlan.name) { work.apply(item) } }
       }
@@ -425,12 +429,16 @@ public class CoroutineAsyncExecutor private constructor(
     return flow {
       val base = currentCoroutineContext().carriedIntoTasks() + capturedContext() + engine.stallTracking
       val context = base + plan.context
-      val stream = SlidingWindow(engine, items.iterator(), windowOf(options), timeoutNanosOf(options), progressOf(options, items)) { item: A ->
+      val window = windowOf(options)
+      // Items under the stream's plain plan run on workers of the stream's own, without a coroutine each.
+      val workers = StreamWorkers(engine, call, context, minOf(window, engine.maxWorkers))
+      val stream = SlidingWindow(engine, items.iterator(), window, timeoutNanosOf(options), progressOf(options, items), workers) { item: A ->
         val itemPlan = try {
           choose?.invoke(item) ?: plan
         } catch (e: RuntimeException) {
           return@SlidingWindow CompletableFuture.failedFuture<Any?>(e) // the chooser failed: so does the item, in its turn
         }
+        if (itemPlan.plain && itemPlan.context == plan.context) return@SlidingWindow workers.start(item)
         val itemContext = if (itemPlan === plan) context else base + itemPlan.context
         engine.submitTask<Any?>(itemPlan, TaskKind.STREAM_ITEM, itemContext) { engine.callItem(call, item) }
       }

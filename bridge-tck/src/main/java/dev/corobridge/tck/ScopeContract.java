@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -574,6 +575,36 @@ public abstract class ScopeContract extends ContractSupport {
       assertEquals(List.of(2, 4, 6, 8, 10, 12), mapped.join());
     }
     assertBalanced(executor);
+  }
+
+  @ParameterizedTest(name = "maxWorkers {0}")
+  @ValueSource(ints = {1, 2})
+  void mapIterItemsThatSubmitToTheirOwnExecutorCompleteAndMaxWorkersStillBoundsWhatRuns(int maxWorkers) {
+    AsyncExecutor executor = newExecutor(maxWorkers);
+    for (int round = 0; round < 100; round++) { // the items race their nested tasks for the slots differently each round
+      int r = round;
+      Await.finishes(() -> {
+        try (Stream<Integer> streamed = executor.mapIter(i -> executor.submitBlocking(() -> i * 2), List.of(1, 2, 3, 4, 5, 6))) {
+          assertEquals(List.of(2, 4, 6, 8, 10, 12), streamed.toList());
+        }
+      }, "round " + r + ": mapIter items submitting to their own executor at maxWorkers " + maxWorkers);
+    }
+    assertBalanced(executor);
+    Probe running = new Probe(); // the slots the items gave to their nested tasks came back once, not twice
+    List<CompletableFuture<Object>> after = new ArrayList<>();
+    for (int i = 0; i < 4 * maxWorkers; i++) {
+      after.add(executor.submitBlocking(() -> {
+        running.enter();
+        try {
+          Thread.sleep(5);
+        } finally {
+          running.exit();
+        }
+        return null;
+      }));
+    }
+    after.forEach(Await::value);
+    assertTrue(running.max() <= maxWorkers, "at most maxWorkers tasks ran at once: " + running.max());
   }
 
   @ParameterizedTest(name = "maxWorkers {0}")

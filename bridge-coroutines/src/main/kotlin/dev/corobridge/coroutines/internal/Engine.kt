@@ -500,7 +500,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
       }
     }
     for (job in waitingToStart) job.cancel(gate.notStarted()) // registered after the snapshot: not listed, still cancelled
-    queue.drain { if (!it.item) neverStarted.add(it) }
+    queue.drain(neverStarted::add)
     for (stream in openStreams) stream.cutShort(streamCutShort())
     for (task in queue.runningTasks()) stopRunning(task)
     for (unit in units.snapshot()) stopRunning(unit.stops)

@@ -28,7 +28,8 @@ import kotlinx.coroutines.CancellationException
  * ([state] says who does). An iterator that throws ends the stream with that failure after the items
  * pulled before it; a timeout of the whole batch ([timeoutNanos], 0 = none) cancels what is in flight and
  * ends the stream with a [TimeoutException] at once. [progress], if any, tracks each started item's task and
- * hears of the stream's end.
+ * hears of the stream's end. [onEnd], if any, runs once the stream has ended and its items are cancelled (it stops
+ * what runs them, such as [StreamWorkers]).
  *
  * What ending the stream needs lives in a [Window] of its own, which reaches nothing of the consumer's
  * side: the engine keeps the open windows (a shutdown with cancelFutures cuts them short, and the stream
@@ -42,6 +43,7 @@ internal class SlidingWindow<A>(
   private val limit: Int,
   timeoutNanos: Long,
   progress: ProgressTracker?,
+  onEnd: Runnable? = null,
   private val start: (A) -> CompletableFuture<*>,
 ) {
   private var head = 0 // consumer only, like the next three
@@ -53,7 +55,7 @@ internal class SlidingWindow<A>(
   private var items: Array<Any?> = arrayOfNulls(INITIAL_RING)
 
   /** What ending the stream needs; also the action that closes an abandoned Java stream. */
-  val window = Window(engine, timeoutNanos, progress)
+  val window = Window(engine, timeoutNanos, progress, onEnd)
 
   /** The next outcome, blocking the calling thread: a value, a [Failed], or [END]. */
   fun nextBlocking(): Any? {
@@ -154,7 +156,12 @@ internal class SlidingWindow<A>(
   fun cancel() = window.cancel()
 
   /** The part of a stream that ending it needs: its items, its timer, the engine's count. */
-  internal class Window(private val engine: Engine, timeoutNanos: Long, @JvmField val progress: ProgressTracker?) : Runnable {
+  internal class Window(
+    private val engine: Engine,
+    timeoutNanos: Long,
+    @JvmField val progress: ProgressTracker?,
+    private val onEnd: Runnable?,
+  ) : Runnable {
     /** A ring of the started items' tasks. Written by the consumer while filling, published by its [state] updates. */
     @JvmField var started: Array<CompletableFuture<*>?> = arrayOfNulls(INITIAL_RING)
 
@@ -201,6 +208,7 @@ internal class SlidingWindow<A>(
     fun finish() {
       timer?.cancel()
       for (task in started) task?.cancel(false)
+      onEnd?.run()
       progress?.finish() // told once the cancelled items have stopped
       engine.streamClosed(this)
       engine.exit()

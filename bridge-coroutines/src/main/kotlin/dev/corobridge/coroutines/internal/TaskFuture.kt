@@ -79,8 +79,6 @@ internal class TimedTaskFuture<T> : TaskFuture<T>() {
 internal sealed class QueuedTask<T>(
   /** Fire-and-forget (`spawn`): a failure nobody waits for goes to the uncaught-error handler. */
   @JvmField val spawned: Boolean,
-  /** An item of a batch or stream: its future is the engine's own, so shutdownNow does not list it. */
-  @JvmField val item: Boolean,
 ) : TaskFuture<T>() {
   /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
   @JvmField var parked: Boolean = false
@@ -90,9 +88,8 @@ internal sealed class QueuedTask<T>(
 }
 
 /** Called on a non-blocking worker; the stage it returns is awaited. */
-internal class QueuedAsyncTask<T>(@JvmField val call: AsyncTask<*>, spawned: Boolean, item: Boolean = false) :
-  QueuedTask<T>(spawned, item)
+internal class QueuedAsyncTask<T>(@JvmField val call: AsyncTask<*>, spawned: Boolean) : QueuedTask<T>(spawned)
 
 /** Called on a blocking worker; with [followsStage] (`callAppropriately`), a stage it returns is awaited too. */
 internal class QueuedBlockingTask<T>(@JvmField val call: Callable<*>, @JvmField val followsStage: Boolean) :
-  QueuedTask<T>(spawned = false, item = false)
+  QueuedTask<T>(spawned = false)

@@ -32,16 +32,12 @@ internal class TaskQueue(private val engine: Engine) {
   /** The queue workers alive, each showing the task it runs. */
   private val alive = QueueWorkers()
 
-  /**
-   * Submits [task] through the queue. An [item][QueuedTask.item] is part of a unit of work still in flight,
-   * admitted even after a graceful shutdown and never refused for a full queue.
-   */
+  /** Submits [task] through the queue, or refuses it if the executor is shut down or its queue is full. */
   fun <T> submit(task: QueuedTask<T>): TaskFuture<T> {
-    val withinUnit = task.item
-    if (withinUnit) engine.enterWithin() else engine.enter()
+    engine.enter()
     if (engine.queueLimited) {
       try {
-        engine.admitWaiting(withinUnit)
+        engine.admitWaiting(withinUnit = false)
       } catch (e: OutOfResourcesException) {
         engine.exit()
         throw e
