@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /** What the benchmarks share: inputs and the JDK-side contenders' executors. */
 final class Contenders {
@@ -29,6 +30,15 @@ final class Contenders {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
     pool.prestartAllCoreThreads();
     return pool;
+  }
+
+  /**
+   * {@link #jdkPool}, built only for the benchmark that uses it (its method name ends with {@code jdkPool}), else
+   * null. Each benchmark runs in a JVM of its own; the pool's idle threads would otherwise sit beside every other
+   * contender and lengthen its garbage collections, whose pauses scan every thread's stack.
+   */
+  static ThreadPoolExecutor jdkPoolFor(BenchmarkParams params, int threads) {
+    return params.getBenchmark().endsWith("jdkPool") || params.getBenchmark().endsWith("JdkPool") ? jdkPool(threads) : null;
   }
 
   /** A virtual-thread-per-task executor on JDK 21+, else null (the runner skips those benchmarks). */

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -50,9 +51,9 @@ public class ContentionBenchmark {
   private Semaphore kotlinPermits;
 
   @Setup
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     executor = AsyncExecutor.create(IN_FLIGHT);
-    pool = Contenders.jdkPool(IN_FLIGHT);
+    pool = Contenders.jdkPoolFor(params, IN_FLIGHT);
     virtual = Contenders.virtualThreadsOrNull();
     scope = KotlinContenders.rawKotlinxScope();
     kotlinPermits = KotlinContenders.semaphore(IN_FLIGHT);
@@ -61,7 +62,7 @@ public class ContentionBenchmark {
   @TearDown
   public void tearDown() {
     executor.close();
-    pool.shutdownNow();
+    Contenders.shutdown(pool);
     Contenders.shutdown(virtual);
     KotlinContenders.cancel(scope);
   }

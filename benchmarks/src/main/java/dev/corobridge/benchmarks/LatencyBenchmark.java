@@ -61,7 +61,7 @@ public class LatencyBenchmark {
     executor = AsyncExecutor.create(IN_FLIGHT);
     executorOnVirtualThreads = AsyncExecutor.builder().maxWorkers(IN_FLIGHT).preferVirtualThreads(true).build();
     timer = Executors.newSingleThreadScheduledExecutor();
-    pool = params.getBenchmark().endsWith("JdkPool") ? Contenders.jdkPool(IN_FLIGHT) : null;
+    pool = Contenders.jdkPoolFor(params, IN_FLIGHT);
     reactorSleepers = Schedulers.newBoundedElastic(IN_FLIGHT, Integer.MAX_VALUE, "sleepers");
     virtual = Contenders.virtualThreadsOrNull();
   }

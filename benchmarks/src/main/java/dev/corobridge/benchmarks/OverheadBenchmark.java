@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -39,10 +40,10 @@ public class OverheadBenchmark {
   private ExecutorService virtual;
 
   @Setup
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     items = Contenders.items(ITEMS);
     executor = AsyncExecutor.create(IN_FLIGHT);
-    pool = Contenders.jdkPool(IN_FLIGHT);
+    pool = Contenders.jdkPoolFor(params, IN_FLIGHT);
     virtual = Contenders.virtualThreadsOrNull();
   }
 

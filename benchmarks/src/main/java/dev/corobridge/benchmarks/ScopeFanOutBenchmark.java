@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Scenario 7, scope fan-out: 10,000 scopes one after another, each forking 10 trivial async children
@@ -37,9 +38,9 @@ public class ScopeFanOutBenchmark {
   private ExecutorService virtual;
 
   @Setup
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     executor = AsyncExecutor.create(64);
-    pool = Contenders.jdkPool(64);
+    pool = Contenders.jdkPoolFor(params, 64);
     virtual = Contenders.virtualThreadsOrNull();
   }
 

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -66,16 +67,16 @@ public class StreamingBenchmark {
   }
 
   @Setup
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     executor = AsyncExecutor.create(WINDOW);
-    pool = Contenders.jdkPool(WINDOW);
+    pool = Contenders.jdkPoolFor(params, WINDOW);
     virtual = Contenders.virtualThreadsOrNull();
   }
 
   @TearDown
   public void tearDown() {
     executor.close();
-    pool.shutdownNow();
+    Contenders.shutdown(pool);
     Contenders.shutdown(virtual);
   }
 
