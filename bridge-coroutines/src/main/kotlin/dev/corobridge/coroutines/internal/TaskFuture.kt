@@ -6,6 +6,7 @@ import dev.corobridge.internal.engine.TaskTrace
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeoutException
+import kotlin.coroutines.Continuation
 import kotlinx.coroutines.Job
 
 /**
@@ -75,11 +76,17 @@ internal class TimedTaskFuture<T> : TaskFuture<T>() {
   }
 }
 
-/** A task without options, waiting in the engine's [TaskQueue] for a worker or running on one. */
+/**
+ * A task without options, waiting in the engine's [TaskQueue] for a worker or running on one. Also the callback through
+ * which its worker waits for the stage the task returned, so that a parked task costs no callback object of its own.
+ */
 internal sealed class QueuedTask<T>(
   /** Fire-and-forget (`spawn`): a failure nobody waits for goes to the uncaught-error handler. */
   @JvmField val spawned: Boolean,
-) : TaskFuture<T>() {
+) : TaskFuture<T>(), OutcomeCallback {
+  /** The worker waiting for the task's stage, if it waits. */
+  override var waiter: Continuation<Any?>? = null
+
   /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
   @JvmField var parked: Boolean = false
 

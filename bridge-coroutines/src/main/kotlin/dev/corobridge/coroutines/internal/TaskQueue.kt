@@ -169,11 +169,11 @@ internal class TaskQueue(private val engine: Engine) {
       engine.releaseWorker()
       val stage = result.stage.asFuture()
       task.runningOn(stage)
-      return stage.awaitOutcomeUncancellable()
+      return stage.awaitOutcomeUncancellable(task)
     }
     if (result !is CompletionStage<*> || (task is QueuedBlockingTask && !task.followsStage)) return result
     val stage = result.asFuture()
     task.runningOn(stage)
-    return engine.watchedWait(null, stage.isDone) { stage.awaitOutcomeUncancellable() }
+    return engine.watchedWait(null, stage.isDone) { stage.awaitOutcomeUncancellable(task) }
   }
 }
