@@ -8,9 +8,6 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.function.BiFunction
 import kotlin.coroutines.Continuation
-import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
-import kotlin.coroutines.intrinsics.intercepted
-import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlin.coroutines.resume
 import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.CancellableContinuation
@@ -71,8 +68,8 @@ internal inline fun CompletionStage<*>.asFuture(): CompletableFuture<*> =
   if (this is CompletableFuture<*>) this else Stages.follow(this)
 
 /**
- * Like [awaitOutcome] for a waiter that is never cancelled (a queue worker): a plain continuation and
- * one callback, no cancellation machinery.
+ * Like [awaitOutcome] for a wait that is not cancellable ([awaitUnreachable]): a plain continuation and one
+ * callback, no cancellation machinery.
  */
 @Suppress("NOTHING_TO_INLINE")
 internal suspend inline fun CompletableFuture<*>.awaitOutcomeUncancellable(): Any? {
@@ -90,6 +87,8 @@ internal class ResumeWithOutcome(private val cont: Continuation<Any?>) : BiFunct
 /**
  * A waiter for a future's outcome that is its own callback, so that waiting allocates nothing of its own: an object
  * the waiting coroutine has anyway (a queued task) remembers the waiting continuation in [waiter] and resumes it.
+ * The continuation is the waiter's own, intercepted: a future that completes while the callback is being attached
+ * resumes it through a dispatch rather than returning at once.
  */
 internal interface OutcomeCallback : BiFunction<Any?, Throwable?, Unit> {
   var waiter: Continuation<Any?>?
@@ -98,21 +97,6 @@ internal interface OutcomeCallback : BiFunction<Any?, Throwable?, Unit> {
     val cont = waiter!!
     waiter = null
     cont.resume(if (error == null) value else Failed(Failures.unwrap(error)))
-  }
-}
-
-/**
- * Like [awaitOutcomeUncancellable], with [callback] as the future's callback: the continuation is the caller's own,
- * intercepted (a future that completes while the callback is being attached resumes it through a dispatch rather
- * than returning at once), so the wait costs only the dependent stage `handle` makes.
- */
-@Suppress("NOTHING_TO_INLINE")
-internal suspend inline fun CompletableFuture<*>.awaitOutcomeUncancellable(callback: OutcomeCallback): Any? {
-  if (isDone) return outcomeOfDone(this)
-  return suspendCoroutineUninterceptedOrReturn { cont ->
-    callback.waiter = cont.intercepted()
-    handle(callback)
-    COROUTINE_SUSPENDED
   }
 }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeoutException
 import kotlin.coroutines.Continuation
+import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
 import kotlinx.coroutines.Job
 
 /**
@@ -86,6 +87,16 @@ internal sealed class QueuedTask<T>(
 ) : TaskFuture<T>(), OutcomeCallback {
   /** The worker waiting for the task's stage, if it waits. */
   override var waiter: Continuation<Any?>? = null
+
+  /**
+   * Makes this task the callback that resumes [cont], its worker's continuation, with the outcome of the stage it runs
+   * on ([running]); returns COROUTINE_SUSPENDED. A method of the task, so the waiting worker keeps nothing else.
+   */
+  fun resumeWhenStageDone(cont: Continuation<Any?>): Any {
+    waiter = cont
+    (running as CompletableFuture<*>).handle(this)
+    return COROUTINE_SUSPENDED
+  }
 
   /** The task gave its worker slot back while waiting for work it started (set and read by its worker only). */
   @JvmField var parked: Boolean = false

@@ -2,11 +2,14 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.OutOfResourcesException
+import dev.corobridge.internal.StallWatchdog
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
 import kotlin.coroutines.intrinsics.intercepted
+import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.async
@@ -75,10 +78,13 @@ internal class TaskQueue(private val engine: Engine) {
    * slot and runs queued tasks one after another. After a task, if no slot is free (only then can a task with
    * options be waiting for one), it gives its slot back and tries to take it again, so that the waiting task gets
    * it first (and, when it gives the slot back in turn, restarts the queue). An empty queue is checked again after
-   * the slot is given back, so a task enqueued meanwhile is never stranded. The loop is written out in the
-   * coroutine's own body, and waits without cancellation support (a worker is never cancelled; a queued task is
-   * stopped by cancelling its stage or its blocking call): a parked task costs one coroutine and one callback,
-   * nothing more.
+   * the slot is given back, so a task enqueued meanwhile is never stranded.
+   *
+   * The worker's coroutine body keeps only what must outlive a wait (the task, the stall watchdog's mark): the rest
+   * happens in plain functions ([takeTask], [startTask], [endTask]), so a parked task's frame holds two references.
+   * It waits without cancellation support (a worker is never cancelled; a queued task is stopped by cancelling its
+   * stage or its blocking call), through the task itself as the stage's callback ([OutcomeCallback]): a parked task
+   * costs one coroutine and the dependent stage of that callback, nothing more.
    */
   private fun trySpawnWorker() {
     if (tasks.isEmpty() || !engine.workers.tryAcquire()) return
@@ -87,7 +93,25 @@ internal class TaskQueue(private val engine: Engine) {
     alive.add(worker)
     val loop: suspend () -> Unit = {
       try {
-        runWorker(worker)
+        while (true) {
+          val task = takeTask(worker) ?: break
+          var outcome = try {
+            startTask(task)
+          } catch (e: Throwable) {
+            Failed(e) // never lost, whatever the task or a stage it returned did
+          }
+          if (outcome === CALL_BLOCKING) outcome = callBlocking(task as QueuedBlockingTask<*>)
+          if (outcome === WAIT) outcome = outcomeIfDone(task)
+          if (outcome === WAIT) {
+            val watched = watch(task)
+            try {
+              outcome = suspendCoroutineUninterceptedOrReturn { cont -> task.resumeWhenStageDone(cont.intercepted()) }
+            } finally {
+              watched?.done()
+            }
+          }
+          if (!endTask(task, outcome)) break
+        }
       } finally {
         alive.remove(worker)
       }
@@ -95,85 +119,125 @@ internal class TaskQueue(private val engine: Engine) {
     loop.createCoroutineUnintercepted(worker).intercepted().resume(Unit) // dispatched, as launch would
   }
 
-  @Suppress("NOTHING_TO_INLINE") // inlined: the loop is written out in the worker coroutine's own body, no frame of its own
-  private suspend inline fun runWorker(worker: QueueWorker) {
+  /** The next task for [worker], which searches; null if there is none and the worker ends (its slot given back). */
+  private fun takeTask(worker: QueueWorker): QueuedTask<*>? {
     val workers = engine.workers
-    while (true) { // this worker counts as searching here
+    while (true) {
       val task = tasks.poll()
-      if (task != null && engine.queueLimited) engine.waitingToStart.decrementAndGet()
       if (task == null) {
         searching.decrementAndGet()
         workers.release()
-        if (tasks.isEmpty() || !workers.tryAcquire()) return
+        if (tasks.isEmpty() || !workers.tryAcquire()) return null
         searching.incrementAndGet()
         continue
       }
+      if (engine.queueLimited) engine.waitingToStart.decrementAndGet()
       if (searching.decrementAndGet() == 0 && !tasks.isEmpty()) trySpawnWorker() // more waits: wake one helper
       worker.current = task // before reading the gate: shutdownNow closes it before it looks at the workers
-      try {
-        if (!task.isDone && engine.gate.closed) task.completeExceptionally(engine.gate.notStarted()) // cancelled, saying why
-        if (task.isDone) {
-          engine.counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
-          task.trace?.finished(task)
-        } else {
-          task.trace?.started()
-          val outcome = try {
-            run(task)
-          } catch (e: Throwable) {
-            Failed(e) // never lost, whatever the task or a stage it returned did
-          }
-          engine.finishTask(task, outcome, task.spawned, task.trace)
-        }
-      } finally {
-        engine.exit()
-      }
-      if (task.parked) return // its slot went back when it parked: this worker is done
-      searching.incrementAndGet()
-      if (workers.availablePermits == 0) {
-        workers.release()
-        if (!workers.tryAcquire()) {
-          searching.decrementAndGet()
-          return
-        }
-      }
+      return task
     }
   }
 
-  @Suppress("NOTHING_TO_INLINE")
-  private suspend inline fun run(task: QueuedTask<*>): Any? {
-    val result = when (task) {
-      is QueuedAsyncTask -> engine.startStage(null, task.call::call)
-      is QueuedBlockingTask -> {
-        val call = task.call
-        val follows = task.followsStage
-        val blocking = engine.scope.async(engine.blocking.dispatcher) {
-          runInterruptible {
-            engine.blocking.callMarked(call).also {
-              // Recorded on the blocking thread, before the call's coroutine can be cancelled away with the
-              // stage as its result: a cancel from now on reaches the stage (callAppropriately).
-              if (follows && it is CompletionStage<*>) task.runningOn(it.asFuture())
-            }
-          }
-        }
-        task.runningOn(blocking)
-        try {
-          blocking.await()
-        } catch (e: CancellationException) {
-          Failed(e)
+  /**
+   * Starts [task]: its outcome, [ALREADY_DONE] if it was cancelled before it started, [CALL_BLOCKING] for a blocking
+   * call, or [WAIT] for a stage to wait for (recorded as what runs the task). An async task whose stage waits for
+   * work it started on this executor parks: it gives its slot to that work.
+   */
+  private fun startTask(task: QueuedTask<*>): Any? {
+    if (!task.isDone && engine.gate.closed) task.completeExceptionally(engine.gate.notStarted()) // cancelled, saying why
+    if (task.isDone) return ALREADY_DONE
+    task.trace?.started()
+    if (task is QueuedBlockingTask) return CALL_BLOCKING
+    val result = engine.startStage(null, (task as QueuedAsyncTask).call::call)
+    val stage = when (result) {
+      is NestedStage -> {
+        task.parked = true
+        engine.releaseWorker()
+        result.stage
+      }
+      is CompletionStage<*> -> result
+      else -> return result
+    }
+    task.runningOn(stage.asFuture())
+    return WAIT
+  }
+
+  /** The outcome of the stage [task] waits for if it is done, else [WAIT]. */
+  private fun outcomeIfDone(task: QueuedTask<*>): Any? {
+    val stage = task.running as CompletableFuture<*>
+    return if (stage.isDone) outcomeOfDone(stage) else WAIT
+  }
+
+  /** Tells the stall watchdog, if on, that [task] holds its worker slot while it waits (a parked task does not). */
+  private fun watch(task: QueuedTask<*>): StallWatchdog.Waiting? =
+    if (task.parked) null else engine.stallWatchdog?.awaiting("a task of ${engine.name}")
+
+  /**
+   * Calls a blocking task on a blocking thread and waits for it: its outcome, or [WAIT] for the stage it returned
+   * if it follows one (`callAppropriately`). Not inlined, so its locals stay out of the worker's frame.
+   */
+  private suspend fun callBlocking(task: QueuedBlockingTask<*>): Any? {
+    val call = task.call
+    val follows = task.followsStage
+    val blocking = engine.scope.async(engine.blocking.dispatcher) {
+      runInterruptible {
+        engine.blocking.callMarked(call).also {
+          // Recorded on the blocking thread, before the call's coroutine can be cancelled away with the
+          // stage as its result: a cancel from now on reaches the stage (callAppropriately).
+          if (follows && it is CompletionStage<*>) task.runningOn(it.asFuture())
         }
       }
     }
-    if (result is NestedStage) {
-      // The task waits for work of this executor that it started: it gives its slot to that work.
-      task.parked = true
-      engine.releaseWorker()
-      val stage = result.stage.asFuture()
-      task.runningOn(stage)
-      return stage.awaitOutcomeUncancellable(task)
+    task.runningOn(blocking)
+    val result = try {
+      blocking.await()
+    } catch (e: CancellationException) {
+      return Failed(e)
+    } catch (e: Throwable) {
+      return Failed(e)
     }
-    if (result !is CompletionStage<*> || (task is QueuedBlockingTask && !task.followsStage)) return result
-    val stage = result.asFuture()
-    task.runningOn(stage)
-    return engine.watchedWait(null, stage.isDone) { stage.awaitOutcomeUncancellable(task) }
+    if (!follows || result !is CompletionStage<*>) return result
+    task.runningOn(result.asFuture())
+    return WAIT
+  }
+
+  /**
+   * Completes and counts [task] with [outcome] and counts it out of the executor; then decides whether the worker
+   * goes on: not if the task parked (its slot went back then), nor if the slot it gave back to a waiting task with
+   * options could not be taken again.
+   */
+  private fun endTask(task: QueuedTask<*>, outcome: Any?): Boolean {
+    try {
+      if (outcome === ALREADY_DONE) {
+        engine.counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
+        task.trace?.finished(task)
+      } else {
+        engine.finishTask(task, outcome, task.spawned, task.trace)
+      }
+    } finally {
+      engine.exit()
+    }
+    if (task.parked) return false
+    searching.incrementAndGet()
+    val workers = engine.workers
+    if (workers.availablePermits == 0) {
+      workers.release()
+      if (!workers.tryAcquire()) {
+        searching.decrementAndGet()
+        return false
+      }
+    }
+    return true
+  }
+
+  private companion object {
+    /** [startTask]: the task's stage, in [TaskFuture.running], is to be waited for. */
+    val WAIT = Any()
+
+    /** [startTask]: the task is a blocking call. */
+    val CALL_BLOCKING = Any()
+
+    /** [startTask]: the task was completed before it started (cancelled, or refused by a shutdown). */
+    val ALREADY_DONE = Any()
   }
 }
