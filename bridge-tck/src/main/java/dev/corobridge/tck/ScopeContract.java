@@ -364,6 +364,54 @@ public abstract class ScopeContract extends ContractSupport {
   }
 
   @Test
+  void closeReturnsOnlyOnceACancelledAsyncChildsStageHasReallyCompleted() throws Exception {
+    AsyncExecutor executor = newExecutor(4);
+    CompletableFuture<String> backing = new CompletableFuture<>();
+    CountDownLatch started = new CountDownLatch(1);
+    TaskScope scope = executor.openScope();
+    CompletableFuture<String> child = scope.fork(() -> {
+      started.countDown();
+      return OddStages.unconvertible(backing); // a cancel cannot reach it: it runs on after the child's future is done
+    });
+    await(started);
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(scope::close);
+    Await.until(child::isCancelled, () -> "close() cancelled the child");
+    assertThrows(TimeoutException.class, () -> closed.get(100, TimeUnit.MILLISECONDS),
+        "close() waits while the child's stage still runs");
+    backing.complete("late");
+    Await.value(closed);
+    assertTrue(scope.isCancelled());
+  }
+
+  @Test
+  void asyncChildrenWhoseStagesFailLaterAreRetriedAndEachStopsOnce() {
+    AsyncExecutor executor = newExecutor(4);
+    Probe later = new Probe();
+    TaskOptions retrying = TaskOptions.builder().retry(RetryPolicy.exponential(2, Duration.ZERO)).build();
+    List<AtomicInteger> attempts = new ArrayList<>();
+    CompletableFuture<Integer> sum = executor.scoped(scope -> {
+      List<CompletableFuture<Integer>> children = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        AtomicInteger tries = new AtomicInteger();
+        attempts.add(tries);
+        int failures = i % 3; // 0, 1 or 2 attempts fail, each after a short while, before one succeeds
+        children.add(scope.fork(() -> tries.incrementAndGet() <= failures
+            ? later.<Integer>completeLater(null, 3).<Integer>thenApply(v -> {
+                throw new IllegalStateException("attempt " + tries.get());
+              })
+            : later.completeLater(1, 3), retrying));
+      }
+      return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new))
+          .thenApply(done -> children.stream().mapToInt(CompletableFuture::join).sum());
+    });
+    assertEquals(100, Await.value(sum));
+    for (int i = 0; i < 100; i++) {
+      assertEquals(i % 3 + 1, attempts.get(i).get(), "child " + i + " ran once per attempt");
+    }
+    assertBalanced(executor);
+  }
+
+  @Test
   void joinOrCloseFromAChildOfTheSameScopeIsRefusedInsteadOfWaitingForItself() {
     AsyncExecutor executor = newExecutor(2);
     try (TaskScope scope = executor.openScope(policy(WaitStrategy.ALL_COMPLETED))) {

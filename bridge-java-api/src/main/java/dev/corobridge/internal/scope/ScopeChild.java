@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.scope;
 
+import dev.corobridge.AsyncTask;
 import dev.corobridge.internal.Stages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * One piece of a scope's work: a forked task, or the body of a {@code scoped} call. It knows when it has
@@ -21,19 +25,40 @@ import java.util.function.BiConsumer;
  * and "future done" comes last, so it closes exactly once and never while code of it runs. An attempt
  * that finds the child CLOSED (cancelled before it started) does not run. Scopes opened while the
  * child's code runs are nested in it: cancelling the child cancels them.
+ *
+ * <p>An async attempt leaves when the stage it returned completes. That stage is kept as {@code pending} instead of
+ * being watched with a callback of its own: the executor completes the task's future from the stage, so in the
+ * usual order the stage is done by the time the future is, and the future's callback ({@link #accept}) sees the
+ * attempt out. Only when the future completes first (a cancel, a deadline) is a callback put on the stage; a retry
+ * sees the previous attempt's stage done when it enters. Whoever takes {@code pending} away (one compare-and-set)
+ * is the one that sees the attempt out, so it leaves exactly once.
+ *
+ * <p>A forked child is itself the task submitted to the executor ({@link Forked}, {@link ForkedBlocking}), and the
+ * scope keeps its children in a list linked through them ({@code previous}, {@code next}, guarded by the scope's
+ * monitor): a parked child costs this object, its task's future and the future's callback.
  */
-final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
+class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable>, BiFunction<Object, Throwable, Void> {
   private static final int IDLE = 0;
   private static final int RUNNING = 1;
   private static final int CLOSED = 2;
+  private static final AtomicIntegerFieldUpdater<ScopeChild> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(ScopeChild.class, "state");
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<ScopeChild, CompletableFuture> PENDING =
+      AtomicReferenceFieldUpdater.newUpdater(ScopeChild.class, CompletableFuture.class, "pending");
 
-  private final StructuredScope<?> scope;
-  private final AtomicInteger state = new AtomicInteger(IDLE);
+  final StructuredScope<?> scope;
+  private volatile int state = IDLE;
   /** The task's future (null for the body until its stage is known, and before submit returns). */
   private volatile CompletableFuture<?> future;
+  /** The stage of an async attempt not yet seen to have ended, or null. */
+  private volatile CompletableFuture<?> pending;
   private volatile boolean cancelRequested;
   /** Scopes opened inside this child and not finished. Guarded by this. */
   private List<StructuredScope<?>> nested;
+  /** The scope's list of children. Guarded by the scope's monitor. */
+  ScopeChild previous;
+  ScopeChild next;
 
   ScopeChild(StructuredScope<?> scope) {
     this.scope = scope;
@@ -46,12 +71,16 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
     if (cancelRequested) {
       return false;
     }
-    return state.compareAndSet(IDLE, RUNNING);
+    CompletableFuture<?> previousStage = pending; // a retry: the previous attempt's stage is done
+    if (previousStage != null && PENDING.compareAndSet(this, previousStage, null)) {
+      state = IDLE;
+    }
+    return STATE.compareAndSet(this, IDLE, RUNNING);
   }
 
   /** The attempt's code has stopped. */
   void exit() {
-    state.set(IDLE);
+    state = IDLE;
     CompletableFuture<?> f = future;
     if (f != null && f.isDone()) {
       tryClose();
@@ -74,14 +103,38 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
     T get() throws Exception;
   }
 
-  /** An async attempt: leaves when the stage it returned completes. */
+  /** An async attempt: leaves when the stage it returned completes (see the overview). */
   <T> CompletionStage<T> leaveWhenDone(CompletionStage<T> stage) {
     if (stage == null) {
       exit();
       return null;
     }
-    Stages.follow(stage).whenComplete((v, e) -> exit()); // once, whatever the stage does
+    CompletableFuture<T> done = Stages.follow(stage); // completes once, whatever the stage does
+    pending = done;
+    CompletableFuture<?> f = future;
+    if (f != null && f.isDone()) {
+      seeAttemptOut(done); // the future completed first: the stage is watched
+    }
     return stage;
+  }
+
+  /** Sees the attempt whose stage is {@code stage} out, unless someone else took it: now if it is done, else when it is. */
+  private void seeAttemptOut(CompletableFuture<?> stage) {
+    if (!PENDING.compareAndSet(this, stage, null)) {
+      return;
+    }
+    if (stage.isDone()) {
+      exit();
+    } else {
+      stage.handle(this);
+    }
+  }
+
+  /** The stage of an attempt that outlived its future completed. */
+  @Override
+  public Void apply(Object value, Throwable error) {
+    exit();
+    return null;
   }
 
   // ------------------------------------------------------------------------------------ the future
@@ -102,6 +155,10 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
       cancelNested();
     }
     scope.childCompleted(value, error);
+    CompletableFuture<?> stage = pending;
+    if (stage != null) {
+      seeAttemptOut(stage);
+    }
     tryClose();
   }
 
@@ -110,7 +167,7 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
    * could not be submitted (it never ran).
    */
   void tryClose() {
-    if (state.compareAndSet(IDLE, CLOSED)) {
+    if (STATE.compareAndSet(this, IDLE, CLOSED)) {
       scope.childStopped(this);
     }
   }
@@ -175,5 +232,52 @@ final class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable> {
   /** The exception a child that is cancelled before it started fails with. */
   static CancellationException notStarted(StructuredScope<?> scope) {
     return new CancellationException(scope.describe() + " was cancelled before this child started");
+  }
+
+  /** A child forked with {@code fork}: the async task the executor runs for it. */
+  static final class Forked<T> extends ScopeChild implements AsyncTask<T> {
+    private final AsyncTask<T> task;
+
+    Forked(StructuredScope<?> scope, AsyncTask<T> task) {
+      super(scope);
+      this.task = task;
+    }
+
+    @Override
+    public CompletionStage<T> call() throws Exception {
+      if (!enter()) {
+        throw notStarted(scope);
+      }
+      CompletionStage<T> stage;
+      try {
+        stage = runAsCurrent(task::call);
+      } catch (Throwable e) {
+        exit();
+        throw e;
+      }
+      return leaveWhenDone(stage);
+    }
+  }
+
+  /** A child forked with {@code forkBlocking}: the blocking call the executor makes for it. */
+  static final class ForkedBlocking<T> extends ScopeChild implements Callable<T> {
+    private final Callable<T> task;
+
+    ForkedBlocking(StructuredScope<?> scope, Callable<T> task) {
+      super(scope);
+      this.task = task;
+    }
+
+    @Override
+    public T call() throws Exception {
+      if (!enter()) {
+        throw notStarted(scope);
+      }
+      try {
+        return runAsCurrent(task::call);
+      } finally {
+        exit();
+      }
+    }
   }
 }

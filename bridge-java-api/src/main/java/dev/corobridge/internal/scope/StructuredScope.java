@@ -15,9 +15,7 @@ import dev.corobridge.internal.Checks;
 import dev.corobridge.internal.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +53,9 @@ public final class StructuredScope<R> implements TaskScope {
   private final ScopeChild body = new ScopeChild(this);
 
   // Guarded by this.
-  private final Set<ScopeChild> children = new LinkedHashSet<>();
+  /** The children not yet stopped, in the order they were forked (linked through them). */
+  private ScopeChild firstChild;
+  private ScopeChild lastChild;
   private int live;
   private CompletableFuture<Void> idle;
   private boolean sealed;
@@ -164,22 +164,10 @@ public final class StructuredScope<R> implements TaskScope {
   public <T> CompletableFuture<T> fork(AsyncTask<T> task, TaskOptions options) {
     Checks.notNull(task, "task");
     Checks.notNull(options, "options");
-    ScopeChild child = admit();
+    ScopeChild.Forked<T> child = admit(new ScopeChild.Forked<>(this, task));
     CompletableFuture<T> future;
     try {
-      future = executor.submit(() -> {
-        if (!child.enter()) {
-          throw ScopeChild.notStarted(this);
-        }
-        CompletionStage<T> stage;
-        try {
-          stage = child.runAsCurrent(task::call);
-        } catch (Throwable e) {
-          child.exit();
-          throw e;
-        }
-        return child.leaveWhenDone(stage);
-      }, options);
+      future = executor.submit(child, options);
     } catch (RuntimeException | Error refused) {
       child.tryClose(); // never submitted: closed at once
       throw refused;
@@ -197,19 +185,10 @@ public final class StructuredScope<R> implements TaskScope {
   public <T> CompletableFuture<T> forkBlocking(Callable<T> task, TaskOptions options) {
     Checks.notNull(task, "task");
     Checks.notNull(options, "options");
-    ScopeChild child = admit();
+    ScopeChild.ForkedBlocking<T> child = admit(new ScopeChild.ForkedBlocking<>(this, task));
     CompletableFuture<T> future;
     try {
-      future = executor.submitBlocking(() -> {
-        if (!child.enter()) {
-          throw ScopeChild.notStarted(this);
-        }
-        try {
-          return child.runAsCurrent(task::call);
-        } finally {
-          child.exit();
-        }
-      }, options);
+      future = executor.submitBlocking(child, options);
     } catch (RuntimeException | Error refused) {
       child.tryClose(); // never submitted: closed at once
       throw refused;
@@ -218,15 +197,20 @@ public final class StructuredScope<R> implements TaskScope {
     return future;
   }
 
-  /** Counts a new child in, or refuses the fork. */
-  private ScopeChild admit() {
-    ScopeChild child = new ScopeChild(this);
+  /** Counts a new child in (last in the list of children), or refuses the fork. */
+  private <C extends ScopeChild> C admit(C child) {
     synchronized (this) {
       if (sealed) {
         throw new IllegalStateException("cannot fork into " + describe() + ": it has "
             + (cancelled ? "been cancelled" : finished ? "completed" : "been closed") + "; the child was not started");
       }
-      children.add(child);
+      child.previous = lastChild;
+      if (lastChild == null) {
+        firstChild = child;
+      } else {
+        lastChild.next = child;
+      }
+      lastChild = child;
       countIn();
     }
     return child;
@@ -312,7 +296,20 @@ public final class StructuredScope<R> implements TaskScope {
   /** A child has really stopped. */
   void childStopped(ScopeChild child) {
     synchronized (this) {
-      children.remove(child);
+      ScopeChild before = child.previous;
+      ScopeChild after = child.next;
+      if (before == null) {
+        firstChild = after;
+      } else {
+        before.next = after;
+      }
+      if (after == null) {
+        lastChild = before;
+      } else {
+        after.previous = before;
+      }
+      child.previous = null;
+      child.next = null;
     }
     countOut();
   }
@@ -403,7 +400,10 @@ public final class StructuredScope<R> implements TaskScope {
     synchronized (this) {
       sealed = true;
       cancelled = true;
-      toCancel = new ArrayList<>(children);
+      toCancel = new ArrayList<>();
+      for (ScopeChild child = firstChild; child != null; child = child.next) {
+        toCancel.add(child);
+      }
       if (withBody && bodyPending) {
         stage = bodyStage;
         bodyPending = false;
