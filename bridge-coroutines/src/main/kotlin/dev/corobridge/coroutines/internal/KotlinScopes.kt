@@ -9,6 +9,7 @@ import dev.corobridge.coroutines.ExecutorScope
 import java.time.Duration
 import java.util.concurrent.TimeoutException
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
@@ -88,11 +89,20 @@ private class ExecutorScopeImpl(
 ) : ExecutorScope {
   override val coroutineContext: CoroutineContext get() = scope.coroutineContext
 
+  /**
+   * The scope's context with the executor's task context added once, for every child: a child then adds only its
+   * own slot marker and job (merging contexts element by element costs an allocation or two per element).
+   */
+  private val children: CoroutineScope = ChildrenScope(scope.coroutineContext.minusKey(HeldSlot) + taskContext)
+
   override fun <T> async(options: TaskOptions, block: suspend CoroutineScope.() -> T): Deferred<T> =
-    executor.startChild(scope, options, taskContext, block).also { policy?.watch(it) }
+    executor.startChild(children, options, EmptyCoroutineContext, block).also { policy?.watch(it) }
 
   override fun launch(options: TaskOptions, block: suspend CoroutineScope.() -> Unit): Job = async(options, block)
 }
+
+/** A scope's context as a [CoroutineScope] its children are started in (its job is the scope's). */
+private class ChildrenScope(override val coroutineContext: CoroutineContext) : CoroutineScope
 
 /**
  * The policies other than FIRST_EXCEPTION over a supervisor scope: which child outcome cancels the
