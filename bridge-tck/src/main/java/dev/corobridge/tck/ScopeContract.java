@@ -18,6 +18,7 @@ import dev.corobridge.WaitStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,6 +54,19 @@ public abstract class ScopeContract extends ContractSupport {
       } finally {
         stopped.incrementAndGet();
       }
+    };
+  }
+
+  /** A blocking call that is inside {@code probe} for 5 ms. */
+  private static Callable<Object> sleepsInside(Probe probe) {
+    return () -> {
+      probe.enter();
+      try {
+        Thread.sleep(5);
+      } finally {
+        probe.exit();
+      }
+      return null;
     };
   }
 
@@ -564,15 +578,7 @@ public abstract class ScopeContract extends ContractSupport {
     Await.finishes(() -> Await.value(executor.submitBlocking(() -> {
       try (TaskScope scope = executor.openScope()) {
         for (int i = 0; i < 8; i++) {
-          scope.forkBlocking(() -> {
-            running.enter();
-            try {
-              Thread.sleep(5);
-            } finally {
-              running.exit();
-            }
-            return null;
-          });
+          scope.forkBlocking(sleepsInside(running));
         }
         scope.join();
       }
@@ -641,15 +647,7 @@ public abstract class ScopeContract extends ContractSupport {
     Probe running = new Probe(); // the slots the items gave to their nested tasks came back once, not twice
     List<CompletableFuture<Object>> after = new ArrayList<>();
     for (int i = 0; i < 4 * maxWorkers; i++) {
-      after.add(executor.submitBlocking(() -> {
-        running.enter();
-        try {
-          Thread.sleep(5);
-        } finally {
-          running.exit();
-        }
-        return null;
-      }));
+      after.add(executor.submitBlocking(sleepsInside(running)));
     }
     after.forEach(Await::value);
     assertTrue(running.max() <= maxWorkers, "at most maxWorkers tasks ran at once: " + running.max());
