@@ -100,7 +100,13 @@ internal class TaskQueue(private val engine: Engine) {
           } catch (e: Throwable) {
             Failed(e) // never lost, whatever the task or a stage it returned did
           }
-          if (outcome === CALL_BLOCKING) outcome = callBlocking(task as QueuedBlockingTask<*>)
+          if (outcome === CALL_BLOCKING) {
+            outcome = try {
+              callBlocking(task as QueuedBlockingTask<*>)
+            } catch (e: Throwable) {
+              Failed(e)
+            }
+          }
           if (outcome === WAIT) outcome = outcomeIfDone(task)
           if (outcome === WAIT) {
             val watched = watch(task)
@@ -192,8 +198,6 @@ internal class TaskQueue(private val engine: Engine) {
     val result = try {
       blocking.await()
     } catch (e: CancellationException) {
-      return Failed(e)
-    } catch (e: Throwable) {
       return Failed(e)
     }
     if (!follows || result !is CompletionStage<*>) return result
