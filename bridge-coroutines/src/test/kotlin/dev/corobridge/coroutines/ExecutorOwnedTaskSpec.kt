@@ -18,6 +18,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.yield
 
@@ -90,6 +91,39 @@ class ExecutorOwnedTaskSpec : FunSpec({
     ran.get() shouldBe 0
     executor.close()
     executor.stats().let { it.cancelled() shouldBe 3L; it.succeeded() shouldBe 1L; it.running() shouldBe 0L }
+  }
+
+  test("a task cancelled while it waits for a slot completes at once, while the task holding the slot still runs") {
+    val executor = CoroutineAsyncExecutor(1)
+    val busyStarted = CompletableDeferred<Unit>()
+    val busy = executor.async { busyStarted.complete(Unit); awaitCancellation() }
+    busyStarted.await()
+    val waiting = executor.async { "never" }
+    waiting.cancel()
+    withTimeout(10_000) { waiting.join() } // not held back until the slot comes free
+    waiting.isCancelled shouldBe true
+    busy.isActive shouldBe true
+    busy.cancel()
+    executor.close()
+    executor.stats().let { it.cancelled() shouldBe 2L; it.running() shouldBe 0L; it.queued() shouldBe 0L }
+  }
+
+  test("an executor's async answers getCompleted and select like any Deferred") {
+    val executor = CoroutineAsyncExecutor(2)
+    val value = executor.async { "value" }
+    val boom = IOException("boom")
+    val failing = executor.async<String> { throw boom }
+    value.await()
+    runCatching { failing.await() }
+    @OptIn(kotlinx.coroutines.ExperimentalCoroutinesApi::class)
+    value.getCompleted() shouldBe "value"
+    @OptIn(kotlinx.coroutines.ExperimentalCoroutinesApi::class)
+    runCatching { failing.getCompleted() }.exceptionOrNull() shouldBeSameInstanceAs boom
+    val never = executor.async { awaitCancellation() }
+    val later = executor.async { delay(10); "later" }
+    select { never.onAwait { "never" }; later.onAwait { it } } shouldBe "later"
+    never.cancel()
+    executor.close()
   }
 
   test("shutdown(false, true) cancels the tasks still waiting for a slot and lets the running one finish") {

@@ -463,6 +463,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     queue.slotReleased()
   }
 
+  /** Runs [block] on the executor's dispatcher. */
+  fun dispatch(context: CoroutineContext, block: Runnable) {
+    dispatcher.dispatch(context, block)
+  }
+
   fun shutdown(wait: Boolean, cancelFutures: Boolean) {
     if (wait) {
       val mark = WorkerMark.current()

@@ -12,8 +12,8 @@ import kotlin.coroutines.CoroutineContext
  * `Job` a launched worker had.
  */
 internal class QueueWorker(override val context: CoroutineContext, private val engine: Engine) : Continuation<Unit> {
-  /** The task this worker took up last; written before the worker checks whether the executor stops. */
-  @Volatile @JvmField var current: QueuedTask<*>? = null
+  /** The task this worker took up last (a [QueuedTask] or a [QueuedCoroutine]); written before the worker checks whether the executor stops. */
+  @Volatile @JvmField var current: Any? = null
 
   // The links of the QueueWorkers list, guarded by its lock.
   @JvmField var previous: QueueWorker? = null
@@ -51,8 +51,8 @@ internal class QueueWorkers {
 
   /** The tasks the workers run now (a snapshot taken under the lock; the tasks are stopped outside it). */
   @Synchronized
-  fun currentTasks(): List<QueuedTask<*>> {
-    val tasks = ArrayList<QueuedTask<*>>()
+  fun currentTasks(): List<Any> {
+    val tasks = ArrayList<Any>()
     var worker = head
     while (worker != null) {
       worker.current?.let(tasks::add)

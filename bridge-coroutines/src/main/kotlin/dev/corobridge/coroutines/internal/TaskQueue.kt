@@ -29,8 +29,8 @@ internal class TaskQueue(private val engine: Engine) {
   /** Queue workers launched or between tasks, that is, about to poll the queue. */
   private val searching = AtomicInteger()
 
-  /** Tasks waiting for a queue worker, in submission order. */
-  private val tasks = ConcurrentLinkedQueue<QueuedTask<*>>()
+  /** Tasks waiting for a queue worker, in submission order: [QueuedTask]s and [QueuedCoroutine]s. */
+  private val tasks = ConcurrentLinkedQueue<Any>()
 
   /** The queue workers alive, each showing the task it runs. */
   private val alive = QueueWorkers()
@@ -53,18 +53,30 @@ internal class TaskQueue(private val engine: Engine) {
     return task
   }
 
+  /** Submits a plain Kotlin task (never refused for a full queue, as `async` never was); the caller counted it. */
+  fun submit(task: QueuedCoroutine<*>) {
+    engine.enter()
+    tasks.offer(task)
+    if (searching.get() == 0) trySpawnWorker()
+  }
+
   /** A worker slot was given back: if tasks wait, a worker takes them up. */
   fun slotReleased() {
     if (!tasks.isEmpty()) trySpawnWorker()
   }
 
   /** The tasks the queue workers run now. */
-  fun runningTasks(): List<QueuedTask<*>> = alive.currentTasks()
+  fun runningTasks(): List<Any> = alive.currentTasks()
 
   /** Cancels every task waiting in the queue, telling [cancelled] of each one this call cancelled. */
   fun drain(cancelled: (QueuedTask<*>) -> Unit) {
     while (true) {
       val task = tasks.poll() ?: break
+      if (task is QueuedCoroutine<*>) {
+        task.drop(engine.gate.notStarted()) // counted and counted out by its completion
+        continue
+      }
+      task as QueuedTask<*>
       if (engine.queueLimited) engine.waitingToStart.decrementAndGet()
       if (task.completeExceptionally(engine.gate.notStarted())) cancelled(task) // cancelled (isCancelled() holds), saying why
       engine.counters.finished(task.isCancelled, task.isCompletedExceptionally)
@@ -94,7 +106,11 @@ internal class TaskQueue(private val engine: Engine) {
     val loop: suspend () -> Unit = {
       try {
         while (true) {
-          val task = takeTask(worker) ?: break
+          val next = takeTask(worker) ?: break
+          if (next is QueuedCoroutine<*>) {
+            if (runCoroutine(next)) continue else break
+          }
+          val task = next as QueuedTask<*>
           var outcome = try {
             startTask(task)
           } catch (e: Throwable) {
@@ -126,7 +142,7 @@ internal class TaskQueue(private val engine: Engine) {
   }
 
   /** The next task for [worker], which searches; null if there is none and the worker ends (its slot given back). */
-  private fun takeTask(worker: QueueWorker): QueuedTask<*>? {
+  private fun takeTask(worker: QueueWorker): Any? {
     val workers = engine.workers
     while (true) {
       val task = tasks.poll()
@@ -137,11 +153,32 @@ internal class TaskQueue(private val engine: Engine) {
         searching.incrementAndGet()
         continue
       }
-      if (engine.queueLimited) engine.waitingToStart.decrementAndGet()
+      if (engine.queueLimited && task is QueuedTask<*>) engine.waitingToStart.decrementAndGet()
       if (searching.decrementAndGet() == 0 && !tasks.isEmpty()) trySpawnWorker() // more waits: wake one helper
       worker.current = task // before reading the gate: shutdownNow closes it before it looks at the workers
       return task
     }
+  }
+
+  /**
+   * Runs a plain Kotlin task in place ([QueuedCoroutine]); whether the worker goes on. If the task suspended, it keeps
+   * the worker's slot, and the worker goes on only if tasks wait and it can take another slot.
+   */
+  private fun runCoroutine(task: QueuedCoroutine<*>): Boolean {
+    if (engine.gate.closed) task.drop(engine.gate.notStarted())
+    if (!task.startOnWorker()) return goOn() // dropped (cancelled while queued): it completed on its own
+    return when (task.detach(engine)) {
+      QueuedCoroutine.KEPT -> goOn()
+      QueuedCoroutine.DETACHED -> goOnWithAnotherSlot()
+      else -> false // its slot went to work that outlived it
+    }
+  }
+
+  /** A worker whose task kept its slot goes on with another one if tasks wait and one is free. */
+  private fun goOnWithAnotherSlot(): Boolean {
+    if (tasks.isEmpty() || !engine.workers.tryAcquire()) return false
+    searching.incrementAndGet()
+    return true
   }
 
   /**
@@ -221,7 +258,14 @@ internal class TaskQueue(private val engine: Engine) {
     } finally {
       engine.exit()
     }
-    if (task.parked) return false
+    return !task.parked && goOn()
+  }
+
+  /**
+   * Whether a worker that holds its slot after a task goes on to search the queue: not if no slot is free (only then
+   * can a task with options be waiting for one) and the slot it gives back to such a task cannot be taken again.
+   */
+  private fun goOn(): Boolean {
     searching.incrementAndGet()
     val workers = engine.workers
     if (workers.availablePermits == 0) {

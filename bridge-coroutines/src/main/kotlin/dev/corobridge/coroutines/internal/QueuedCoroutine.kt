@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.coroutines.internal
+
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.coroutines.intrinsics.startCoroutineUninterceptedOrReturn
+import kotlinx.coroutines.AbstractCoroutine
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.selects.SelectClause1
+
+/*
+ * The executor-owned Kotlin `async`/`launch` of a task that asks for nothing but a worker slot (a plain plan) while
+ * no listener hears the executor's tasks: a coroutine of the engine's own, queued in the engine's [TaskQueue] like a
+ * Java task without options and started there, UNDISPATCHED, by a queue worker that holds a slot. A burst of tasks
+ * therefore costs no dispatch and no semaphore wait per task: a worker runs task after task, as it runs Java tasks.
+ *
+ * The coroutine is its own bookkeeping. While queued, [state] holds the block; a worker claims it (block ->
+ * STARTED), marks the task's [HeldSlot] taken and starts the block in place. If the block completes at once (its
+ * children too), the worker keeps the slot and goes on to the next task. If it suspends, the worker detaches
+ * (STARTED -> the task's [UnitRecord], registered first, so that shutdownNow finds it) and leaves the slot to the
+ * task, which gives it back when it completes. Completion counts the task by how it ended and gives the slot back before anyone awaiting
+ * it resumes ([onCompleted], [onCancelled]); the engine counts it out once its state is final ([afterCompletion]).
+ *
+ * A task cancelled while queued (block -> DROPPED) never runs its block and completes at once, through one dispatch
+ * (completing it from inside kotlinx's cancellation would re-enter the job's state machine); shutdown drops what is
+ * still queued the same way. The job completes only after its children, so the slot is held until they have ended.
+ *
+ * The task has no parent job (it belongs to the executor, not to its caller), so nothing cancels it while it is being
+ * constructed. AbstractCoroutine is kotlinx.coroutines' base for coroutine builders (`@InternalCoroutinesApi`: the build runs the
+ * tests against the oldest and the newest kotlinx.coroutines we support).
+ */
+@OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
+internal open class QueuedCoroutine<T>(context: CoroutineContext, block: suspend CoroutineScope.() -> T) :
+  AbstractCoroutine<T>(context, initParentJob = false, active = true), Deferred<T>, Runnable {
+  /** The block while queued, then STARTED, the task's [UnitRecord] (detached), ENDED or DROPPED. */
+  @Volatile private var state: Any? = block
+
+  protected val slot: HeldSlot get() = context[HeldSlot]!!
+
+  /**
+   * Starts the task in place on a queue worker that holds a slot; false if it was dropped first (cancelled while
+   * queued: it completes on its own). The worker then calls [detach].
+   */
+  fun startOnWorker(): Boolean {
+    val block = state
+    if (!isBlock(block) || !STATE.compareAndSet(this, block, STARTED)) return false
+    slot.taken()
+    @Suppress("UNCHECKED_CAST")
+    start(CoroutineStart.UNDISPATCHED, this, block as suspend CoroutineScope.() -> T)
+    return true
+  }
+
+  /**
+   * After [startOnWorker] returned: if the task suspended, it keeps the worker's slot and gives it back when it
+   * completes; returns [DETACHED]. If it completed, the worker has its slot back ([KEPT]), unless the task had lent it
+   * to work that outlives it ([GIVEN_AWAY], see [HeldSlot.release]).
+   */
+  fun detach(engine: Engine): Int {
+    if (state === STARTED) {
+      // Registered before it is published: a completion that finds the record can unregister it.
+      val record = engine.registerUnit(UnitRecord(this, this))
+      if (STATE.compareAndSet(this, STARTED, record)) return DETACHED
+      engine.unregisterUnit(record) // completed meanwhile
+    }
+    return if (slot.release()) KEPT else GIVEN_AWAY
+  }
+
+  /** Completes a task that is still queued as cancelled with [cause], its block never run; false if it had started. */
+  fun drop(cause: CancellationException): Boolean {
+    val block = state
+    if (!isBlock(block) || !STATE.compareAndSet(this, block, DROPPED)) return false
+    resumeWith(Result.failure(cause))
+    return true
+  }
+
+  /** Cancelled while queued: completes at once, from a dispatch (see the overview). */
+  override fun onCancelling(cause: Throwable?) {
+    if (cause == null) return
+    val block = state
+    if (!isBlock(block) || !STATE.compareAndSet(this, block, DROPPED)) return
+    try {
+      slot.engine.dispatch(context, this)
+    } catch (e: Throwable) { // the executor's dispatcher refused (closed): the default one completes it
+      Dispatchers.Default.dispatch(context, this)
+    }
+  }
+
+  /** The completion of a task dropped by [onCancelling]: its block never ran. */
+  override fun run() {
+    resumeWith(Result.failure(getCancellationException()))
+  }
+
+  override fun onCompleted(value: T) {
+    ended(failed = false, cancelled = false)
+  }
+
+  override fun onCancelled(cause: Throwable, handled: Boolean) {
+    val cancelled = cause is CancellationException
+    ended(failed = !cancelled, cancelled = cancelled)
+  }
+
+  /** Counts the task by how it ended and gives its slot back if it holds it detached from its worker. */
+  private fun ended(failed: Boolean, cancelled: Boolean) {
+    val slot = slot
+    val engine = slot.engine
+    try {
+      engine.counters.finished(cancelled = cancelled, failed = failed)
+      while (true) {
+        when (val s = state) {
+          STARTED -> if (STATE.compareAndSet(this, STARTED, ENDED)) return // the worker takes the slot back
+          is UnitRecord -> if (STATE.compareAndSet(this, s, ENDED)) {
+            engine.unregisterUnit(s)
+            if (slot.release()) engine.releaseWorker()
+            return
+          }
+          else -> return // dropped before it started: it holds no slot
+        }
+      }
+    } catch (e: Throwable) { // the engine's own bug: never into kotlinx's completion
+      engine.reportUncaught(e)
+    }
+  }
+
+  /** The job's state is final: the engine counts the task out (a close() waiting for it returns after this). */
+  override fun afterCompletion(state: Any?) {
+    slot.engine.exit()
+  }
+
+  @Suppress("UNCHECKED_CAST")
+  override suspend fun await(): T = awaitInternal() as T
+
+  @Suppress("UNCHECKED_CAST")
+  override val onAwait: SelectClause1<T>
+    get() = onAwaitInternal as SelectClause1<T>
+
+  @Suppress("UNCHECKED_CAST")
+  @ExperimentalCoroutinesApi
+  override fun getCompleted(): T {
+    check(isCompleted) { "This job has not completed yet" }
+    getCompletionExceptionOrNull()?.let { throw it }
+    // The value is the job's own state: a completed job's await returns it without suspending (no field of ours).
+    return suspend { awaitInternal() }.startCoroutineUninterceptedOrReturn(NoCompletion) as T
+  }
+
+  /** The completion of [getCompleted]'s call, which never suspends. */
+  private object NoCompletion : Continuation<Any?> {
+    override val context: CoroutineContext get() = EmptyCoroutineContext
+
+    override fun resumeWith(result: Result<Any?>): Unit = error("a completed job's await suspended")
+  }
+
+  /** Whether [state] still holds the block: the task is queued. */
+  private fun isBlock(state: Any?): Boolean = state !is Marker && state !is UnitRecord
+
+  /** The states after the block but the record: a class of their own, so that no block is ever taken for one. */
+  private class Marker(private val name: String) {
+    override fun toString(): String = name
+  }
+
+  companion object {
+    /** [detach]: the task suspended and holds the slot; the worker leaves it. */
+    const val DETACHED = 0
+
+    /** [detach]: the task completed and the worker holds the slot again. */
+    const val KEPT = 1
+
+    /** [detach]: the task completed having lent the slot to work that outlived it; the worker holds none. */
+    const val GIVEN_AWAY = 2
+
+    private val STARTED: Any = Marker("STARTED")
+    private val ENDED: Any = Marker("ENDED")
+    private val DROPPED: Any = Marker("DROPPED")
+
+    private val STATE: AtomicReferenceFieldUpdater<QueuedCoroutine<*>, Any?> =
+      AtomicReferenceFieldUpdater.newUpdater(QueuedCoroutine::class.java, Any::class.java, "state")
+  }
+}
+
+/** A plain Kotlin `launch`: a failure nobody awaits goes to the executor's uncaught-error handler. */
+internal class QueuedLaunch(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit) :
+  QueuedCoroutine<Unit>(context, block) {
+  override fun handleJobException(exception: Throwable): Boolean {
+    slot.engine.reportUncaught(exception)
+    return true
+  }
+}
