@@ -47,6 +47,8 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.newCoroutineContext
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.asCoroutineDispatcher
@@ -153,6 +155,15 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
    * executor's dispatcher, the mark of its non-blocking workers, the stall watchdog's tracking.
    */
   val taskContext: CoroutineContext = dispatcher + WorkerMarkElement(nonBlockingMark) + stallTracking
+
+  /**
+   * The context of a plain Kotlin task with no name and nothing captured, but for its slot marker: merged once. Null
+   * when kotlinx.coroutines adds something of its own to each coroutine's context (a debug id, in debug mode); each
+   * task's context is then made as `async` makes it.
+   */
+  @OptIn(ExperimentalCoroutinesApi::class)
+  val plainTaskBase: CoroutineContext? =
+    if (scope.newCoroutineContext(EmptyCoroutineContext) === scope.coroutineContext) scope.coroutineContext + stallTracking else null
 
   val workers = Semaphore(maxWorkers)
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }

@@ -2,6 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.ExperimentalCoroutinesApi
@@ -14,14 +15,21 @@ import kotlinx.coroutines.newCoroutineContext
  */
 
 /** Starts [block] as an executor-owned `async` task with a plain plan; the caller counted it in. */
-internal fun <T> Engine.asyncPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> =
-  QueuedCoroutine(plainTaskContext(context), block).also(queue::submit)
+internal fun <T> Engine.asyncPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
+  val slot = HeldSlot(this)
+  return QueuedCoroutine(plainTaskContext(context, slot), slot, block).also(queue::submit)
+}
 
 /** Like [asyncPlain], for `launch`: a failure goes to the executor's uncaught-error handler. */
-internal fun Engine.launchPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job =
-  QueuedLaunch(plainTaskContext(context), block).also(queue::submit)
+internal fun Engine.launchPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
+  val slot = HeldSlot(this)
+  return QueuedLaunch(plainTaskContext(context, slot), slot, block).also(queue::submit)
+}
 
-/** A plain task's context: the executor's (its dispatcher, marks and handler), the caller's [context], a slot marker. */
+/** A plain task's context: the executor's (its dispatcher, marks and handler), the caller's [context], its [slot]. */
 @OptIn(ExperimentalCoroutinesApi::class)
-private fun Engine.plainTaskContext(context: CoroutineContext): CoroutineContext =
-  scope.newCoroutineContext(context + stallTracking + HeldSlot(this))
+private fun Engine.plainTaskContext(context: CoroutineContext, slot: HeldSlot): CoroutineContext {
+  val base = plainTaskBase
+  if (base != null && context === EmptyCoroutineContext) return base + slot
+  return scope.newCoroutineContext(context + stallTracking + slot)
+}

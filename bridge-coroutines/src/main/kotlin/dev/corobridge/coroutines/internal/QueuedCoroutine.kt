@@ -26,8 +26,9 @@ import kotlinx.coroutines.selects.SelectClause1
  * STARTED), marks the task's [HeldSlot] taken and starts the block in place. If the block completes at once (its
  * children too), the worker keeps the slot and goes on to the next task. If it suspends, the worker detaches
  * (STARTED -> the task's [UnitRecord], registered first, so that shutdownNow finds it) and leaves the slot to the
- * task, which gives it back when it completes. Completion counts the task by how it ended and gives the slot back before anyone awaiting
- * it resumes ([onCompleted], [onCancelled]); the engine counts it out once its state is final ([afterCompletion]).
+ * task, which gives it back when it completes. Completion counts the task by how it ended and gives the slot back
+ * before anyone awaiting it resumes ([onCompleted], [onCancelled]); the engine counts it out once its state is final
+ * ([afterCompletion]).
  *
  * A task cancelled while queued (block -> DROPPED) never runs its block and completes at once, through one dispatch
  * (completing it from inside kotlinx's cancellation would re-enter the job's state machine); shutdown drops what is
@@ -38,12 +39,15 @@ import kotlinx.coroutines.selects.SelectClause1
  * tests against the oldest and the newest kotlinx.coroutines we support).
  */
 @OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
-internal open class QueuedCoroutine<T>(context: CoroutineContext, block: suspend CoroutineScope.() -> T) :
+internal open class QueuedCoroutine<T>(
+  context: CoroutineContext,
+  /** The task's slot marker, also in its [context] for the work it starts (a field too: it fits the object's padding). */
+  @JvmField protected val slot: HeldSlot,
+  block: suspend CoroutineScope.() -> T,
+) :
   AbstractCoroutine<T>(context, initParentJob = false, active = true), Deferred<T>, Runnable {
   /** The block while queued, then STARTED, the task's [UnitRecord] (detached), ENDED or DROPPED. */
   @Volatile private var state: Any? = block
-
-  protected val slot: HeldSlot get() = context[HeldSlot]!!
 
   /**
    * Starts the task in place on a queue worker that holds a slot; false if it was dropped first (cancelled while
@@ -109,7 +113,6 @@ internal open class QueuedCoroutine<T>(context: CoroutineContext, block: suspend
 
   /** Counts the task by how it ended and gives its slot back if it holds it detached from its worker. */
   private fun ended(failed: Boolean, cancelled: Boolean) {
-    val slot = slot
     val engine = slot.engine
     try {
       engine.counters.finished(cancelled = cancelled, failed = failed)
@@ -185,8 +188,8 @@ internal open class QueuedCoroutine<T>(context: CoroutineContext, block: suspend
 }
 
 /** A plain Kotlin `launch`: a failure nobody awaits goes to the executor's uncaught-error handler. */
-internal class QueuedLaunch(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit) :
-  QueuedCoroutine<Unit>(context, block) {
+internal class QueuedLaunch(context: CoroutineContext, slot: HeldSlot, block: suspend CoroutineScope.() -> Unit) :
+  QueuedCoroutine<Unit>(context, slot, block) {
   override fun handleJobException(exception: Throwable): Boolean {
     slot.engine.reportUncaught(exception)
     return true
