@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger
 import kotlin.random.Random
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.awaitCancellation
@@ -46,6 +47,18 @@ class ExecutorOwnedTaskSpec : FunSpec({
     childRelease.complete(Unit)
     parent.await() shouldBe "parent's value"
     next.await() shouldBe "next"
+    executor.close()
+    executor.stats().let { it.succeeded() shouldBe 2L; it.running() shouldBe 0L }
+  }
+
+  test("an executor's async runs under the executor's name and lends its one slot to the work it waits for") {
+    val executor = CoroutineAsyncExecutor(1) { name("owned") }
+    val task = executor.async {
+      val name = coroutineContext[CoroutineName]?.name
+      val nested = executor.callAppropriately { "nested" } // needs the one slot, which this task holds
+      "$name $nested"
+    }
+    withTimeout(10_000) { task.await() } shouldBe "owned nested"
     executor.close()
     executor.stats().let { it.succeeded() shouldBe 2L; it.running() shouldBe 0L }
   }
