@@ -16,6 +16,7 @@ import dev.corobridge.ScopeOptions
 import dev.corobridge.coroutines.internal.Engine
 import dev.corobridge.coroutines.internal.HeldSlot
 import dev.corobridge.coroutines.internal.asyncPlain
+import dev.corobridge.coroutines.internal.asyncPlainChild
 import dev.corobridge.coroutines.internal.launchPlain
 import dev.corobridge.coroutines.internal.carriedIntoTasks
 import dev.corobridge.coroutines.internal.lendingSlot
@@ -573,6 +574,7 @@ public class CoroutineAsyncExecutor private constructor(
    */
   internal fun <T> startChild(parent: CoroutineScope, options: TaskOptions, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
     val plan = engine.plan(options)
+    if (plan.plain && engine.listeners == null) return engine.countedIn { engine.asyncPlainChild(parent, context + plan.context + capturedContext(), block) }
     val slot = HeldSlot(engine)
     val childContext = context + plan.context + capturedContext() + slot
     return engine.countedIn {

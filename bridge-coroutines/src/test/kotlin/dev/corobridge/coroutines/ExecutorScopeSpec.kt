@@ -29,6 +29,8 @@ import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.ThreadContextElement
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.awaitCancellation
@@ -38,6 +40,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.future.future
+import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
@@ -308,6 +311,23 @@ class ExecutorScopeSpec : FunSpec({
     completes { executor.scope { (1..3).map { i -> async { callAppropriately { i } } }.awaitAll() } } shouldContainExactly listOf(1, 2, 3)
     executor.stats().running() shouldBe 0
     executor.close()
+  }
+
+  test("a child started in a scope that is already cancelled never runs its block, completes cancelled, and is counted once") {
+    val executor = CoroutineAsyncExecutor(2)
+    val ran = AtomicInteger()
+    val children = ArrayList<Job>()
+    runCatching {
+      executor.scope {
+        cancel()
+        repeat(3) { children += async { ran.incrementAndGet() } }
+        withContext(NonCancellable) { children.joinAll() }
+      }
+    }.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
+    children.forEach { it.isCancelled shouldBe true }
+    ran.get() shouldBe 0
+    executor.close()
+    executor.stats().let { it.cancelled() shouldBe 3L; it.submitted() shouldBe 3L; it.running() shouldBe 0L; it.queued() shouldBe 0L }
   }
 
   test("a Kotlin call whose caller is already cancelled counts as cancelled: the stats balance") {

@@ -7,23 +7,39 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.job
 import kotlinx.coroutines.newCoroutineContext
 
 /*
- * The executor-owned Kotlin `async`/`launch` of a task that asks for nothing but a worker slot (a plain plan) while
- * no listener hears the executor's tasks: a [QueuedCoroutine] in the engine's queue, run by its queue workers.
+ * The Kotlin tasks that ask for nothing but a worker slot (a plain plan) while no listener hears the executor's tasks:
+ * [QueuedCoroutine]s in the engine's queue, run by its queue workers. Each is counted into the executor before it is
+ * made, so that one cancelled as it is made (a child of a scope already cancelled) is counted out after.
  */
 
 /** Starts [block] as an executor-owned `async` task with a plain plan; the caller counted it in. */
 internal fun <T> Engine.asyncPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
+  enter()
   val slot = HeldSlot(this)
   return QueuedCoroutine(plainTaskContext(context, slot), slot, block).also(queue::submit)
 }
 
 /** Like [asyncPlain], for `launch`: a failure goes to the executor's uncaught-error handler. */
 internal fun Engine.launchPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
+  enter()
   val slot = HeldSlot(this)
   return QueuedLaunch(plainTaskContext(context, slot), slot, block).also(queue::submit)
+}
+
+/**
+ * Starts [block] as a plain child of the scope whose children are started in [parent], with [context] added; the
+ * caller counted it in.
+ */
+@OptIn(ExperimentalCoroutinesApi::class)
+internal fun <T> Engine.asyncPlainChild(parent: CoroutineScope, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
+  enter()
+  val slot = HeldSlot(this)
+  val childContext = parent.newCoroutineContext(context + slot)
+  return QueuedChild(childContext, slot, block, childContext.job).also(queue::submit)
 }
 
 /** A plain task's context: the executor's (its dispatcher, marks and handler), the caller's [context], its [slot]. */

@@ -14,6 +14,7 @@ import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.selects.SelectClause1
 
 /*
@@ -34,8 +35,12 @@ import kotlinx.coroutines.selects.SelectClause1
  * (completing it from inside kotlinx's cancellation would re-enter the job's state machine); shutdown drops what is
  * still queued the same way. The job completes only after its children, so the slot is held until they have ended.
  *
- * The task has no parent job (it belongs to the executor, not to its caller), so nothing cancels it while it is being
- * constructed. AbstractCoroutine is kotlinx.coroutines' base for coroutine builders (`@InternalCoroutinesApi`: the build runs the
+ * The executor's own `async` ([QueuedCoroutine]) and `launch` ([QueuedLaunch]) have no parent job: they belong to the
+ * executor, not to their caller. A child of an [dev.corobridge.coroutines.ExecutorScope] ([QueuedChild]) is a child
+ * of the scope's job, attached once its own fields are set (a scope already cancelled cancels it at once, and that
+ * must find the block), and is stopped by shutdownNow with its scope, so it registers no record of its own.
+ *
+ * AbstractCoroutine is kotlinx.coroutines' base for coroutine builders (`@InternalCoroutinesApi`: the build runs the
  * tests against the oldest and the newest kotlinx.coroutines we support).
  */
 @OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
@@ -46,7 +51,7 @@ internal open class QueuedCoroutine<T>(
   block: suspend CoroutineScope.() -> T,
 ) :
   AbstractCoroutine<T>(context, initParentJob = false, active = true), Deferred<T>, Runnable {
-  /** The block while queued, then STARTED, the task's [UnitRecord] (detached), ENDED or DROPPED. */
+  /** The block while queued, then STARTED, detached (the task's [UnitRecord], or ALONE), ENDED; or DROPPED. */
   @Volatile private var state: Any? = block
 
   /**
@@ -69,13 +74,18 @@ internal open class QueuedCoroutine<T>(
    */
   fun detach(engine: Engine): Int {
     if (state === STARTED) {
-      // Registered before it is published: a completion that finds the record can unregister it.
-      val record = engine.registerUnit(UnitRecord(this, this))
-      if (STATE.compareAndSet(this, STARTED, record)) return DETACHED
-      engine.unregisterUnit(record) // completed meanwhile
+      val detached = detachedState(engine)
+      if (STATE.compareAndSet(this, STARTED, detached)) return DETACHED
+      if (detached is UnitRecord) engine.unregisterUnit(detached) // completed meanwhile
     }
     return if (slot.release()) KEPT else GIVEN_AWAY
   }
+
+  /**
+   * The state of the task running detached from its worker: its record among the units shutdownNow stops, registered
+   * before it is published (a completion that finds the record can unregister it).
+   */
+  protected open fun detachedState(engine: Engine): Any = engine.registerUnit(UnitRecord(this, this))
 
   /** Completes a task that is still queued as cancelled with [cause], its block never run; false if it had started. */
   fun drop(cause: CancellationException): Boolean {
@@ -119,8 +129,8 @@ internal open class QueuedCoroutine<T>(
       while (true) {
         when (val s = state) {
           STARTED -> if (STATE.compareAndSet(this, STARTED, ENDED)) return // the worker takes the slot back
-          is UnitRecord -> if (STATE.compareAndSet(this, s, ENDED)) {
-            engine.unregisterUnit(s)
+          is UnitRecord, ALONE -> if (STATE.compareAndSet(this, s, ENDED)) {
+            if (s is UnitRecord) engine.unregisterUnit(s)
             if (slot.release()) engine.releaseWorker()
             return
           }
@@ -179,6 +189,9 @@ internal open class QueuedCoroutine<T>(
     const val GIVEN_AWAY = 2
 
     private val STARTED: Any = Marker("STARTED")
+
+    /** Detached from its worker, with no record of its own ([QueuedChild]). */
+    internal val ALONE: Any = Marker("ALONE")
     private val ENDED: Any = Marker("ENDED")
     private val DROPPED: Any = Marker("DROPPED")
 
@@ -194,4 +207,17 @@ internal class QueuedLaunch(context: CoroutineContext, slot: HeldSlot, block: su
     slot.engine.reportUncaught(exception)
     return true
   }
+}
+
+/**
+ * A plain child of an [dev.corobridge.coroutines.ExecutorScope]: a child of the scope's [parent] job (its failure
+ * cancels the scope, the scope's cancellation cancels it), stopped by shutdownNow with the scope.
+ */
+internal class QueuedChild<T>(context: CoroutineContext, slot: HeldSlot, block: suspend CoroutineScope.() -> T, parent: Job) :
+  QueuedCoroutine<T>(context, slot, block) {
+  init {
+    initParentJob(parent) // after the fields: a parent already cancelled cancels this child here
+  }
+
+  override fun detachedState(engine: Engine): Any = ALONE
 }

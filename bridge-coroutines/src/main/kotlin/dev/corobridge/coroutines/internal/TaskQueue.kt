@@ -53,9 +53,11 @@ internal class TaskQueue(private val engine: Engine) {
     return task
   }
 
-  /** Submits a plain Kotlin task (never refused for a full queue, as `async` never was); the caller counted it. */
+  /**
+   * Submits a plain Kotlin task (never refused for a full queue, as `async` never was); the caller counted it and,
+   * before making it, counted it into the executor ([Engine.enter]): a task cancelled as it is made completes at once.
+   */
   fun submit(task: QueuedCoroutine<*>) {
-    engine.enter()
     tasks.offer(task)
     if (searching.get() == 0) trySpawnWorker()
   }
