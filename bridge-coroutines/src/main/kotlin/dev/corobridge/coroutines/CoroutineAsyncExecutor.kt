@@ -595,7 +595,9 @@ public class CoroutineAsyncExecutor private constructor(
    * Runs a structured child's [block] in the child's own coroutine under [plan], and counts it. Unlike
    * [runCounted] it adds no scope of its own: the child's job is one, and the child completes after the
    * coroutines its block launched. Those run on the executor's dispatcher but are not tasks of it: the
-   * child's slot goes back when its block returns (use the scope's `async`/`launch` for bounded work).
+   * child's slot goes back when its block returns (use the scope's `async`/`launch` for bounded work). A
+   * child with a plain plan ([asyncPlainChild]) holds its slot until they have ended too, as the executor's
+   * own `async` does: the stricter bound, and the path that costs no coroutine of the engine's besides the child's.
    */
   private suspend fun CoroutineScope.runChild(plan: TaskPlan, slot: HeldSlot, block: suspend CoroutineScope.() -> Any?): Any? {
     val scope = this

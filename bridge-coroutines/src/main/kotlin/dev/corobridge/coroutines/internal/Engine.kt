@@ -47,10 +47,9 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.ExperimentalCoroutinesApi
-import kotlinx.coroutines.newCoroutineContext
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
 import kotlinx.coroutines.Dispatchers
@@ -61,6 +60,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.newCoroutineContext
 import kotlinx.coroutines.runInterruptible
 import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.withTimeoutOrNull
@@ -86,7 +86,9 @@ import kotlinx.coroutines.yield
  * come from dev.corobridge.internal.engine.
  *
  * Tasks without options go through `queue` (TaskQueue, FIFO): worker coroutines, each holding one worker slot,
- * drain it, so a queued task has no coroutine of its own and costs no dispatch. Tasks with options
+ * drain it, so a queued Java task has no coroutine of its own and costs no dispatch. A Kotlin task or scope child
+ * without options is a coroutine of the engine's own (QueuedCoroutine) in the same queue, started in place by the
+ * worker that takes it; one that suspends keeps the worker's slot and registers as a unit. Tasks with options
  * (lane, semaphore, retry, timeout) are coroutines of their own that take their permits before a
  * worker slot, on the submitting thread (UNDISPATCHED), in submission order.
  *
