@@ -295,6 +295,23 @@ class ExecutorScopeSpec : FunSpec({
     }
   }
 
+  test("a plain child lends its one slot to a nested scope, also in a caller context with nothing of the test's") {
+    val executor = CoroutineAsyncExecutor(1)
+    // A fresh runBlocking: no element of the test framework's context, so the children's context is merged once per
+    // scope (with kotlinx.coroutines' debug mode off) and each child adds only its slot marker and job.
+    val leaves = withContext(Dispatchers.IO) {
+      kotlinx.coroutines.runBlocking {
+        withTimeout(10_000) {
+          executor.scope {
+            (1..2).map { async { scope { (1..2).map { async { callAppropriately { 1 } } }.awaitAll().sum() } } }.awaitAll().sum()
+          }
+        }
+      }
+    }
+    leaves shouldBe 4
+    executor.close()
+  }
+
   test("a coroutine that outlives its child's block and lends the child's slot leaves no slot behind") {
     val executor = CoroutineAsyncExecutor(1)
     repeat(20) { round ->

@@ -2,7 +2,6 @@
 package dev.corobridge.coroutines.internal
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
-import kotlin.coroutines.AbstractCoroutineContextElement
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.currentCoroutineContext
@@ -25,7 +24,10 @@ import kotlinx.coroutines.withContext
  * coroutine that outlives the attempt's body), it marks it ABANDONED and the lender gives back the slot
  * it takes again.
  */
-internal class HeldSlot(@JvmField val engine: Engine, heldAtStart: Boolean = false) : AbstractCoroutineContextElement(Key) {
+internal class HeldSlot(@JvmField val engine: Engine, heldAtStart: Boolean = false) : CoroutineContext.Element {
+  /** A getter, not a field: the marker is three fields, so one object of 24 bytes per task. */
+  override val key: CoroutineContext.Key<*> get() = Key
+
   companion object Key : CoroutineContext.Key<HeldSlot> {
     private const val FREE = 0
     private const val HELD = 1
@@ -37,6 +39,12 @@ internal class HeldSlot(@JvmField val engine: Engine, heldAtStart: Boolean = fal
 
   /** FREE, HELD, LENT or PARKED; a field with an updater, so the element is one small object per task. */
   @Volatile private var state: Int = if (heldAtStart) HELD else FREE
+
+  /**
+   * The value a plain Kotlin task ([QueuedCoroutine]) completed with, for its `getCompleted` (which `awaitAll` calls):
+   * kept here because the marker has room for it (object padding) and the coroutine has none.
+   */
+  @JvmField var value: Any? = null
 
   /**
    * The task's attempt took its slot. A lazy write: lenders and parkers run inside the attempt's body,

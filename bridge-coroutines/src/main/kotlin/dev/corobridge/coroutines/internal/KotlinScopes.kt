@@ -14,9 +14,11 @@ import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.job
+import kotlinx.coroutines.newCoroutineContext
 import kotlinx.coroutines.supervisorScope
 import kotlinx.coroutines.withTimeoutOrNull
 
@@ -102,7 +104,14 @@ private class ExecutorScopeImpl(
 }
 
 /** A scope's context as a [CoroutineScope] its children are started in (its job is the scope's). */
-private class ChildrenScope(override val coroutineContext: CoroutineContext) : CoroutineScope
+internal class ChildrenScope(override val coroutineContext: CoroutineContext) : CoroutineScope {
+  /**
+   * The context a plain child adds only its slot marker and job to, or null when kotlinx.coroutines adds something
+   * of its own to each coroutine's context here (a copy of a copyable element, a debug id): checked once per scope.
+   */
+  @OptIn(ExperimentalCoroutinesApi::class)
+  @JvmField val plainChildBase: CoroutineContext? = coroutineContext.takeIf { newCoroutineContext(EmptyCoroutineContext) === it }
+}
 
 /**
  * The policies other than FIRST_EXCEPTION over a supervisor scope: which child outcome cancels the

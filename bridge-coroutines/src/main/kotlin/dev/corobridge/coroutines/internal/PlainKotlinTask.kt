@@ -38,7 +38,8 @@ internal fun Engine.launchPlain(context: CoroutineContext, block: suspend Corout
 internal fun <T> Engine.asyncPlainChild(parent: CoroutineScope, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
   enter()
   val slot = HeldSlot(this)
-  val childContext = parent.newCoroutineContext(context + slot)
+  val base = (parent as? ChildrenScope)?.plainChildBase
+  val childContext = if (base != null && context === EmptyCoroutineContext) base + slot else parent.newCoroutineContext(context + slot)
   return QueuedChild(childContext, slot, block, childContext.job).also(queue::submit)
 }
 

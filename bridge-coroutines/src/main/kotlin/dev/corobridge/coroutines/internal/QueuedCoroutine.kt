@@ -2,10 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
-import kotlin.coroutines.Continuation
 import kotlin.coroutines.CoroutineContext
-import kotlin.coroutines.EmptyCoroutineContext
-import kotlin.coroutines.intrinsics.startCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.AbstractCoroutine
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
@@ -46,7 +43,10 @@ import kotlinx.coroutines.selects.SelectClause1
 @OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
 internal open class QueuedCoroutine<T>(
   context: CoroutineContext,
-  /** The task's slot marker, also in its [context] for the work it starts (a field too: it fits the object's padding). */
+  /**
+   * The task's slot marker, also in its [context] for the work it starts (a field too: it fits the object's padding);
+   * it keeps the task's value for [getCompleted].
+   */
   @JvmField protected val slot: HeldSlot,
   block: suspend CoroutineScope.() -> T,
 ) :
@@ -113,6 +113,7 @@ internal open class QueuedCoroutine<T>(
   }
 
   override fun onCompleted(value: T) {
+    slot.value = value
     ended(failed = false, cancelled = false)
   }
 
@@ -159,15 +160,7 @@ internal open class QueuedCoroutine<T>(
   override fun getCompleted(): T {
     check(isCompleted) { "This job has not completed yet" }
     getCompletionExceptionOrNull()?.let { throw it }
-    // The value is the job's own state: a completed job's await returns it without suspending (no field of ours).
-    return suspend { awaitInternal() }.startCoroutineUninterceptedOrReturn(NoCompletion) as T
-  }
-
-  /** The completion of [getCompleted]'s call, which never suspends. */
-  private object NoCompletion : Continuation<Any?> {
-    override val context: CoroutineContext get() = EmptyCoroutineContext
-
-    override fun resumeWith(result: Result<Any?>): Unit = error("a completed job's await suspended")
+    return slot.value as T
   }
 
   /** Whether [state] still holds the block: the task is queued. */
