@@ -201,6 +201,11 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     }
   }
 
+  /** A task counted by [admitWaiting] (or, unbounded, not counted) has left the queue: it no longer waits to start. */
+  fun stoppedWaiting() {
+    if (queueLimited) waitingToStart.decrementAndGet()
+  }
+
   /** The mapIter streams not yet ended: a shutdown with cancelFutures cuts them short. */
   private val openStreams = ConcurrentHashMap.newKeySet<SlidingWindow.Window>()
 

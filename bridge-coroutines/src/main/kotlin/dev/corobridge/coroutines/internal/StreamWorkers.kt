@@ -137,7 +137,7 @@ internal class StreamWorkers<A>(
 
   /** An item left the queue: it no longer waits to start. */
   private fun tookUp() {
-    if (engine.queueLimited) engine.waitingToStart.decrementAndGet()
+    engine.stoppedWaiting()
   }
 
   /** Counts a finished item by the state its future ended in, and tells its trace. */

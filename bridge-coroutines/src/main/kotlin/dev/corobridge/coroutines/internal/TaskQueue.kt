@@ -79,7 +79,7 @@ internal class TaskQueue(private val engine: Engine) {
         continue
       }
       task as QueuedTask<*>
-      if (engine.queueLimited) engine.waitingToStart.decrementAndGet()
+      engine.stoppedWaiting()
       if (task.completeExceptionally(engine.gate.notStarted())) cancelled(task) // cancelled (isCancelled() holds), saying why
       engine.counters.finished(task.isCancelled, task.isCompletedExceptionally)
       task.trace?.finished(task)
@@ -155,7 +155,7 @@ internal class TaskQueue(private val engine: Engine) {
         searching.incrementAndGet()
         continue
       }
-      if (engine.queueLimited && task is QueuedTask<*>) engine.waitingToStart.decrementAndGet()
+      if (task is QueuedTask<*>) engine.stoppedWaiting() // a plain Kotlin task is never counted as waiting
       if (searching.decrementAndGet() == 0 && !tasks.isEmpty()) trySpawnWorker() // more waits: wake one helper
       worker.current = task // before reading the gate: shutdownNow closes it before it looks at the workers
       return task
