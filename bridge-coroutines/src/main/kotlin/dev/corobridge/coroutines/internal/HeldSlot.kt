@@ -24,7 +24,7 @@ import kotlinx.coroutines.withContext
  * coroutine that outlives the attempt's body), it marks it ABANDONED and the lender gives back the slot
  * it takes again.
  */
-internal class HeldSlot(@JvmField val engine: Engine, heldAtStart: Boolean = false) : CoroutineContext.Element {
+internal class HeldSlot(@JvmField val engine: Engine) : CoroutineContext.Element {
   /** A getter, not a field: the marker is three fields, so one object of 24 bytes per task. */
   override val key: CoroutineContext.Key<*> get() = Key
 
@@ -38,7 +38,7 @@ internal class HeldSlot(@JvmField val engine: Engine, heldAtStart: Boolean = fal
   }
 
   /** FREE, HELD, LENT or PARKED; a field with an updater, so the element is one small object per task. */
-  @Volatile private var state: Int = if (heldAtStart) HELD else FREE
+  @Volatile private var state: Int = FREE
 
   /**
    * The value a plain Kotlin task ([QueuedCoroutine]) completed with, for its `getCompleted` (which `awaitAll` calls):

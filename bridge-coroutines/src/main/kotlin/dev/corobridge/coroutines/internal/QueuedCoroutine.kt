@@ -11,6 +11,7 @@ import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.InternalForInheritanceCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.selects.SelectClause1
 
@@ -37,10 +38,13 @@ import kotlinx.coroutines.selects.SelectClause1
  * of the scope's job, attached once its own fields are set (a scope already cancelled cancels it at once, and that
  * must find the block), and is stopped by shutdownNow with its scope, so it registers no record of its own.
  *
- * AbstractCoroutine is kotlinx.coroutines' base for coroutine builders (`@InternalCoroutinesApi`: the build runs the
- * tests against the oldest and the newest kotlinx.coroutines we support).
+ * AbstractCoroutine is kotlinx.coroutines' base for coroutine builders (`@InternalCoroutinesApi`), and implementing
+ * `Deferred` needs an opt-in of its own (`@InternalForInheritanceCoroutinesApi`), as kotlinx's own `DeferredCoroutine`
+ * does it on the same base. Neither promises stability: the library's tests run on the oldest kotlinx.coroutines we
+ * support and the samples' tests (Kotlin tasks and scopes among them) on the newest. Should a version refuse it, a
+ * plain `scope.async` per task is the way back (benchmarks/ANALYSIS.md says what that costs).
  */
-@OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
+@OptIn(InternalCoroutinesApi::class, InternalForInheritanceCoroutinesApi::class, ExperimentalCoroutinesApi::class)
 internal open class QueuedCoroutine<T>(
   context: CoroutineContext,
   /**
