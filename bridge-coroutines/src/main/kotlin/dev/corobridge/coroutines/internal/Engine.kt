@@ -128,7 +128,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   val maxWorkers: Int = config.maxWorkers()
   private val uncaughtErrorHandler = config.uncaughtErrorHandler()
 
-  private val nonBlockingMark = WorkerMark(this, owner, blocking = false)
+  /** The mark of the threads that run the executor's non-blocking work. */
+  @JvmField val nonBlockingMark = WorkerMark(this, owner, blocking = false)
 
   /** The scope every unit of work of this executor is launched in: no Job, so each unit is a root. */
   val scope: CoroutineScope = object : CoroutineScope {
@@ -474,6 +475,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
 
   /** Submits a task without options through the [queue]. */
   fun <T> submitQueued(task: QueuedTask<T>): TaskFuture<T> = queue.submit(task)
+
+  /** Runs [block] on the calling thread marked as one of the executor's non-blocking workers (see [WorkerMark]). */
+  inline fun <R> asNonBlockingWorker(block: () -> R): R = WorkerMark.with(nonBlockingMark, block)
 
   /** Gives a worker slot back; if tasks wait in the queue, a worker takes them up. */
   fun releaseWorker() {

@@ -3,6 +3,7 @@ package dev.corobridge.coroutines.internal
 
 import dev.corobridge.AsyncTask
 import dev.corobridge.internal.engine.TaskTrace
+import dev.corobridge.internal.scope.QueuedForWorker
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeoutException
@@ -17,7 +18,10 @@ import kotlinx.coroutines.Job
  * Dependent futures are plain [CompletableFuture]s.
  */
 internal open class TaskFuture<T> : CompletableFuture<T>() {
-  /** The task's coroutine ([Job]) or the stage it is waiting for ([CompletableFuture]); set by the engine. */
+  /**
+   * The task's coroutine ([Job]) or the stage it is waiting for ([CompletableFuture]); set by the engine. A queued
+   * task shows the [TaskQueue] it waits in until a worker takes it up.
+   */
   @Volatile @JvmField var running: Any? = null
 
   fun succeed(value: T): Boolean = super.complete(value)
@@ -84,7 +88,10 @@ internal class TimedTaskFuture<T> : TaskFuture<T>() {
 internal sealed class QueuedTask<T>(
   /** Fire-and-forget (`spawn`): a failure nobody waits for goes to the uncaught-error handler. */
   @JvmField val spawned: Boolean,
-) : TaskFuture<T>(), OutcomeCallback {
+) : TaskFuture<T>(), OutcomeCallback, QueuedForWorker {
+  /** While the task waits, [running] is the queue it waits in: the thread about to wait for it may run it there. */
+  override fun runHere(tasks: List<CompletableFuture<*>>): Boolean = (running as? TaskQueue)?.runHere(tasks) ?: false
+
   /** The worker waiting for the task's stage, if it waits. */
   override var waiter: Continuation<Any?>? = null
 

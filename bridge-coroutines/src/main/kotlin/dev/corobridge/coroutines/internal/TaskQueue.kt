@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
 import kotlin.coroutines.intrinsics.intercepted
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
@@ -48,6 +51,7 @@ internal class TaskQueue(private val engine: Engine) {
     }
     engine.counters.submitted.increment()
     engine.listeners?.let { task.trace = it.queued(null, null, task is QueuedBlockingTask) } // before the queue publishes it
+    WAITS_IN.lazySet(task, this) // while it waits, the queue it waits in (see runHere); the offer publishes it
     tasks.offer(task)
     if (searching.get() == 0) trySpawnWorker()
     return task
@@ -245,11 +249,100 @@ internal class TaskQueue(private val engine: Engine) {
   }
 
   /**
+   * Runs on the calling thread, which is about to wait for them and runs no engine's task, those of [waited] that
+   * still wait in this queue ([dev.corobridge.internal.scope.QueuedForWorker]): each is taken up as a worker takes it,
+   * with a worker slot and the mark of the executor's non-blocking workers, and shown in [alive] while it runs, so
+   * [Engine.shutdownNow] finds it. One slot serves task after task; a task whose stage is still running keeps it (and
+   * its record) until the stage completes, as it would on a worker. Stops when no slot is free; whether it ran any.
+   *
+   * A task is taken from the queue by removing it, which only one of this thread and the workers polling can do. The
+   * removal walks the queue, but a slot was free, so the workers are taking the queue up and it is short.
+   */
+  fun runHere(waited: List<*>): Boolean {
+    var ran = false
+    var holdsSlot = false
+    var record: QueueWorker? = null
+    try {
+      for (candidate in waited) {
+        if (candidate !is QueuedAsyncTask<*> || candidate.running !== this) continue
+        if (!holdsSlot) {
+          if (!engine.workers.tryAcquire()) break
+          holdsSlot = true
+        }
+        if (!tasks.remove(candidate)) continue // a worker took it first
+        engine.stoppedWaiting()
+        val running = record ?: QueueWorker(engine.scope.coroutineContext, engine).also { alive.add(it); record = it }
+        running.current = candidate // before reading the gate, as a worker does
+        ran = true
+        if (!runTaken(candidate, running)) {
+          holdsSlot = false // the task kept the slot (or gave it to the work it waits for) and its record
+          record = null
+        }
+      }
+    } finally {
+      record?.let(alive::remove)
+      if (holdsSlot) engine.releaseWorker()
+    }
+    return ran
+  }
+
+  /** [runHere]: runs [task] on this thread; false if it waits for its stage, and ends when the stage completes. */
+  private fun runTaken(task: QueuedAsyncTask<*>, record: QueueWorker): Boolean {
+    var outcome = try {
+      engine.asNonBlockingWorker { startTask(task) }
+    } catch (e: Throwable) {
+      Failed(e)
+    }
+    if (outcome === WAIT) outcome = outcomeIfDone(task)
+    if (outcome === WAIT) {
+      task.resumeWhenStageDone(StageEnd(task, record, watch(task)))
+      return false
+    }
+    finishTask(task, outcome)
+    return !task.parked
+  }
+
+  /**
+   * The end of a task run by [runHere] whose stage completed later: on the executor's dispatcher, as a worker's would
+   * be, it completes the task, drops its record and gives its slot back (unless it parked, and gave it back then).
+   */
+  private inner class StageEnd(
+    private val task: QueuedTask<*>,
+    private val record: QueueWorker,
+    private val watched: StallWatchdog.Waiting?,
+  ) : Continuation<Any?>, Runnable {
+    private var outcome: Any? = null
+
+    override val context: CoroutineContext get() = engine.scope.coroutineContext
+
+    override fun resumeWith(result: Result<Any?>) {
+      outcome = result.getOrThrow() // the task's callback resumes with its outcome, never with a failure
+      engine.dispatch(context, this)
+    }
+
+    override fun run() {
+      watched?.done()
+      try {
+        finishTask(task, outcome)
+      } finally {
+        alive.remove(record)
+        if (!task.parked) engine.releaseWorker()
+      }
+    }
+  }
+
+  /**
    * Completes and counts [task] with [outcome] and counts it out of the executor; then decides whether the worker
    * goes on: not if the task parked (its slot went back then), nor if the slot it gave back to a waiting task with
    * options could not be taken again.
    */
   private fun endTask(task: QueuedTask<*>, outcome: Any?): Boolean {
+    finishTask(task, outcome)
+    return !task.parked && goOn()
+  }
+
+  /** Completes and counts [task] with [outcome] and counts it out of the executor. */
+  private fun finishTask(task: QueuedTask<*>, outcome: Any?) {
     try {
       if (outcome === ALREADY_DONE) {
         engine.counters.finished(task.isCancelled, task.isCompletedExceptionally) // cancelled while queued
@@ -260,7 +353,6 @@ internal class TaskQueue(private val engine: Engine) {
     } finally {
       engine.exit()
     }
-    return !task.parked && goOn()
   }
 
   /**
@@ -281,6 +373,10 @@ internal class TaskQueue(private val engine: Engine) {
   }
 
   private companion object {
+    /** Sets [TaskFuture.running] without a fence of its own. */
+    val WAITS_IN: AtomicReferenceFieldUpdater<TaskFuture<*>, Any> =
+      AtomicReferenceFieldUpdater.newUpdater(TaskFuture::class.java, Any::class.java, "running")
+
     /** [startTask]: the task's stage, in [TaskFuture.running], is to be waited for. */
     val WAIT = Any()
 

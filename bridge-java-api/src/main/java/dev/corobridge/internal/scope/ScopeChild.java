@@ -139,6 +139,11 @@ class ScopeChild implements ScopeParent, BiConsumer<Object, Throwable>, BiFuncti
 
   // ------------------------------------------------------------------------------------ the future
 
+  /** The task's future, or null before it is attached (and for the body). */
+  CompletableFuture<?> future() {
+    return future;
+  }
+
   /** Attaches the task's future: its completion is reported to the scope, and closes the child once no attempt runs. */
   void attach(CompletableFuture<?> taskFuture) {
     this.future = taskFuture;

@@ -456,6 +456,7 @@ public final class StructuredScope<R> implements TaskScope {
   @Override
   public void join() throws InterruptedException {
     refuseOwnChild("join()");
+    runQueuedChildrenHere();
     CompletableFuture<Void> waitFor;
     synchronized (this) {
       waitFor = idle;
@@ -505,6 +506,34 @@ public final class StructuredScope<R> implements TaskScope {
       }
       if (first) {
         end();
+      }
+    }
+  }
+
+  /**
+   * Before a thread of the caller's own waits for this scope: runs the children that still wait for a worker of an
+   * engine on that thread ({@link QueuedForWorker}), as long as worker slots are free. A thread that runs an engine's
+   * task does not (it lends its slot or is refused instead), nor does the manual runtime (which runs its loop).
+   */
+  private void runQueuedChildrenHere() {
+    if (executor instanceof LendingWait || LendingWait.current() != null) {
+      return;
+    }
+    while (true) {
+      List<CompletableFuture<?>> queued = null;
+      synchronized (this) {
+        for (ScopeChild child = firstChild; child != null; child = child.next) {
+          CompletableFuture<?> future = child.future();
+          if (future instanceof QueuedForWorker && !future.isDone()) {
+            if (queued == null) {
+              queued = new ArrayList<>();
+            }
+            queued.add(future);
+          }
+        }
+      }
+      if (queued == null || !((QueuedForWorker) queued.get(0)).runHere(queued)) {
+        return; // a pass that ran nothing: none waits any more, or no slot is free
       }
     }
   }
@@ -577,6 +606,24 @@ public final class StructuredScope<R> implements TaskScope {
         scope.cancel();
       }
       return done;
+    }
+
+    /** Waits as {@link CompletableFuture#join()} does, running the scope's queued children first (see {@code runQueuedChildrenHere}). */
+    @Override
+    public R join() {
+      if (!isDone()) {
+        scope.runQueuedChildrenHere();
+      }
+      return super.join();
+    }
+
+    /** Waits as {@link CompletableFuture#get()} does, running the scope's queued children first (see {@code runQueuedChildrenHere}). */
+    @Override
+    public R get() throws InterruptedException, ExecutionException {
+      if (!isDone()) {
+        scope.runQueuedChildrenHere();
+      }
+      return super.get();
     }
 
     @Override
