@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines
 
+import dev.corobridge.ExecutorStats
 import dev.corobridge.NotSupportedException
+import dev.corobridge.ScopeOptions
 import dev.corobridge.TaskScope
+import dev.corobridge.WaitStrategy
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainOnly
 import io.kotest.matchers.shouldBe
@@ -15,6 +18,7 @@ import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.concurrent.thread
+import kotlin.random.Random
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.delay
@@ -169,24 +173,42 @@ class JoiningThreadSpec : FunSpec({
     executor.awaitTermination(java.time.Duration.ofSeconds(20)) shouldBe true
   }
 
-  test("joining from a plain thread with children still queued or running never loses one (stress)") {
+  test("joining from a plain thread while workers take children too never loses one and leaves every slot back (stress)") {
     val executor = CoroutineAsyncExecutor(2)
+    val all = ScopeOptions.builder().policy(WaitStrategy.ALL_COMPLETED).build()
+    val random = Random(42)
+    var expected = ExecutorStats(0, 0, 0, 0, 0, 0, 0)
     repeat(2_000) { round ->
-      val total = onPlainThread {
-        val scope: TaskScope = executor.openScope()
-        val children = (1..8).map { i ->
+      val kinds = List(8) { random.nextInt(4) } // 0 at once, 1 later, 2 fails, 3 cancelled by the caller
+      val outcomes = onPlainThread {
+        val scope: TaskScope = executor.openScope(all)
+        val children = kinds.mapIndexed { i, kind ->
           scope.fork {
-            if ((round + i) % 3 == 0) CompletableFuture.supplyAsync { i } else CompletableFuture.completedFuture(i)
+            when (kind) {
+              1 -> CompletableFuture.supplyAsync { i }
+              2 -> CompletableFuture.failedFuture(IllegalStateException("child $i of round $round"))
+              3 -> CompletableFuture<Int>() // never completes: the caller's cancel ends it, queued or running
+              else -> CompletableFuture.completedFuture(i)
+            }
           }
         }
-        scope.join()
+        children.forEachIndexed { i, child -> if (kinds[i] == 3) child.cancel(false) }
+        runCatching { scope.join() }
         scope.close()
-        children.sumOf { it.join() }
+        children.map { if (it.isCancelled) "cancelled" else if (it.isCompletedExceptionally) "failed" else "value ${it.join()}" }
       }
-      total shouldBe 36
+      outcomes.forEachIndexed { i, outcome ->
+        when (kinds[i]) {
+          2 -> outcome shouldBe "failed"
+          3 -> outcome shouldBe "cancelled"
+          else -> outcome shouldBe "value $i"
+        }
+      }
+      expected = ExecutorStats(expected.submitted() + 8, 0, 0, expected.succeeded() + kinds.count { it < 2 },
+        expected.failed() + kinds.count { it == 2 }, expected.cancelled() + kinds.count { it == 3 }, 0)
     }
     slotsAllBack(executor)
     executor.close()
-    executor.stats().let { it.succeeded() shouldBe 16_000L; it.failed() shouldBe 0L }
+    executor.stats() shouldBe expected // each child counted once, by how it ended
   }
 })

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.tck;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,25 @@ public final class Probe {
           stage.complete(value);
         });
     return stage;
+  }
+
+  /**
+   * A blocking call that marks a task entering the region, sleeps for {@code millis} and leaves it, even if
+   * interrupted.
+   *
+   * @param millis how long the call stays inside, in milliseconds
+   * @return the call, which returns null
+   */
+  public Callable<Object> blockingCall(long millis) {
+    return () -> {
+      enter();
+      try {
+        Thread.sleep(millis);
+      } finally {
+        exit();
+      }
+      return null;
+    };
   }
 
   /**

@@ -45,7 +45,7 @@ public abstract class ScopeContract extends ContractSupport {
   }
 
   /** A blocking child that runs until interrupted, then records that it has really stopped. */
-  private static java.util.concurrent.Callable<String> untilInterrupted(CountDownLatch started, AtomicInteger stopped) {
+  private static Callable<String> untilInterrupted(CountDownLatch started, AtomicInteger stopped) {
     return () -> {
       started.countDown();
       try {
@@ -54,19 +54,6 @@ public abstract class ScopeContract extends ContractSupport {
       } finally {
         stopped.incrementAndGet();
       }
-    };
-  }
-
-  /** A blocking call that is inside {@code probe} for 5 ms. */
-  private static Callable<Object> sleepsInside(Probe probe) {
-    return () -> {
-      probe.enter();
-      try {
-        Thread.sleep(5);
-      } finally {
-        probe.exit();
-      }
-      return null;
     };
   }
 
@@ -578,7 +565,7 @@ public abstract class ScopeContract extends ContractSupport {
     Await.finishes(() -> Await.value(executor.submitBlocking(() -> {
       try (TaskScope scope = executor.openScope()) {
         for (int i = 0; i < 8; i++) {
-          scope.forkBlocking(sleepsInside(running));
+          scope.forkBlocking(running.blockingCall(5));
         }
         scope.join();
       }
@@ -647,7 +634,7 @@ public abstract class ScopeContract extends ContractSupport {
     Probe running = new Probe(); // the slots the items gave to their nested tasks came back once, not twice
     List<CompletableFuture<Object>> after = new ArrayList<>();
     for (int i = 0; i < 4 * maxWorkers; i++) {
-      after.add(executor.submitBlocking(sleepsInside(running)));
+      after.add(executor.submitBlocking(running.blockingCall(5)));
     }
     after.forEach(Await::value);
     assertTrue(running.max() <= maxWorkers, "at most maxWorkers tasks ran at once: " + running.max());

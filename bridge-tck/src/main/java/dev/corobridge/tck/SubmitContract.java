@@ -207,15 +207,7 @@ public abstract class SubmitContract extends ContractSupport {
     List<CompletableFuture<?>> futures = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
       if (i % 2 == 0) {
-        futures.add(executor.submitBlocking(() -> {
-          probe.enter();
-          try {
-            Thread.sleep(1);
-          } finally {
-            probe.exit();
-          }
-          return null;
-        }));
+        futures.add(executor.submitBlocking(probe.blockingCall(1)));
       } else {
         futures.add(executor.submit(() -> {
           probe.enter();

@@ -65,7 +65,7 @@ internal class StreamWorkers<A>(
     job.cancel()
     while (true) {
       val item = waiting.poll() ?: break
-      tookUp()
+      engine.stoppedWaiting() // it left the queue
       item.cancel(false)
       counted(item)
     }
@@ -94,7 +94,7 @@ internal class StreamWorkers<A>(
           if (demand.foundNothing { waiting.isEmpty() }) continue // an item came meanwhile
           return // giving its slot back, if it holds one
         }
-        tookUp()
+        engine.stoppedWaiting() // it left the queue
         if (demand.itemTaken { !waiting.isEmpty() }) startWorker() // more wait: wake one helper
         if (!item.isDone) { // else cancelled while it waited: the stream ended
           val outcome = try {
@@ -133,11 +133,6 @@ internal class StreamWorkers<A>(
     } finally {
       if (holding) engine.releaseWorker()
     }
-  }
-
-  /** An item left the queue: it no longer waits to start. */
-  private fun tookUp() {
-    engine.stoppedWaiting()
   }
 
   /** Counts a finished item by the state its future ended in, and tells its trace. */

@@ -277,6 +277,12 @@ internal class TaskQueue(private val engine: Engine) {
         if (!runTaken(candidate, running)) {
           holdsSlot = false // the task kept the slot (or gave it to the work it waits for) and its record
           record = null
+        } else if (engine.workers.availablePermits == 0) {
+          engine.workers.release() // a task with options may wait for a slot: it goes first, as with a worker (see goOn)
+          if (!engine.workers.tryAcquire()) {
+            holdsSlot = false
+            break
+          }
         }
       }
     } finally {
