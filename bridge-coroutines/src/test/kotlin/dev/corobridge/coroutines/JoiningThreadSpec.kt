@@ -59,6 +59,19 @@ class JoiningThreadSpec : FunSpec({
     return withTimeout(20.seconds) { outcome.await() }
   }
 
+  /**
+   * Joins, on a new plain thread, a scope whose one child returns [stage]; returns once the child was called, with the
+   * outcome of the join to come.
+   */
+  suspend fun joinChildWaitingFor(executor: CoroutineAsyncExecutor, stage: CompletableFuture<String>): CompletableFuture<String> {
+    val called = CountDownLatch(1)
+    val joined = CompletableFuture.supplyAsync({
+      executor.scoped<String> { scope -> scope.fork { called.countDown(); stage } }.join()
+    }, { thread(name = "joiner", isDaemon = true, block = it::run) })
+    withTimeout(10.seconds) { while (!called.await(0, TimeUnit.MILLISECONDS)) delay(1) }
+    return joined
+  }
+
   suspend fun slotsAllBack(executor: CoroutineAsyncExecutor) = withTimeout(10.seconds) {
     while (executor.stats().running() != 0L) delay(1)
   }
@@ -142,11 +155,7 @@ class JoiningThreadSpec : FunSpec({
     val held = HeldDispatcher()
     val executor = CoroutineAsyncExecutor(2, held.dispatcher)
     val stage = CompletableFuture<String>()
-    val called = CountDownLatch(1)
-    val joined = CompletableFuture.supplyAsync({
-      executor.scoped<String> { scope -> scope.fork { called.countDown(); stage } }.join()
-    }, { thread(name = "joiner", isDaemon = true, block = it::run) })
-    withTimeout(10.seconds) { while (!called.await(0, TimeUnit.MILLISECONDS)) delay(1) }
+    val joined = joinChildWaitingFor(executor, stage)
     executor.stats().running() shouldBe 2L // the queue worker waiting for its thread, and the child waiting for its stage
     held.release() // the stage's end is handled on the executor's dispatcher
     stage.complete("later")
@@ -160,11 +169,7 @@ class JoiningThreadSpec : FunSpec({
     val held = HeldDispatcher()
     val executor = CoroutineAsyncExecutor(2, held.dispatcher)
     val stage = CompletableFuture<String>()
-    val called = CountDownLatch(1)
-    val joined = CompletableFuture.supplyAsync({
-      executor.scoped<String> { scope -> scope.fork { called.countDown(); stage } }.join()
-    }, { thread(name = "joiner", isDaemon = true, block = it::run) })
-    withTimeout(10.seconds) { while (!called.await(0, TimeUnit.MILLISECONDS)) delay(1) }
+    val joined = joinChildWaitingFor(executor, stage)
     held.release()
     executor.shutdownNow()
     withTimeout(10.seconds) { while (!stage.isDone) delay(1) }
