@@ -2,14 +2,7 @@
 package dev.corobridge.coroutines.internal
 
 import kotlin.coroutines.Continuation
-import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
-import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
-import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
-import kotlin.coroutines.intrinsics.intercepted
-import kotlin.coroutines.intrinsics.startCoroutineUninterceptedOrReturn
-import kotlin.coroutines.resume
-import kotlinx.coroutines.CoroutineDispatcher
 
 /**
  * A queue worker of an [Engine]: the completion of the worker's coroutine, which has no [kotlinx.coroutines.Job]
@@ -18,43 +11,9 @@ import kotlinx.coroutines.CoroutineDispatcher
  * coroutine's completion and its record in [QueueWorkers] at once, it costs a parked task no more than the
  * `Job` a launched worker had.
  */
-internal class QueueWorker(override val context: CoroutineContext, private val engine: Engine) : Continuation<Unit>, Runnable {
+internal class QueueWorker(override val context: CoroutineContext, private val engine: Engine) : Continuation<Unit> {
   /** The task this worker took up last (a [QueuedTask] or a [QueuedCoroutine]); written before the worker checks whether the executor stops. */
   @Volatile @JvmField var current: Any? = null
-
-  /** The worker's loop until it starts. */
-  private var loop: (suspend () -> Unit)? = null
-
-  /**
-   * Starts [body], the worker's loop, as a coroutine completing into this worker, with one dispatch on the executor's
-   * dispatcher (as `launch` would start it, without making a dispatched continuation only to run it once). Unless it
-   * asks not to be dispatched (an unconfined dispatcher): then it starts as a dispatched coroutine would.
-   */
-  fun start(body: suspend () -> Unit) {
-    val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
-    if (!dispatcher.isDispatchNeeded(context)) {
-      body.createCoroutineUnintercepted(this).intercepted().resume(Unit)
-      return
-    }
-    loop = body
-    dispatcher.dispatch(context, this)
-  }
-
-  /**
-   * The dispatch of [start]: runs the loop until it first suspends, on this thread marked as one of the executor's
-   * non-blocking workers, as kotlinx.coroutines would install the executor's one thread-context element ([WorkerMarkElement]
-   * in [Engine.scope]) around a dispatched coroutine. Later resumptions are dispatched continuations, as before.
-   */
-  override fun run() {
-    val body = loop!!
-    loop = null
-    try {
-      val done = engine.asNonBlockingWorker { body.startCoroutineUninterceptedOrReturn(this) }
-      if (done !== COROUTINE_SUSPENDED) resumeWith(Result.success(Unit))
-    } catch (e: Throwable) {
-      resumeWith(Result.failure(e))
-    }
-  }
 
   // The links of the QueueWorkers list, guarded by its lock.
   @JvmField var previous: QueueWorker? = null

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import kotlin.coroutines.Continuation
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
 import kotlin.coroutines.intrinsics.intercepted
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
+import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.async
 import kotlinx.coroutines.runInterruptible
@@ -142,7 +144,7 @@ internal class TaskQueue(private val engine: Engine) {
         alive.remove(worker)
       }
     }
-    worker.start(loop)
+    loop.createCoroutineUnintercepted(worker).intercepted().resume(Unit) // dispatched, as launch would
   }
 
   /** The next task for [worker], which searches; null if there is none and the worker ends (its slot given back). */
