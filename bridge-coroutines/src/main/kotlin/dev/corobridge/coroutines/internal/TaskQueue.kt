@@ -253,20 +253,25 @@ internal class TaskQueue(private val engine: Engine) {
    * still wait in this queue ([dev.corobridge.internal.scope.QueuedForWorker]): each is taken up as a worker takes it,
    * with a worker slot and the mark of the executor's non-blocking workers, and shown in [alive] while it runs, so
    * [Engine.shutdownNow] finds it. One slot serves task after task; a task whose stage is still running keeps it (and
-   * its record) until the stage completes, as it would on a worker. Stops when no slot is free; whether it ran any.
+   * its record) until the stage completes, as it would on a worker. Stops when no slot is free; true if it ran a task
+   * and never lacked a slot (children forked meanwhile may be worth another call), false if it ran none or stopped.
    *
    * A task is taken from the queue by removing it, which only one of this thread and the workers polling can do. The
    * removal walks the queue, but a slot was free, so the workers are taking the queue up and it is short.
    */
   fun runHere(waited: List<*>): Boolean {
     var ran = false
+    var lackedSlot = false
     var holdsSlot = false
     var record: QueueWorker? = null
     try {
       for (candidate in waited) {
         if (candidate !is QueuedAsyncTask<*> || candidate.running !== this) continue
         if (!holdsSlot) {
-          if (!engine.workers.tryAcquire()) break
+          if (!engine.workers.tryAcquire()) {
+            lackedSlot = true
+            break
+          }
           holdsSlot = true
         }
         if (!tasks.remove(candidate)) continue // a worker took it first
@@ -281,6 +286,7 @@ internal class TaskQueue(private val engine: Engine) {
           engine.workers.release() // a task with options may wait for a slot: it goes first, as with a worker (see goOn)
           if (!engine.workers.tryAcquire()) {
             holdsSlot = false
+            lackedSlot = true
             break
           }
         }
@@ -289,7 +295,7 @@ internal class TaskQueue(private val engine: Engine) {
       record?.let(alive::remove)
       if (holdsSlot) engine.releaseWorker()
     }
-    return ran
+    return ran && !lackedSlot
   }
 
   /** [runHere]: runs [task] on this thread; false if it waits for its stage, and ends when the stage completes. */

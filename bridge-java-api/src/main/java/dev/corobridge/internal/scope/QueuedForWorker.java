@@ -16,7 +16,7 @@ public interface QueuedForWorker {
    * stops at the first task no slot is free for. Call only from a thread that runs no task of any engine
    * ({@link LendingWait#current()} is null).
    *
-   * @return whether it ran any task
+   * @return whether it ran a task and never lacked a slot: then tasks forked meanwhile may be worth another call
    */
   boolean runHere(List<? extends CompletableFuture<?>> tasks);
 }

@@ -533,7 +533,7 @@ public final class StructuredScope<R> implements TaskScope {
         }
       }
       if (queued == null || !((QueuedForWorker) queued.get(0)).runHere(queued)) {
-        return; // a pass that ran nothing: none waits any more, or no slot is free
+        return; // none waits any more, or no slot is free: each pass that goes on ran a child, so passes are few
       }
     }
   }
