@@ -165,6 +165,29 @@ class JoiningThreadSpec : FunSpec({
     executor.stats().let { it.succeeded() shouldBe 1L; it.running() shouldBe 0L }
   }
 
+  test("a child the joining thread runs whose stage is work it submitted to the same executor gives its slot to that work") {
+    val held = HeldDispatcher()
+    val executor = CoroutineAsyncExecutor(2, held.dispatcher)
+    val childRanOn = CompletableFuture<String>()
+    val called = CountDownLatch(1)
+    val joined = CompletableFuture.supplyAsync({
+      executor.scoped<String> { scope ->
+        scope.fork {
+          childRanOn.complete(Thread.currentThread().name)
+          called.countDown()
+          executor.submit { CompletableFuture.completedFuture("nested") } // needs a slot: the child parks
+        }
+      }.join()
+    }, { thread(name = "joiner", isDaemon = true, block = it::run) })
+    withTimeout(10.seconds) { while (!called.await(0, TimeUnit.MILLISECONDS)) delay(1) }
+    held.release() // the queue workers get their thread and run the nested task
+    withTimeout(20.seconds) { joined.await() } shouldBe "nested"
+    childRanOn.await() shouldBe "joiner"
+    slotsAllBack(executor)
+    executor.close()
+    executor.stats().let { it.succeeded() shouldBe 2L; it.running() shouldBe 0L }
+  }
+
   test("shutdownNow stops a child the joining thread started whose stage still runs") {
     val held = HeldDispatcher()
     val executor = CoroutineAsyncExecutor(2, held.dispatcher)

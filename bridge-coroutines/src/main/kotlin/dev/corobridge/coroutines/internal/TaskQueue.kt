@@ -279,9 +279,10 @@ internal class TaskQueue(private val engine: Engine) {
         val running = record ?: QueueWorker(engine.scope.coroutineContext, engine).also { alive.add(it); record = it }
         running.current = candidate // before reading the gate, as a worker does
         ran = true
-        if (!runTaken(candidate, running)) {
-          holdsSlot = false // the task kept the slot (or gave it to the work it waits for) and its record
-          record = null
+        val waits = runTaken(candidate, running)
+        if (waits) record = null // the task keeps its record until its stage completes
+        if (waits || candidate.parked) {
+          holdsSlot = false // the task keeps the slot, or gave it to the work it waits for
         } else if (engine.workers.availablePermits == 0) {
           engine.workers.release() // a task with options may wait for a slot: it goes first, as with a worker (see goOn)
           if (!engine.workers.tryAcquire()) {
@@ -298,7 +299,7 @@ internal class TaskQueue(private val engine: Engine) {
     return ran && !lackedSlot
   }
 
-  /** [runHere]: runs [task] on this thread; false if it waits for its stage, and ends when the stage completes. */
+  /** [runHere]: runs [task] on this thread; true if it waits for its stage, and ends when the stage completes. */
   private fun runTaken(task: QueuedAsyncTask<*>, record: QueueWorker): Boolean {
     var outcome = try {
       engine.asNonBlockingWorker { startTask(task) }
@@ -308,10 +309,10 @@ internal class TaskQueue(private val engine: Engine) {
     if (outcome === WAIT) outcome = outcomeIfDone(task)
     if (outcome === WAIT) {
       task.resumeWhenStageDone(StageEnd(task, record, watch(task)))
-      return false
+      return true
     }
     finishTask(task, outcome)
-    return !task.parked
+    return false
   }
 
   /**
