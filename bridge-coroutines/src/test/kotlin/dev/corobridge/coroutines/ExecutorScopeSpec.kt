@@ -64,14 +64,6 @@ class ExecutorScopeSpec : FunSpec({
   /** Fails the test instead of hanging if a nesting deadlocks. */
   suspend fun <T> completes(block: suspend () -> T): T = withTimeout(20.seconds) { block() }
 
-  /**
-   * Every worker slot comes back (a leaked one fails the test): a queue worker gives its slot back just after the last
-   * task it ran has completed, so right after the work the count may still show it.
-   */
-  suspend fun slotsAllBack(executor: CoroutineAsyncExecutor) = withTimeout(10.seconds) {
-    while (executor.stats().running() != 0L) delay(1)
-  }
-
   test("scope returns the block's value only after every child has finished") {
     val executor = CoroutineAsyncExecutor(4)
     val finished = AtomicInteger()

@@ -72,10 +72,6 @@ class JoiningThreadSpec : FunSpec({
     return joined
   }
 
-  suspend fun slotsAllBack(executor: CoroutineAsyncExecutor) = withTimeout(10.seconds) {
-    while (executor.stats().running() != 0L) delay(1)
-  }
-
   test("joining a scoped future from a plain thread runs the queued children on that thread") {
     val held = HeldDispatcher()
     val executor = CoroutineAsyncExecutor(2, held.dispatcher)
