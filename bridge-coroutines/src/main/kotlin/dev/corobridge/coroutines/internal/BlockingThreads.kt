@@ -7,6 +7,7 @@ import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.internal.scope.LendingWait
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.RejectedExecutionException
 import java.util.concurrent.SynchronousQueue
 import java.util.concurrent.ThreadPoolExecutor
 import java.util.concurrent.TimeUnit
@@ -18,7 +19,9 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runInterruptible
+import kotlin.coroutines.Continuation
 import kotlin.coroutines.coroutineContext
+import kotlin.coroutines.resume
 
 /**
  * The blocking side of an [Engine]: its own blocking threads (created on demand, reused, idle ones retired after a
@@ -43,6 +46,18 @@ internal class BlockingThreads(private val engine: Engine, owner: Any, preferVir
   fun terminate(termination: CompletableFuture<Void?>) {
     pool.shutdown()
     ownThreads.completeWhenAllEnded(termination)
+  }
+
+  /**
+   * Resumes [worker], a queue worker of the engine, with [value] on a blocking thread, marked there as a non-blocking worker (its
+   * own code between calls must not block; each blocking task it calls there is marked as a blocking worker's, see
+   * [QueuedBlockingTask.callHere]). False if the threads are gone: the executor terminated.
+   */
+  fun <T> resumeWorker(worker: Continuation<T>, value: T): Boolean = try {
+    pool.execute { WorkerMark.with(engine.nonBlockingMark) { worker.resume(value) } }
+    true
+  } catch (e: RejectedExecutionException) {
+    false
   }
 
   /** Runs a blocking call on a blocking thread, interrupted if the caller is cancelled. */

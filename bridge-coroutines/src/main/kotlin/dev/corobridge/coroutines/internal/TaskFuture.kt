@@ -6,9 +6,12 @@ import dev.corobridge.internal.engine.TaskTrace
 import dev.corobridge.internal.scope.QueuedForWorker
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionStage
 import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import kotlin.coroutines.Continuation
 import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Job
 
 /**
@@ -42,7 +45,7 @@ internal open class TaskFuture<T> : CompletableFuture<T>() {
   fun stopRunning() {
     when (val r = running) {
       is Job -> r.cancel()
-      is CompletableFuture<*> -> r.cancel(false)
+      is CompletableFuture<*> -> if (r === this) (this as QueuedBlockingTask<*>).interruptCall() else r.cancel(false)
     }
   }
 
@@ -115,6 +118,74 @@ internal sealed class QueuedTask<T>(
 /** Called on a non-blocking worker; the stage it returns is awaited. */
 internal class QueuedAsyncTask<T>(@JvmField val call: AsyncTask<*>, spawned: Boolean) : QueuedTask<T>(spawned)
 
-/** Called on a blocking worker; with [followsStage] (`callAppropriately`), a stage it returns is awaited too. */
+/**
+ * Called on a blocking thread by the queue worker that took it up ([callHere]); with [followsStage]
+ * (`callAppropriately`), a stage it returns is awaited too. While it is called, the task is what runs it
+ * ([running]): stopping it interrupts the call, and only that call, since the worker's thread goes on to other tasks.
+ *
+ * State: IDLE (not called yet), CALLING ([caller] is in the call), INTERRUPTING (a stop is interrupting [caller]),
+ * OVER (called, or stopped; terminal). The worker moves IDLE -> CALLING -> OVER; a stop moves IDLE -> OVER or
+ * CALLING -> INTERRUPTING -> OVER, and the worker, finding its call interrupted, waits out INTERRUPTING before it
+ * clears the interrupt, so no interrupt reaches the thread's next call.
+ */
 internal class QueuedBlockingTask<T>(@JvmField val call: Callable<*>, @JvmField val followsStage: Boolean) :
-  QueuedTask<T>(spawned = false)
+  QueuedTask<T>(spawned = false) {
+  @Volatile private var callState: Int = IDLE
+
+  /** The thread in the call; written by the worker before it enters CALLING. */
+  @Volatile private var caller: Thread? = null
+
+  /**
+   * Calls the task on this thread, marked as a blocking worker of [threads]' engine: the call's value or a [Failed]. If the task was stopped before or
+   * during the call, a [Failed] with a [CancellationException] (a stage the call returned meanwhile is still recorded
+   * as what runs the task, which cancels it). The thread's interrupt status is clear afterwards, as a pool's thread's
+   * is before its next task.
+   */
+  fun callHere(threads: BlockingThreads): Any? {
+    runningOn(this)
+    caller = Thread.currentThread()
+    if (!CALL_STATE.compareAndSet(this, IDLE, CALLING)) return Failed(stopped())
+    var value: Any? = null
+    try {
+      value = threads.callMarked(call)
+    } finally {
+      val interrupted = !CALL_STATE.compareAndSet(this, CALLING, OVER)
+      if (interrupted) {
+        while (callState == INTERRUPTING) Thread.onSpinWait()
+      }
+      Thread.interrupted()
+      caller = null
+      if (interrupted) {
+        if (followsStage && value is CompletionStage<*>) runningOn(value.asFuture()) // done: cancels the stage
+        value = Failed(stopped())
+      }
+    }
+    return value
+  }
+
+  /** The task was stopped: interrupts the call in progress, if any, and refuses a later one. */
+  fun interruptCall() {
+    while (true) {
+      when (callState) {
+        IDLE -> if (CALL_STATE.compareAndSet(this, IDLE, OVER)) return
+        CALLING -> if (CALL_STATE.compareAndSet(this, CALLING, INTERRUPTING)) {
+          caller?.interrupt()
+          callState = OVER
+          return
+        }
+        else -> return
+      }
+    }
+  }
+
+  fun stopped(): CancellationException = CancellationException("the blocking call was interrupted: its task was stopped")
+
+  private companion object {
+    const val IDLE = 0
+    const val CALLING = 1
+    const val INTERRUPTING = 2
+    const val OVER = 3
+    val CALL_STATE: AtomicIntegerFieldUpdater<QueuedBlockingTask<*>> =
+      AtomicIntegerFieldUpdater.newUpdater(QueuedBlockingTask::class.java, "callState")
+  }
+}

@@ -10,13 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import kotlin.coroutines.Continuation
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
 import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
 import kotlin.coroutines.intrinsics.intercepted
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlin.coroutines.resume
-import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.async
-import kotlinx.coroutines.runInterruptible
 
 /**
  * The tasks of an [Engine] submitted without options: FIFO, and no coroutine of their own while they wait.
@@ -98,6 +96,12 @@ internal class TaskQueue(private val engine: Engine) {
    * it first (and, when it gives the slot back in turn, restarts the queue). An empty queue is checked again after
    * the slot is given back, so a task enqueued meanwhile is never stranded.
    *
+   * A worker calls a blocking task in place on one of the executor's blocking threads: it moves there when it takes
+   * one up (or starts there, when a blocking task is first in the queue as it is started) and goes on from there with
+   * the next task, moving back to the dispatcher only for a task that is not blocking. So a blocking task costs one
+   * hand-off, as with a thread pool, instead of a dispatch there and another back; on the blocking thread the worker's
+   * own code is marked as a non-blocking worker's, as on the dispatcher, and only the call as a blocking one's.
+   *
    * The worker's coroutine body keeps only what must outlive a wait (the task, the stall watchdog's mark): the rest
    * happens in plain functions ([takeTask], [startTask], [endTask]), so a parked task's frame holds two references.
    * It waits without cancellation support (a worker is never cancelled; a queued task is stopped by cancelling its
@@ -109,10 +113,18 @@ internal class TaskQueue(private val engine: Engine) {
     searching.incrementAndGet()
     val worker = QueueWorker(engine.scope.coroutineContext, engine)
     alive.add(worker)
+    val startsBlocking = tasks.peek() is QueuedBlockingTask<*> // a guess: where the task it will take runs
     val loop: suspend () -> Unit = {
+      var onBlockingThread = startsBlocking
       try {
         while (true) {
           val next = takeTask(worker) ?: break
+          if (next is QueuedBlockingTask<*>) {
+            if (!onBlockingThread) onBlockingThread = moveToBlockingThread()
+          } else if (onBlockingThread) {
+            moveToDispatcher()
+            onBlockingThread = false
+          }
           if (next is QueuedCoroutine<*>) {
             if (runCoroutine(next)) continue else break
           }
@@ -131,6 +143,7 @@ internal class TaskQueue(private val engine: Engine) {
           }
           if (outcome === WAIT) outcome = outcomeIfDone(task)
           if (outcome === WAIT) {
+            onBlockingThread = false // resumed through the dispatcher
             val watched = watch(task)
             try {
               outcome = suspendCoroutineUninterceptedOrReturn { cont -> task.resumeWhenStageDone(cont.intercepted()) }
@@ -144,7 +157,35 @@ internal class TaskQueue(private val engine: Engine) {
         alive.remove(worker)
       }
     }
-    loop.createCoroutineUnintercepted(worker).intercepted().resume(Unit) // dispatched, as launch would
+    val start = loop.createCoroutineUnintercepted(worker)
+    if (startsBlocking && engine.blocking.resumeWorker(start, Unit)) return
+    start.intercepted().resume(Unit) // dispatched, as launch would
+  }
+
+  /**
+   * Calls a blocking task on this thread, one of the blocking threads: its outcome, or [WAIT] for the stage it returned
+   * if it follows one (`callAppropriately`).
+   */
+  private fun callBlocking(task: QueuedBlockingTask<*>): Any? {
+    val result = task.callHere(engine.blocking)
+    if (!task.followsStage || result !is CompletionStage<*>) return result
+    task.runningOn(result.asFuture())
+    return WAIT
+  }
+
+  /**
+   * Moves the calling queue worker to one of the executor's blocking threads, where it calls blocking tasks in place
+   * and goes on with the next task; true once there (false only if the executor has no blocking threads any more,
+   * which a task still counted in rules out).
+   */
+  private suspend fun moveToBlockingThread(): Boolean = suspendCoroutineUninterceptedOrReturn { cont ->
+    if (engine.blocking.resumeWorker(cont, true)) COROUTINE_SUSPENDED else false
+  }
+
+  /** Moves the calling queue worker back to the executor's dispatcher, where non-blocking tasks run. */
+  private suspend fun moveToDispatcher(): Unit = suspendCoroutineUninterceptedOrReturn { cont ->
+    cont.intercepted().resume(Unit)
+    COROUTINE_SUSPENDED
   }
 
   /** The next task for [worker], which searches; null if there is none and the worker ends (its slot given back). */
@@ -220,33 +261,6 @@ internal class TaskQueue(private val engine: Engine) {
   /** Tells the stall watchdog, if on, that [task] holds its worker slot while it waits (a parked task does not). */
   private fun watch(task: QueuedTask<*>): StallWatchdog.Waiting? =
     if (task.parked) null else engine.stallWatchdog?.awaiting("a task of ${engine.name}")
-
-  /**
-   * Calls a blocking task on a blocking thread and waits for it: its outcome, or [WAIT] for the stage it returned
-   * if it follows one (`callAppropriately`). Not inlined, so its locals stay out of the worker's frame.
-   */
-  private suspend fun callBlocking(task: QueuedBlockingTask<*>): Any? {
-    val call = task.call
-    val follows = task.followsStage
-    val blocking = engine.scope.async(engine.blocking.dispatcher) {
-      runInterruptible {
-        engine.blocking.callMarked(call).also {
-          // Recorded on the blocking thread, before the call's coroutine can be cancelled away with the
-          // stage as its result: a cancel from now on reaches the stage (callAppropriately).
-          if (follows && it is CompletionStage<*>) task.runningOn(it.asFuture())
-        }
-      }
-    }
-    task.runningOn(blocking)
-    val result = try {
-      blocking.await()
-    } catch (e: CancellationException) {
-      return Failed(e)
-    }
-    if (!follows || result !is CompletionStage<*>) return result
-    task.runningOn(result.asFuture())
-    return WAIT
-  }
 
   /**
    * Runs on the calling thread, which is about to wait for them and runs no engine's task, those of [waited] that
