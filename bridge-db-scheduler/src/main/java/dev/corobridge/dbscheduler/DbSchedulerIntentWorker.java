@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
@@ -70,7 +69,7 @@ public final class DbSchedulerIntentWorker implements AutoCloseable {
         .missedHeartbeatsLimit(builder.missedHeartbeatsLimit)
         .shutdownMaxWait(builder.shutdownMaxWait);
     if (builder.name != null) scheduler.schedulerName(new SchedulerName.Fixed(builder.name));
-    if (builder.executor != null) scheduler.executorService(new ExecutionsOnAsyncExecutor(builder.executor));
+    if (builder.executor != null) scheduler.executorService(IntentExecutors.executionPool(builder.executor));
     this.scheduler = scheduler.build();
   }
 
@@ -105,20 +104,10 @@ public final class DbSchedulerIntentWorker implements AutoCloseable {
     Intent intent = decode(instance.getData()).withOption(Intent.ATTEMPT, context.getExecution().consecutiveFailures + 1);
     if (IntentHandlers.find(intent.name()).isEmpty()) throw new NoHandlerException(intent);
     try {
-      if (executor == null || (intent.queue().isEmpty() && intent.timeout().isEmpty())) {
-        intent.run(); // on the scheduler's thread, or on the executor's, where this execution runs already
+      if (executor == null) {
+        intent.run(); // on the scheduler's thread
       } else {
-        // A lane or a timeout: a task of its own, waited for with runBlocking, which lends this execution's slot
-        // to it (so executions waiting for lanes can never take every slot their tasks need).
-        try {
-          executor.runBlocking(() -> executor.submitBlocking(() -> {
-            intent.run();
-            return null;
-          }, IntentExecutors.attemptOptions(intent)));
-        } catch (CompletionException wrapped) { // a checked failure of the attempt: the handler's own, or its timeout
-          if (wrapped.getCause() instanceof Exception failure) throw failure;
-          throw wrapped;
-        }
+        IntentExecutors.runAttemptInPool(executor, intent); // on the executor's, where this execution runs already
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the scheduler is stopping: another worker runs it again

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The built-in {@link IntentExecutor}s. */
@@ -260,6 +262,54 @@ public final class IntentExecutors {
       if (cause instanceof Exception exception) throw exception;
       if (cause instanceof Error error) throw error;
       throw e;
+    }
+  }
+
+  /**
+   * A job engine's pool for executions made of {@code executor}'s blocking tasks: each runnable given to it is one
+   * blocking task of the executor, under its {@code maxWorkers}, so the engine's executions (and the handlers they run,
+   * with {@link #runAttemptInPool}) take the executor's worker slots without a hand-off of their own. Give it to the
+   * job engine as its execution pool (db-scheduler's {@code executorService}, a JobRunr worker policy). Shutting the
+   * pool down stops it taking executions and waits for those it started ({@code shutdownNow} interrupts them); it
+   * never shuts {@code executor} down, which belongs to the application. An execution the executor refuses (shut
+   * down, or its queue full) is a {@link java.util.concurrent.RejectedExecutionException}.
+   *
+   * @param executor whose blocking tasks run the executions
+   * @return the pool
+   * @throws NullPointerException if {@code executor} is null
+   */
+  public static ExecutorService executionPool(AsyncExecutor executor) {
+    return new ExecutionPool(Checks.notNull(executor, "executor"));
+  }
+
+  /**
+   * Runs one attempt at {@code intent} from an execution of {@link #executionPool executionPool(executor)}, whose
+   * thread already holds one of the executor's worker slots: in place when the intent has no {@link Intent#QUEUE}
+   * and no {@link Intent#TIMEOUT}; else as a task of its own ({@link #attemptOptions}), waited for with
+   * {@link AsyncExecutor#runBlocking}, which lends this execution's slot to it, so executions waiting for lanes can
+   * never take every slot their tasks need. {@link Intent#RETRY} is left to the caller, whose job engine retries.
+   *
+   * @param executor the executor whose execution pool runs the calling thread
+   * @param intent the intent
+   * @throws Exception what the attempt failed with: the handler's own exception, or a {@code TimeoutException}; a
+   *                   {@link java.util.concurrent.CancellationException} if the waiting thread is interrupted (the job
+   *                   engine stops), with the task cancelled and the interrupt status kept
+   */
+  public static void runAttemptInPool(AsyncExecutor executor, Intent intent) throws Exception {
+    Checks.notNull(executor, "executor");
+    Checks.notNull(intent, "intent");
+    if (intent.queue().isEmpty() && intent.timeout().isEmpty()) {
+      intent.run();
+      return;
+    }
+    try {
+      executor.runBlocking(() -> executor.submitBlocking(() -> {
+        intent.run();
+        return null;
+      }, taskOptions(intent, false)));
+    } catch (CompletionException wrapped) { // a checked failure of the attempt: the handler's own, or its timeout
+      if (wrapped.getCause() instanceof Exception failure) throw failure;
+      throw wrapped;
     }
   }
 

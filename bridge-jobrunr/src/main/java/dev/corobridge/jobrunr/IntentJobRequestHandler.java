@@ -36,7 +36,7 @@ public final class IntentJobRequestHandler implements JobRequestHandler<IntentJo
       return;
     }
     try {
-      IntentExecutors.runAttempt(executor, intent);
+      IntentExecutors.runAttemptInPool(executor, intent); // on the executor's thread, where this job runs already
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the server is stopping
       throw new CancellationException("the worker stopped while " + intent + " ran");

@@ -16,8 +16,11 @@ import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
 /**
  * Runs the intents a {@link JobRunrIntentExecutor} enqueued, in this process: a JobRunr background job server on
  * the shared storage whose jobs decode each intent and run the handler registered for its name
- * ({@link IntentJobRequestHandler}) — on an {@link AsyncExecutor} when one is given ({@link dev.corobridge.intent.Intent#QUEUE}
- * is its lane and {@link dev.corobridge.intent.Intent#TIMEOUT} bounds each attempt). Optionally serves JobRunr's
+ * ({@link IntentJobRequestHandler}) — on an {@link AsyncExecutor} when one is given: then each job runs as one of its
+ * blocking tasks (JobRunr's workers are the executor's, under its {@code maxWorkers}; the handler runs on that thread,
+ * with no hand-off), and an intent with a {@link dev.corobridge.intent.Intent#QUEUE} (its lane) or a
+ * {@link dev.corobridge.intent.Intent#TIMEOUT} (bounding each attempt) runs as a task of its own, to which the job
+ * lends its slot. Optionally serves JobRunr's
  * dashboard, where each intent shows by how it reads. A server that dies is noticed by the others after four
  * poll intervals; the jobs it was running then run again, without spending the intent's retries (at least once:
  * handlers use the intent's key to take effect once).
@@ -31,8 +34,9 @@ public final class JobRunrIntentWorker implements AutoCloseable {
     builder.storage.setJobMapper(new JobMapper(json));
     IntentJobRequestHandler handler = new IntentJobRequestHandler(builder.codec, builder.executor);
     BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
-        .andWorkerCount(builder.workers)
         .andPollInterval(builder.pollInterval);
+    if (builder.executor == null) configuration.andWorkerCount(builder.workers);
+    else configuration.andBackgroundJobServerWorkerPolicy(new ExecutorWorkerPolicy(builder.executor, builder.workers));
     if (builder.name != null) configuration.andName(builder.name);
     this.server = new BackgroundJobServer(builder.storage, json, new org.jobrunr.server.JobActivator() {
       @Override

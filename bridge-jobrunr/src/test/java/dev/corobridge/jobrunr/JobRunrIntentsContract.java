@@ -23,8 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -148,6 +150,32 @@ abstract class JobRunrIntentsContract {
           return false;
         }
       }, () -> "the dashboard lists the job by how the intent reads");
+    }
+  }
+
+  @Test
+  void withAnExecutorEachJobRunsAsOneOfItsBlockingTasksAndTheHandlerRunsThereWithoutAHandOff() throws Exception {
+    try (AsyncExecutor executor = AsyncExecutor.builder().name("jobs").maxWorkers(1).build()) {
+      List<String> threads = new CopyOnWriteArrayList<>();
+      List<Boolean> inJobRunrsJob = new CopyOnWriteArrayList<>();
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger mostAtOnce = new AtomicInteger();
+      IntentHandlers.register("where", intent -> {
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        threads.add(Thread.currentThread().getName());
+        inJobRunrsJob.add(Arrays.stream(Thread.currentThread().getStackTrace())
+            .anyMatch(frame -> frame.getClassName().startsWith("org.jobrunr.server.BackgroundJobPerformer")));
+        Thread.sleep(50);
+        running.decrementAndGet();
+      });
+      enqueue(true, Intent.named("where").args("a").build(), Intent.named("where").args("b").build(),
+          Intent.named("where").args("c").build());
+      worker(JobRunrIntentWorker.builder(storage).executor(executor).workers(4));
+      await(() -> threads.size() == 3, threads::toString);
+      assertTrue(threads.stream().allMatch(name -> name.startsWith("jobs")), threads.toString());
+      assertEquals(List.of(true, true, true), inJobRunrsJob, "the handler ran inside JobRunr's job, on its thread");
+      assertEquals(1, mostAtOnce.get(), "the executor's maxWorkers bounds the jobs");
+      assertEquals(3, executor.stats().submitted(), "one task per job, none handed on");
     }
   }
 

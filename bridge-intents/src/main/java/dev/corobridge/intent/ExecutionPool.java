@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.corobridge.dbscheduler;
+package dev.corobridge.intent;
 
 import dev.corobridge.AsyncExecutor;
 import java.util.ArrayList;
@@ -12,24 +12,25 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * db-scheduler's pool for executions, made of an {@link AsyncExecutor}'s blocking tasks: each execution db-scheduler
- * starts is one blocking task of the executor, under its {@code maxWorkers}, so a handler runs on the thread its
- * execution already has instead of being handed to the executor and waited for (two thread hand-offs per intent).
- * Shutting this service down stops taking executions and waits for those it started; it never shuts the
- * {@code AsyncExecutor} down, which belongs to the application. Thread-safe.
+ * A job engine's pool for executions, made of an {@link AsyncExecutor}'s blocking tasks
+ * ({@link IntentExecutors#executionPool}): each execution the engine starts is one blocking task of the executor,
+ * under its {@code maxWorkers}, so a handler runs on the thread its execution already has instead of being handed to
+ * the executor and waited for (two thread hand-offs per intent). Shutting this service down stops taking executions
+ * and waits for those it started; it never shuts the {@code AsyncExecutor} down, which belongs to the application.
+ * Thread-safe.
  */
-final class ExecutionsOnAsyncExecutor extends AbstractExecutorService {
+final class ExecutionPool extends AbstractExecutorService {
   private final AsyncExecutor executor;
   private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
   private volatile boolean shutdown;
 
-  ExecutionsOnAsyncExecutor(AsyncExecutor executor) {
+  ExecutionPool(AsyncExecutor executor) {
     this.executor = executor;
   }
 
   @Override
   public void execute(Runnable execution) {
-    if (shutdown) throw new RejectedExecutionException("the worker is stopping and takes no new executions");
+    if (shutdown) throw new RejectedExecutionException("the pool is shut down and takes no new executions");
     CompletableFuture<Void> task;
     try {
       task = executor.submitBlocking(() -> {
