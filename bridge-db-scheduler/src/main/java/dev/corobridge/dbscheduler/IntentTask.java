@@ -2,6 +2,7 @@
 package dev.corobridge.dbscheduler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
@@ -36,6 +37,9 @@ final class IntentTask {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** The stored data's reader, its type resolved once rather than per execution. */
+  private static final ObjectReader MAP_READER = MAPPER.readerFor(Map.class);
+
   private static final Serializer JSON = new Serializer() {
     @Override
     public byte[] serialize(Object data) {
@@ -49,7 +53,7 @@ final class IntentTask {
     @Override
     public <T> T deserialize(Class<T> type, byte[] bytes) {
       try {
-        return bytes == null ? null : MAPPER.readValue(bytes, type);
+        return bytes == null ? null : type == Map.class ? type.cast(MAP_READER.readValue(bytes)) : MAPPER.readValue(bytes, type);
       } catch (IOException e) {
         throw new UncheckedIOException("a stored intent is not the JSON of one", e);
       }

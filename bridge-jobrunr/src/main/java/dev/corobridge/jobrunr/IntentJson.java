@@ -3,6 +3,7 @@ package dev.corobridge.jobrunr;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.corobridge.intent.Intent;
 import dev.corobridge.intent.IntentCodec;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.util.UUID;
 /** An intent as the JSON text a job request carries, and the job id its key stands for. */
 final class IntentJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+  /** The intent's reader, its type resolved once rather than per job. */
+  private static final ObjectReader MAP_READER = MAPPER.readerFor(new TypeReference<Map<String, Object>>() { });
 
   private IntentJson() {}
 
@@ -28,7 +31,7 @@ final class IntentJson {
 
   static Intent read(IntentCodec codec, String json) {
     try {
-      return codec.decode(MAPPER.readValue(json, MAP));
+      return codec.decode(MAP_READER.readValue(json));
     } catch (IOException e) {
       throw new UncheckedIOException("a stored intent is not the JSON of one", e);
     }
