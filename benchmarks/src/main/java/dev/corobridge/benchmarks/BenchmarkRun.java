@@ -97,6 +97,8 @@ public final class BenchmarkRun {
       scenario("1. Overhead", "`map` over 100,000 items with a trivial function, 64 in flight; time per map.", "Overhead", "", null);
       scenario("2a. Latency-bound, async waits", "10,000 tasks each waiting 10 ms without a thread, 1,000 in flight; the ideal is 100 ms.", "Latency", "async", null);
       scenario("2b. Latency-bound, blocking sleeps", "10,000 tasks each sleeping 10 ms on a thread, 1,000 in flight; the ideal is 100 ms.", "Latency", "blocking", null);
+      scenario("2c. Hand-off", "One trivial blocking call at a time, submitted from the caller's thread and waited for, on 8 "
+          + "workers; time per round trip.", "HandOff", "", null);
       scenario("3. Completion order", "`asCompleted` over 10,000 futures completed in random order; time per element.", "CompletionOrder", "", null);
       for (String n : params("Streaming", "n")) {
         scenario("4. Streaming, n = " + n, "Ordered lazy map over n items, 256 in flight; time per stream and the peak live heap after GC.", "Streaming", "", n);

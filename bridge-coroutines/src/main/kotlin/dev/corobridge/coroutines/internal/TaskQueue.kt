@@ -119,9 +119,7 @@ internal class TaskQueue(private val engine: Engine) {
       try {
         while (true) {
           val next = takeTask(worker) ?: break
-          if (next is QueuedBlockingTask<*>) {
-            if (!onBlockingThread) onBlockingThread = moveToBlockingThread()
-          } else if (onBlockingThread) {
+          if (onBlockingThread && next !is QueuedBlockingTask<*>) {
             moveToDispatcher()
             onBlockingThread = false
           }
@@ -135,6 +133,7 @@ internal class TaskQueue(private val engine: Engine) {
             Failed(e) // never lost, whatever the task or a stage it returned did
           }
           if (outcome === CALL_BLOCKING) {
+            if (!onBlockingThread) onBlockingThread = moveToBlockingThread()
             outcome = try {
               callBlocking(task as QueuedBlockingTask<*>)
             } catch (e: Throwable) {
