@@ -35,8 +35,11 @@ public final class JobRunrIntentWorker implements AutoCloseable {
     IntentJobRequestHandler handler = new IntentJobRequestHandler(builder.codec, builder.executor);
     BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
         .andPollInterval(builder.pollInterval);
-    if (builder.executor == null) configuration.andWorkerCount(builder.workers);
-    else configuration.andBackgroundJobServerWorkerPolicy(new ExecutorWorkerPolicy(builder.executor, builder.workers));
+    if (builder.executor == null) {
+      configuration.andWorkerCount(builder.workers);
+    } else {
+      configuration.andBackgroundJobServerWorkerPolicy(new ExecutorWorkerPolicy(builder.executor, builder.workers));
+    }
     if (builder.name != null) configuration.andName(builder.name);
     this.server = new BackgroundJobServer(builder.storage, json, new org.jobrunr.server.JobActivator() {
       @Override

@@ -49,9 +49,9 @@ internal class BlockingThreads(private val engine: Engine, owner: Any, preferVir
   }
 
   /**
-   * Resumes [worker], a queue worker of the engine, with [value] on a blocking thread, marked there as a non-blocking worker (its
-   * own code between calls must not block; each blocking task it calls there is marked as a blocking worker's, see
-   * [QueuedBlockingTask.callHere]). False if the threads are gone: the executor terminated.
+   * Resumes [worker], a queue worker of the engine, with [value] on a blocking thread, marked there as a non-blocking
+   * worker (its own code between calls must not block; each blocking task it calls there is marked as a blocking
+   * worker's, see [QueuedBlockingTask.callHere]). False if the threads are gone: the executor terminated.
    */
   fun <T> resumeWorker(worker: Continuation<T>, value: T): Boolean = try {
     pool.execute { WorkerMark.with(engine.nonBlockingMark) { worker.resume(value) } }

@@ -45,7 +45,8 @@ internal open class TaskFuture<T> : CompletableFuture<T>() {
   fun stopRunning() {
     when (val r = running) {
       is Job -> r.cancel()
-      is CompletableFuture<*> -> if (r === this) (this as QueuedBlockingTask<*>).interruptCall() else r.cancel(false)
+      this -> (this as QueuedBlockingTask<*>).interruptCall() // a blocking task being called on its worker's thread
+      is CompletableFuture<*> -> r.cancel(false)
     }
   }
 
@@ -136,10 +137,10 @@ internal class QueuedBlockingTask<T>(@JvmField val call: Callable<*>, @JvmField 
   @Volatile private var caller: Thread? = null
 
   /**
-   * Calls the task on this thread, marked as a blocking worker of [threads]' engine: the call's value or a [Failed]. If the task was stopped before or
-   * during the call, a [Failed] with a [CancellationException] (a stage the call returned meanwhile is still recorded
-   * as what runs the task, which cancels it). The thread's interrupt status is clear afterwards, as a pool's thread's
-   * is before its next task.
+   * Calls the task on this thread, marked as a blocking worker of [threads]' engine: the call's value or a [Failed].
+   * If the task was stopped before or during the call, a [Failed] with a [CancellationException] (a stage the call
+   * returned meanwhile is still recorded as what runs the task, which cancels it). The thread's interrupt status is
+   * clear afterwards, as a pool's thread's is before its next task.
    */
   fun callHere(threads: BlockingThreads): Any? {
     runningOn(this)
