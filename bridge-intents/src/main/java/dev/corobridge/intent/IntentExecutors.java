@@ -236,7 +236,8 @@ public final class IntentExecutors {
 
   /**
    * Runs one attempt at {@code intent} now, as a blocking task of {@code executor} under its limits, and waits for
-   * it: what a job engine's worker does with each intent it takes. {@link Intent#QUEUE} is the task's lane and
+   * it: what a job engine's own thread does with each intent it takes (from an execution of
+   * {@link #executionPool}, use {@link #runAttemptInPool}, which needs no task of its own). {@link Intent#QUEUE} is the task's lane and
    * {@link Intent#TIMEOUT} its timeout; {@link Intent#RETRY} is left to the caller, whose job engine retries.
    *
    * @param executor where the intent runs
@@ -248,10 +249,7 @@ public final class IntentExecutors {
   public static void runAttempt(AsyncExecutor executor, Intent intent) throws Exception {
     Checks.notNull(executor, "executor");
     Checks.notNull(intent, "intent");
-    CompletableFuture<Void> attempt = executor.submitBlocking(() -> {
-      intent.run();
-      return null;
-    }, taskOptions(intent, false));
+    CompletableFuture<Void> attempt = submitAttempt(executor, intent);
     try {
       attempt.get();
     } catch (InterruptedException e) {
@@ -263,6 +261,14 @@ public final class IntentExecutors {
       if (cause instanceof Error error) throw error;
       throw e;
     }
+  }
+
+  /** Submits one attempt at {@code intent} as a blocking task of {@code executor}, with {@link #attemptOptions}. */
+  private static CompletableFuture<Void> submitAttempt(AsyncExecutor executor, Intent intent) {
+    return executor.submitBlocking(() -> {
+      intent.run();
+      return null;
+    }, taskOptions(intent, false));
   }
 
   /**
@@ -303,10 +309,7 @@ public final class IntentExecutors {
       return;
     }
     try {
-      executor.runBlocking(() -> executor.submitBlocking(() -> {
-        intent.run();
-        return null;
-      }, taskOptions(intent, false)));
+      executor.runBlocking(() -> submitAttempt(executor, intent));
     } catch (CompletionException wrapped) { // a checked failure of the attempt: the handler's own, or its timeout
       if (wrapped.getCause() instanceof Exception failure) throw failure;
       throw wrapped;
