@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines
 
+import dev.corobridge.spi.ContextPropagation
+import dev.corobridge.spi.ContextPropagator
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.types.shouldBeInstanceOf
@@ -14,6 +16,7 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
@@ -137,6 +140,44 @@ class ExecutorOwnedTaskSpec : FunSpec({
     select { never.onAwait { "never" }; later.onAwait { it } } shouldBe "later"
     never.cancel()
     executor.close()
+  }
+
+  test("getCompleted returns a task's value the moment the task shows as completed, as awaitAll reads it") {
+    val executor = CoroutineAsyncExecutor(2)
+    val nulls = AtomicInteger()
+    repeat(20_000) { i ->
+      val task = executor.async { i }
+      while (!task.isCompleted) Thread.onSpinWait() // seen from another thread than the one completing it
+      @OptIn(kotlinx.coroutines.ExperimentalCoroutinesApi::class)
+      if (task.getCompleted() != i) nulls.incrementAndGet()
+    }
+    nulls.get() shouldBe 0
+    val scoped = executor.scope { (0 until 20_000).map { i -> async { i } }.awaitAll() }
+    scoped shouldBe (0 until 20_000).toList()
+    executor.close()
+  }
+
+  test("an executor's async sees a propagated thread context from its first line") {
+    val tenant = ThreadLocal<String?>()
+    val propagator = object : ContextPropagator<String> {
+      override fun capture(): String? = tenant.get()
+
+      override fun install(captured: String): String? = tenant.get().also { tenant.set(captured) }
+
+      override fun uninstall(previous: String?) = tenant.set(previous)
+    }
+    val executor = CoroutineAsyncExecutor(2)
+    ContextPropagation.register(propagator)
+    try {
+      tenant.set("tenant-3")
+      val tasks = List(50) { executor.async { tenant.get() } }
+      tenant.remove()
+      tasks.map { it.await() } shouldBe List(50) { "tenant-3" }
+    } finally {
+      ContextPropagation.unregister(propagator)
+      tenant.remove()
+      executor.close()
+    }
   }
 
   test("shutdown(false, true) cancels the tasks still waiting for a slot and lets the running one finish") {

@@ -28,10 +28,12 @@ import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.ThreadContextElement
+import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.cancel
@@ -140,6 +142,16 @@ class ExecutorScopeSpec : FunSpec({
       executor.map(listOf(1)) { requestId.get() } shouldContainExactly listOf("req-7")
       executor.callAppropriately { requestId.get() } shouldBe "req-7"
     }
+    executor.close()
+  }
+
+  test("a child sees its caller's thread context element from its first line, in a caller with nothing else to copy") {
+    val executor = CoroutineAsyncExecutor(2)
+    // A root of its own: the test framework's context holds copyable elements, under which no child is plain.
+    val seen = CoroutineScope(Dispatchers.Default).async(RequestId("req-8")) {
+      executor.scope { (1..50).map { async { requestId.get() } }.awaitAll() }
+    }
+    completes { seen.await() } shouldBe List(50) { "req-8" }
     executor.close()
   }
 

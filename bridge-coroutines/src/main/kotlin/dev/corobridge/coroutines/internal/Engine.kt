@@ -168,6 +168,9 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   val plainTaskBase: CoroutineContext? =
     if (scope.newCoroutineContext(EmptyCoroutineContext) === scope.coroutineContext) scope.coroutineContext + stallTracking else null
 
+  /** Whether [plainTaskBase]'s only thread-context element is the non-blocking workers' mark (see [soleWorkerMark]). */
+  val plainTaskBaseIsBare: Boolean = plainTaskBase != null && soleWorkerMark(plainTaskBase) === nonBlockingMark
+
   val workers = Semaphore(maxWorkers)
   private val lanes: Map<String, Lane> = config.lanes().mapValues { (lane, limit) -> Lane(lane, limit) }
   val counters = Counters()

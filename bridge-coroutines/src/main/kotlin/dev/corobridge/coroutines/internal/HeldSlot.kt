@@ -24,8 +24,16 @@ import kotlinx.coroutines.withContext
  * coroutine that outlives the attempt's body), it marks it ABANDONED and the lender gives back the slot
  * it takes again.
  */
-internal class HeldSlot(@JvmField val engine: Engine) : CoroutineContext.Element {
-  /** A getter, not a field: the marker is three fields, so one object of 24 bytes per task. */
+internal class HeldSlot(
+  @JvmField val engine: Engine,
+  /**
+   * True for a plain task whose context carries no thread-context element but the mark of the engine's non-blocking
+   * workers: a queue worker of the engine, whose thread carries that mark already, starts it in place with nothing to
+   * set on the thread (see [QueuedCoroutine.startOnWorker]).
+   */
+  @JvmField val inBareContext: Boolean = false,
+) : CoroutineContext.Element {
+  /** A getter, not a field: the marker is two fields and a flag, so one object of 24 bytes per task. */
   override val key: CoroutineContext.Key<*> get() = Key
 
   companion object Key : CoroutineContext.Key<HeldSlot> {
@@ -39,12 +47,6 @@ internal class HeldSlot(@JvmField val engine: Engine) : CoroutineContext.Element
 
   /** FREE, HELD, LENT or PARKED; a field with an updater, so the element is one small object per task. */
   @Volatile private var state: Int = FREE
-
-  /**
-   * The value a plain Kotlin task ([QueuedCoroutine]) completed with, for its `getCompleted` (which `awaitAll` calls):
-   * kept here because the marker has room for it (object padding) and the coroutine has none.
-   */
-  @JvmField var value: Any? = null
 
   /**
    * The task's attempt took its slot. A lazy write: lenders and parkers run inside the attempt's body,

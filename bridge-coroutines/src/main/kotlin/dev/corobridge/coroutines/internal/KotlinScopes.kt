@@ -111,6 +111,9 @@ internal class ChildrenScope(override val coroutineContext: CoroutineContext) : 
    */
   @OptIn(ExperimentalCoroutinesApi::class)
   @JvmField val plainChildBase: CoroutineContext? = coroutineContext.takeIf { newCoroutineContext(EmptyCoroutineContext) === it }
+
+  /** The worker mark that is [plainChildBase]'s only thread-context element, or null (see [soleWorkerMark]). */
+  @JvmField val plainChildMark: WorkerMark? = plainChildBase?.let(::soleWorkerMark)
 }
 
 /**

@@ -19,14 +19,14 @@ import kotlinx.coroutines.newCoroutineContext
 /** Starts [block] as an executor-owned `async` task with a plain plan; the caller counted it in. */
 internal fun <T> Engine.asyncPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
   enter()
-  val slot = HeldSlot(this)
+  val slot = HeldSlot(this, inBareContext = context === EmptyCoroutineContext && plainTaskBaseIsBare)
   return QueuedCoroutine(plainTaskContext(context, slot), slot, block).also(queue::submit)
 }
 
 /** Like [asyncPlain], for `launch`: a failure goes to the executor's uncaught-error handler. */
 internal fun Engine.launchPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
   enter()
-  val slot = HeldSlot(this)
+  val slot = HeldSlot(this, inBareContext = context === EmptyCoroutineContext && plainTaskBaseIsBare)
   return QueuedLaunch(plainTaskContext(context, slot), slot, block).also(queue::submit)
 }
 
@@ -37,9 +37,11 @@ internal fun Engine.launchPlain(context: CoroutineContext, block: suspend Corout
 @OptIn(ExperimentalCoroutinesApi::class)
 internal fun <T> Engine.asyncPlainChild(parent: CoroutineScope, context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
   enter()
-  val slot = HeldSlot(this)
-  val base = (parent as? ChildrenScope)?.plainChildBase
-  val childContext = if (base != null && context === EmptyCoroutineContext) base + slot else parent.newCoroutineContext(context + slot)
+  val children = parent as? ChildrenScope
+  val base = children?.plainChildBase
+  val bare = base != null && context === EmptyCoroutineContext
+  val slot = HeldSlot(this, inBareContext = bare && children!!.plainChildMark === nonBlockingMark)
+  val childContext = if (bare) base!! + slot else parent.newCoroutineContext(context + slot)
   return QueuedChild(childContext, slot, block, childContext.job).also(queue::submit)
 }
 

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.coroutines.internal
 
+import dev.corobridge.internal.scope.LendingWait
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
+import kotlin.coroutines.Continuation
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
+import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
+import kotlin.coroutines.intrinsics.startCoroutineUninterceptedOrReturn
+import kotlin.coroutines.resume
 import kotlinx.coroutines.AbstractCoroutine
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
@@ -48,8 +55,7 @@ import kotlinx.coroutines.selects.SelectClause1
 internal open class QueuedCoroutine<T>(
   context: CoroutineContext,
   /**
-   * The task's slot marker, also in its [context] for the work it starts (a field too: it fits the object's padding);
-   * it keeps the task's value for [getCompleted].
+   * The task's slot marker, also in its [context] for the work it starts (a field too: it fits the object's padding).
    */
   @JvmField protected val slot: HeldSlot,
   block: suspend CoroutineScope.() -> T,
@@ -67,7 +73,12 @@ internal open class QueuedCoroutine<T>(
     if (!isBlock(block) || !STATE.compareAndSet(this, block, STARTED)) return false
     slot.taken()
     @Suppress("UNCHECKED_CAST")
-    start(CoroutineStart.UNDISPATCHED, this, block as suspend CoroutineScope.() -> T)
+    block as suspend CoroutineScope.() -> T
+    if (slot.inBareContext && LendingWait.current() === slot.engine.nonBlockingMark) {
+      block.createCoroutineUnintercepted(this, this).resume(Unit) // the thread has the task's context already
+    } else {
+      start(CoroutineStart.UNDISPATCHED, this, block)
+    }
     return true
   }
 
@@ -117,7 +128,6 @@ internal open class QueuedCoroutine<T>(
   }
 
   override fun onCompleted(value: T) {
-    slot.value = value
     ended(failed = false, cancelled = false)
   }
 
@@ -159,12 +169,18 @@ internal open class QueuedCoroutine<T>(
   override val onAwait: SelectClause1<T>
     get() = onAwaitInternal as SelectClause1<T>
 
+  /**
+   * The value of the completed task, which only the job's state holds (kotlinx keeps its own reader of it to itself):
+   * [awaitInternal], started in place, returns it at once from a job that has completed, without suspending.
+   */
   @Suppress("UNCHECKED_CAST")
   @ExperimentalCoroutinesApi
   override fun getCompleted(): T {
     check(isCompleted) { "This job has not completed yet" }
     getCompletionExceptionOrNull()?.let { throw it }
-    return slot.value as T
+    val value = this::awaitInternal.startCoroutineUninterceptedOrReturn(NeverResumed)
+    check(value !== COROUTINE_SUSPENDED) { "A completed job suspended its await" }
+    return value as T
   }
 
   /** Whether [state] still holds the block: the task is queued. */
@@ -191,6 +207,13 @@ internal open class QueuedCoroutine<T>(
     internal val ALONE: Any = Marker("ALONE")
     private val ENDED: Any = Marker("ENDED")
     private val DROPPED: Any = Marker("DROPPED")
+
+    /** The continuation of [getCompleted]'s await, which never suspends. */
+    private object NeverResumed : Continuation<Any?> {
+      override val context: CoroutineContext get() = EmptyCoroutineContext
+
+      override fun resumeWith(result: Result<Any?>): Unit = error("A completed job's await resumed later")
+    }
 
     private val STATE: AtomicReferenceFieldUpdater<QueuedCoroutine<*>, Any?> =
       AtomicReferenceFieldUpdater.newUpdater(QueuedCoroutine::class.java, Any::class.java, "state")

@@ -41,7 +41,7 @@ internal class WorkerMark(
 }
 
 /** Sets a [WorkerMark] on whatever thread a task coroutine of the executor resumes on. */
-internal class WorkerMarkElement(private val mark: WorkerMark) : ThreadContextElement<LendingWait?> {
+internal class WorkerMarkElement(@JvmField val mark: WorkerMark) : ThreadContextElement<LendingWait?> {
   companion object Key : CoroutineContext.Key<WorkerMarkElement>
 
   override val key: CoroutineContext.Key<*> get() = Key
@@ -51,4 +51,16 @@ internal class WorkerMarkElement(private val mark: WorkerMark) : ThreadContextEl
   override fun restoreThreadContext(context: CoroutineContext, oldState: LendingWait?) {
     LendingWait.swap(oldState)
   }
+}
+
+/**
+ * The worker mark that is the only thread-context element of [context], or null if it has none or others too. A plain
+ * task whose context is such a context plus its job and slot marker, started in place by a queue worker whose thread
+ * carries that mark already, has nothing to set on the thread: the worker skips kotlinx's thread-context set-up (two
+ * folds over the context) for that first run (see [QueuedCoroutine.startOnWorker]).
+ */
+internal fun soleWorkerMark(context: CoroutineContext): WorkerMark? {
+  val mark = context[WorkerMarkElement]?.mark ?: return null
+  val threadElements = context.fold(0) { count, element -> if (element is ThreadContextElement<*>) count + 1 else count }
+  return if (threadElements == 1) mark else null
 }
