@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.CoroutineContext
+import kotlin.random.Random
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CompletableDeferred
@@ -46,6 +47,7 @@ import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.yield
 
 /** Spec §6 (Kotlin): scope { }, withAsyncExecutor { } and their structured children. */
 /** A caller's thread-local context (like MDC), carried by a ThreadContextElement. */
@@ -152,6 +154,36 @@ class ExecutorScopeSpec : FunSpec({
       executor.scope { (1..50).map { async { requestId.get() } }.awaitAll() }
     }
     completes { seen.await() } shouldBe List(50) { "req-8" }
+    executor.close()
+  }
+
+  test("in a caller with nothing to copy, plain children keep the scope's rules under random outcomes") {
+    val executor = CoroutineAsyncExecutor(2)
+    // A root of its own, as above: the path most callers' plain children take, which a test's own context never does.
+    suspend fun <T> inRoot(block: suspend CoroutineScope.() -> T): T = CoroutineScope(Dispatchers.Default).async(block = block).await()
+    val siblingCancelled = CompletableDeferred<Unit>()
+    shouldThrow<IOException> {
+      completes {
+        inRoot {
+          executor.scope {
+            launch { try { awaitCancellation() } finally { siblingCancelled.complete(Unit) } }
+            async<Unit> { delay(10); throw IOException("boom") }
+          }
+        }
+      }
+    }.message shouldBe "boom"
+    siblingCancelled.isCompleted shouldBe true
+    val random = Random(42)
+    val kinds = List(2_000) { random.nextInt(3) } // a value at once, after a suspension, or from a blocking call
+    val values = completes {
+      inRoot {
+        executor.scope {
+          kinds.mapIndexed { i, kind -> async { when (kind) { 0 -> i; 1 -> { yield(); i }; else -> callAppropriately { i } } } }.awaitAll()
+        }
+      }
+    }
+    values shouldBe List(2_000) { it }
+    slotsAllBack(executor)
     executor.close()
   }
 
