@@ -237,8 +237,9 @@ public final class IntentExecutors {
   /**
    * Runs one attempt at {@code intent} now, as a blocking task of {@code executor} under its limits, and waits for
    * it: what a job engine's own thread does with each intent it takes (from an execution of
-   * {@link #executionPool}, use {@link #runAttemptInPool}, which needs no task of its own). {@link Intent#QUEUE} is the task's lane and
-   * {@link Intent#TIMEOUT} its timeout; {@link Intent#RETRY} is left to the caller, whose job engine retries.
+   * {@link #executionPool}, use {@link #runAttemptInPool}, which needs no task of its own). {@link Intent#QUEUE} is
+   * the task's lane and {@link Intent#TIMEOUT} its timeout; {@link Intent#RETRY} is left to the caller, whose job
+   * engine retries.
    *
    * @param executor where the intent runs
    * @param intent the intent
