@@ -73,6 +73,32 @@ public class ScopeFanOutBenchmark {
   }
 
   @Benchmark
+  public int corobridgeJavaChained() {
+    CompletableFuture<Integer> sum = CompletableFuture.completedFuture(0);
+    for (int s = 0; s < SCOPES; s++) {
+      sum = sum.thenCompose(before -> executor.<Integer>scoped(scope -> {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer>[] children = new CompletableFuture[CHILDREN];
+        for (int c = 0; c < CHILDREN; c++) {
+          int value = c;
+          children[c] = scope.fork(() -> CompletableFuture.completedFuture(value));
+        }
+        return CompletableFuture.allOf(children).thenApply(done -> {
+          int total = before;
+          for (CompletableFuture<Integer> child : children) total += child.join();
+          return total;
+        });
+      }));
+    }
+    return sum.join();
+  }
+
+  @Benchmark
+  public int rawKotlinxEachFromThread() {
+    return KotlinContenders.rawKotlinxScopesEachFromThread(SCOPES, CHILDREN);
+  }
+
+  @Benchmark
   public int corobridgeKotlin() {
     return KotlinContenders.corobridgeScopes(executor, SCOPES, CHILDREN);
   }

@@ -202,6 +202,15 @@ object KotlinContenders {
   }
 
   @JvmStatic
+  fun rawKotlinxScopesEachFromThread(scopes: Int, children: Int): Int {
+    var sum = 0
+    repeat(scopes) {
+      sum += runBlocking(Dispatchers.Default) { (0 until children).map { c -> async { c } }.awaitAll().sum() }
+    }
+    return sum
+  }
+
+  @JvmStatic
   fun semaphore(permits: Int): Semaphore = Semaphore(permits)
 }
 

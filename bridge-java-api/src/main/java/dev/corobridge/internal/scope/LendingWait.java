@@ -28,11 +28,7 @@ public interface LendingWait {
   static LendingWait swap(LendingWait worker) {
     ThreadLocal<LendingWait> holder = CurrentWorker.HOLDER;
     LendingWait previous = holder.get();
-    if (worker == null) {
-      holder.remove();
-    } else {
-      holder.set(worker);
-    }
+    holder.set(worker); // never remove(): the next get() would add the entry again, with a scan of the thread's map
     return previous;
   }
 }

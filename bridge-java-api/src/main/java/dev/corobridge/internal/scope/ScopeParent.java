@@ -25,11 +25,7 @@ public interface ScopeParent {
   static ScopeParent swap(ScopeParent parent) {
     ThreadLocal<ScopeParent> holder = CurrentParent.HOLDER;
     ScopeParent previous = holder.get();
-    if (parent == null) {
-      holder.remove();
-    } else {
-      holder.set(parent);
-    }
+    holder.set(parent); // never remove(): the next get() would add the entry again, with a scan of the thread's map
     return previous;
   }
 }
