@@ -105,12 +105,18 @@ private class ExecutorScopeImpl(
 
 /** A scope's context as a [CoroutineScope] its children are started in (its job is the scope's). */
 internal class ChildrenScope(override val coroutineContext: CoroutineContext) : CoroutineScope {
+  /** The scope's job, every child's parent. */
+  @JvmField val parentJob: Job = coroutineContext.job
+
   /**
-   * The context a plain child adds only its slot marker and job to, or null when kotlinx.coroutines adds something
-   * of its own to each coroutine's context here (a copy of a copyable element, a debug id): checked once per scope.
+   * The context a plain child adds only its slot marker and job to, without the scope's job (which the child's own
+   * replaces: leaving it out spares each child a copy of every element after it), or null when kotlinx.coroutines
+   * adds something of its own to each coroutine's context here (a copy of a copyable element, a debug id): checked
+   * once per scope.
    */
   @OptIn(ExperimentalCoroutinesApi::class)
-  @JvmField val plainChildBase: CoroutineContext? = coroutineContext.takeIf { newCoroutineContext(EmptyCoroutineContext) === it }
+  @JvmField val plainChildBase: CoroutineContext? =
+    coroutineContext.takeIf { newCoroutineContext(EmptyCoroutineContext) === it }?.minusKey(Job)
 
   /** The worker mark that is [plainChildBase]'s only thread-context element, or null (see [soleWorkerMark]). */
   @JvmField val plainChildMark: WorkerMark? = plainChildBase?.let(::soleWorkerMark)

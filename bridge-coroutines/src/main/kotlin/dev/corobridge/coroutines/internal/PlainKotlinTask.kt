@@ -41,7 +41,8 @@ internal fun <T> Engine.asyncPlainChild(parent: CoroutineScope, context: Corouti
   val base = children?.plainChildBase
   val bare = base != null && context === EmptyCoroutineContext
   val slot = HeldSlot(this, inBareContext = bare && children!!.plainChildMark === nonBlockingMark)
-  val childContext = if (bare) base!! + slot else parent.newCoroutineContext(context + slot)
+  if (bare) return QueuedChild(base!! + slot, slot, block, children!!.parentJob).also(queue::submit)
+  val childContext = parent.newCoroutineContext(context + slot)
   return QueuedChild(childContext, slot, block, childContext.job).also(queue::submit)
 }
 
