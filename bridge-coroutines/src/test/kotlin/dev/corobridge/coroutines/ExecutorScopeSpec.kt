@@ -37,6 +37,7 @@ import kotlinx.coroutines.ThreadContextElement
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
@@ -63,407 +64,432 @@ private class RequestId(private val id: String) : ThreadContextElement<String?> 
   override fun restoreThreadContext(context: CoroutineContext, oldState: String?) = requestId.set(oldState)
 }
 
+/**
+ * Where a test's body runs. The test framework's coroutine holds copyable thread context elements, so under it no
+ * scope child is "plain" (each child's context is made as `async` makes it); most callers' code has nothing to copy,
+ * and their plain children take the path where the children's context is merged once per scope. Every test runs in
+ * both.
+ */
+private enum class Caller(val description: String) {
+  TEST_FRAMEWORK("the test framework's coroutine") {
+    override suspend fun <T> run(body: suspend CoroutineScope.() -> T): T = coroutineScope(body)
+  },
+  BARE_ROOT("a root coroutine with nothing to copy") {
+    override suspend fun <T> run(body: suspend CoroutineScope.() -> T): T =
+      CoroutineScope(Dispatchers.IO).async(block = body).await()
+  };
+
+  abstract suspend fun <T> run(body: suspend CoroutineScope.() -> T): T
+}
+
 class ExecutorScopeSpec : FunSpec({
+  timeout = 60_000L // a scope that never ends (a child not attached to it, a slot never given back) fails its test
 
-  /** Fails the test instead of hanging if a nesting deadlocks. */
-  suspend fun <T> completes(block: suspend () -> T): T = withTimeout(20.seconds) { block() }
+  for (caller in Caller.entries) context("called from ${caller.description}") {
+    /** A test whose body runs in [caller]'s context. */
+    suspend fun scopeTest(name: String, body: suspend CoroutineScope.() -> Unit) = test(name) { caller.run(body) }
 
-  test("scope returns the block's value only after every child has finished") {
-    val executor = CoroutineAsyncExecutor(4)
-    val finished = AtomicInteger()
-    val value = executor.scope {
-      repeat(5) { i -> launch { delay(10L * i); finished.incrementAndGet() } }
-      "block"
-    }
-    value shouldBe "block"
-    finished.get() shouldBe 5
-    executor.close()
-  }
 
-  test("a failing child cancels its siblings and the block, and the scope rethrows the child's own exception") {
-    val executor = CoroutineAsyncExecutor(4)
-    val boom = IOException("boom")
-    val siblingCancelled = CompletableDeferred<Unit>()
-    val thrown = shouldThrow<IOException> {
-      executor.scope {
-        launch {
-          try { awaitCancellation() } finally { siblingCancelled.complete(Unit) }
-        }
-        async<Unit> { delay(10); throw boom }
-        awaitCancellation() // the block itself is cancelled too
+    /** Fails the test instead of hanging if a nesting deadlocks. */
+    suspend fun <T> completes(block: suspend () -> T): T = withTimeout(20.seconds) { block() }
+
+    scopeTest("scope returns the block's value only after every child has finished") {
+      val executor = CoroutineAsyncExecutor(4)
+      val finished = AtomicInteger()
+      val value = executor.scope {
+        repeat(5) { i -> launch { delay(10L * i); finished.incrementAndGet() } }
+        "block"
       }
+      value shouldBe "block"
+      finished.get() shouldBe 5
+      executor.close()
     }
-    thrown.message shouldBe "boom"
-    siblingCancelled.isCompleted shouldBe true
-    executor.close()
-  }
 
-  test("a failing launch is rethrown by the scope, never only handed to the uncaught-error handler") {
-    val reported = CopyOnWriteArrayList<Throwable>()
-    val executor = CoroutineAsyncExecutor(2) { onUncaughtError { reported.add(it) } }
-    shouldThrow<IllegalStateException> {
-      executor.scope { launch { error("launched and failed") } }
-    }.message shouldBe "launched and failed"
-    reported.shouldBeEmpty()
-    executor.close()
-  }
-
-  test("cancelling the caller cancels every child and interrupts their blocking calls") {
-    val executor = CoroutineAsyncExecutor(4)
-    val started = CountDownLatch(2)
-    val interrupted = AtomicInteger()
-    val result = withTimeoutOrNull(300.milliseconds) {
-      executor.scope {
-        repeat(2) {
+    scopeTest("a failing child cancels its siblings and the block, and the scope rethrows the child's own exception") {
+      val executor = CoroutineAsyncExecutor(4)
+      val boom = IOException("boom")
+      val siblingCancelled = CompletableDeferred<Unit>()
+      val thrown = shouldThrow<IOException> {
+        executor.scope {
           launch {
-            callAppropriately {
-              started.countDown()
-              try { Thread.sleep(60_000) } catch (e: InterruptedException) { interrupted.incrementAndGet() }
+            try { awaitCancellation() } finally { siblingCancelled.complete(Unit) }
+          }
+          async<Unit> { delay(10); throw boom }
+          awaitCancellation() // the block itself is cancelled too
+        }
+      }
+      thrown.message shouldBe "boom"
+      siblingCancelled.isCompleted shouldBe true
+      executor.close()
+    }
+
+    scopeTest("a failing launch is rethrown by the scope, never only handed to the uncaught-error handler") {
+      val reported = CopyOnWriteArrayList<Throwable>()
+      val executor = CoroutineAsyncExecutor(2) { onUncaughtError { reported.add(it) } }
+      shouldThrow<IllegalStateException> {
+        executor.scope { launch { error("launched and failed") } }
+      }.message shouldBe "launched and failed"
+      reported.shouldBeEmpty()
+      executor.close()
+    }
+
+    scopeTest("cancelling the caller cancels every child and interrupts their blocking calls") {
+      val executor = CoroutineAsyncExecutor(4)
+      val started = CountDownLatch(2)
+      val interrupted = AtomicInteger()
+      val result = withTimeoutOrNull(300.milliseconds) {
+        executor.scope {
+          repeat(2) {
+            launch {
+              callAppropriately {
+                started.countDown()
+                try { Thread.sleep(60_000) } catch (e: InterruptedException) { interrupted.incrementAndGet() }
+              }
             }
           }
         }
       }
+      result shouldBe null
+      interrupted.get() shouldBe 2
+      slotsAllBack(executor)
+      executor.close()
     }
-    result shouldBe null
-    interrupted.get() shouldBe 2
-    slotsAllBack(executor)
-    executor.close()
-  }
 
-  test("children carry the caller's CoroutineName and thread context elements into async, map, mapIter and blocking calls") {
-    val executor = CoroutineAsyncExecutor(4)
-    withContext(CoroutineName("checkout") + RequestId("req-7")) {
-      executor.scope {
-        async { currentCoroutineContext()[CoroutineName]?.name }.await() shouldBe "checkout"
-        async { requestId.get() }.await() shouldBe "req-7"
-        callAppropriately { requestId.get() } shouldBe "req-7"
-        map(listOf(1, 2)) { requestId.get() } shouldContainExactly listOf("req-7", "req-7")
-        mapIter(listOf(1)) { currentCoroutineContext()[CoroutineName]?.name }.toList() shouldContainExactly listOf("checkout")
-        async(TaskOptions.builder().name("named-child").build()) { currentCoroutineContext()[CoroutineName]?.name }.await() shouldBe "named-child"
+    scopeTest("children carry the caller's CoroutineName and thread context elements into async, map, mapIter and blocking calls") {
+      val executor = CoroutineAsyncExecutor(4)
+      withContext(CoroutineName("checkout") + RequestId("req-7")) {
+        executor.scope {
+          async { currentCoroutineContext()[CoroutineName]?.name }.await() shouldBe "checkout"
+          async { requestId.get() }.await() shouldBe "req-7"
+          callAppropriately { requestId.get() } shouldBe "req-7"
+          map(listOf(1, 2)) { requestId.get() } shouldContainExactly listOf("req-7", "req-7")
+          mapIter(listOf(1)) { currentCoroutineContext()[CoroutineName]?.name }.toList() shouldContainExactly listOf("checkout")
+          async(TaskOptions.builder().name("named-child").build()) { currentCoroutineContext()[CoroutineName]?.name }.await() shouldBe "named-child"
+        }
+        executor.map(listOf(1)) { requestId.get() } shouldContainExactly listOf("req-7")
+        executor.callAppropriately { requestId.get() } shouldBe "req-7"
       }
-      executor.map(listOf(1)) { requestId.get() } shouldContainExactly listOf("req-7")
-      executor.callAppropriately { requestId.get() } shouldBe "req-7"
+      executor.close()
     }
-    executor.close()
-  }
 
-  test("a child sees its caller's thread context element from its first line, in a caller with nothing else to copy") {
-    val executor = CoroutineAsyncExecutor(2)
-    // A root of its own: the test framework's context holds copyable elements, under which no child is plain.
-    val seen = CoroutineScope(Dispatchers.Default).async(RequestId("req-8")) {
-      executor.scope { (1..50).map { async { requestId.get() } }.awaitAll() }
+    scopeTest("a child sees its caller's thread context element from its first line, in a caller with nothing else to copy") {
+      val executor = CoroutineAsyncExecutor(2)
+      // A root of its own: the test framework's context holds copyable elements, under which no child is plain.
+      val seen = CoroutineScope(Dispatchers.Default).async(RequestId("req-8")) {
+        executor.scope { (1..50).map { async { requestId.get() } }.awaitAll() }
+      }
+      completes { seen.await() } shouldBe List(50) { "req-8" }
+      executor.close()
     }
-    completes { seen.await() } shouldBe List(50) { "req-8" }
-    executor.close()
-  }
 
-  test("in a caller with nothing to copy, plain children keep the scope's rules under random outcomes") {
-    val executor = CoroutineAsyncExecutor(2)
-    // A root of its own, as above: the path most callers' plain children take, which a test's own context never does.
-    suspend fun <T> inRoot(block: suspend CoroutineScope.() -> T): T = CoroutineScope(Dispatchers.Default).async(block = block).await()
-    val siblingCancelled = CompletableDeferred<Unit>()
-    shouldThrow<IOException> {
-      completes {
+    scopeTest("in a caller with nothing to copy, plain children keep the scope's rules under random outcomes") {
+      val executor = CoroutineAsyncExecutor(2)
+      // A root of its own, as above: the path most callers' plain children take, which a test's own context never does.
+      suspend fun <T> inRoot(block: suspend CoroutineScope.() -> T): T = CoroutineScope(Dispatchers.Default).async(block = block).await()
+      val siblingCancelled = CompletableDeferred<Unit>()
+      shouldThrow<IOException> {
+        completes {
+          inRoot {
+            executor.scope {
+              launch { try { awaitCancellation() } finally { siblingCancelled.complete(Unit) } }
+              async<Unit> { delay(10); throw IOException("boom") }
+            }
+          }
+        }
+      }.message shouldBe "boom"
+      siblingCancelled.isCompleted shouldBe true
+      val random = Random(42)
+      val kinds = List(2_000) { random.nextInt(3) } // a value at once, after a suspension, or from a blocking call
+      val values = completes {
         inRoot {
           executor.scope {
-            launch { try { awaitCancellation() } finally { siblingCancelled.complete(Unit) } }
-            async<Unit> { delay(10); throw IOException("boom") }
+            kinds.mapIndexed { i, kind -> async { when (kind) { 0 -> i; 1 -> { yield(); i }; else -> callAppropriately { i } } } }.awaitAll()
           }
         }
       }
-    }.message shouldBe "boom"
-    siblingCancelled.isCompleted shouldBe true
-    val random = Random(42)
-    val kinds = List(2_000) { random.nextInt(3) } // a value at once, after a suspension, or from a blocking call
-    val values = completes {
-      inRoot {
+      values shouldBe List(2_000) { it }
+      slotsAllBack(executor)
+      executor.close()
+    }
+
+    scopeTest("children run under the executor's limits and lanes declared through withAsyncExecutor's configure") {
+      val inFlight = AtomicInteger()
+      val most = AtomicInteger()
+      withAsyncExecutor(maxWorkers = 8, configure = { lane("reports", 2) }) {
+        val lane = TaskOptions.builder().lane("reports").build()
+        (1..10).map {
+          async(lane) {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max)
+            delay(5)
+            inFlight.decrementAndGet()
+          }
+        }.awaitAll()
+      }
+      most.get() shouldBeLessThanOrEqual 2
+    }
+
+    scopeTest("ALL_COMPLETED cancels nothing and rethrows the first failure at the end") {
+      val executor = CoroutineAsyncExecutor(4)
+      val slowFinished = AtomicBoolean()
+      shouldThrow<IOException> {
+        executor.scope(ScopeOptions.builder().policy(WaitStrategy.ALL_COMPLETED).build()) {
+          launch { throw IOException("first") }
+          launch { delay(50); slowFinished.set(true) }
+        }
+      }.message shouldBe "first"
+      slowFinished.get() shouldBe true
+      executor.close()
+    }
+
+    scopeTest("FIRST_SUCCESS cancels the others at the first success and fails only if every child failed") {
+      val executor = CoroutineAsyncExecutor(4)
+      val loserCancelled = AtomicBoolean()
+      val winner = executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_SUCCESS).build()) {
+        launch { try { awaitCancellation() } finally { loserCancelled.set(true) } }
+        launch { throw IOException("a failure does not end it") }
+        async { delay(20); "fast" }.await()
+      }
+      winner shouldBe "fast"
+      loserCancelled.get() shouldBe true
+      shouldThrow<IOException> {
+        executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_SUCCESS).build()) {
+          launch { throw IOException("one") }
+          launch { delay(10); throw IOException("two") }
+        }
+      }.message shouldBe "one"
+      executor.close()
+    }
+
+    scopeTest("FIRST_COMPLETED cancels the rest when the first child finishes") {
+      val executor = CoroutineAsyncExecutor(4)
+      val cancelled = AtomicInteger()
+      executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_COMPLETED).build()) {
+        repeat(2) { launch { try { awaitCancellation() } finally { cancelled.incrementAndGet() } } }
+        launch { delay(10) }
+      }
+      cancelled.get() shouldBe 2
+      executor.close()
+    }
+
+    scopeTest("a deadline cancels every child and throws TimeoutException") {
+      val executor = CoroutineAsyncExecutor(4)
+      val cancelled = AtomicBoolean()
+      val timeout = shouldThrow<TimeoutException> {
+        executor.scope(ScopeOptions.builder().deadline(Duration.ofMillis(50)).name("pages").build()) {
+          launch { try { awaitCancellation() } finally { cancelled.set(true) } }
+        }
+      }
+      timeout.message!! shouldContain "pages"
+      cancelled.get() shouldBe true
+      executor.close()
+    }
+
+    scopeTest("a Java scope opened inside a Kotlin child is cancelled with it") {
+      val executor = CoroutineAsyncExecutor(4)
+      val started = CountDownLatch(1)
+      val interrupted = AtomicBoolean()
+      withTimeoutOrNull(300.milliseconds) {
         executor.scope {
-          kinds.mapIndexed { i, kind -> async { when (kind) { 0 -> i; 1 -> { yield(); i }; else -> callAppropriately { i } } } }.awaitAll()
+          launch {
+            executor.scoped { scope ->
+              scope.forkBlocking {
+                started.countDown()
+                try { Thread.sleep(60_000) } catch (e: InterruptedException) { interrupted.set(true) }
+              }
+              CompletableFuture<Unit>()
+            }.await()
+          }
         }
       }
+      started.await(20, TimeUnit.SECONDS) shouldBe true
+      executor.close()
+      interrupted.get() shouldBe true
     }
-    values shouldBe List(2_000) { it }
-    slotsAllBack(executor)
-    executor.close()
-  }
 
-  test("children run under the executor's limits and lanes declared through withAsyncExecutor's configure") {
-    val inFlight = AtomicInteger()
-    val most = AtomicInteger()
-    withAsyncExecutor(maxWorkers = 8, configure = { lane("reports", 2) }) {
-      val lane = TaskOptions.builder().lane("reports").build()
-      (1..10).map {
-        async(lane) {
-          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max)
-          delay(5)
-          inFlight.decrementAndGet()
-        }
-      }.awaitAll()
-    }
-    most.get() shouldBeLessThanOrEqual 2
-  }
-
-  test("ALL_COMPLETED cancels nothing and rethrows the first failure at the end") {
-    val executor = CoroutineAsyncExecutor(4)
-    val slowFinished = AtomicBoolean()
-    shouldThrow<IOException> {
-      executor.scope(ScopeOptions.builder().policy(WaitStrategy.ALL_COMPLETED).build()) {
-        launch { throw IOException("first") }
-        launch { delay(50); slowFinished.set(true) }
-      }
-    }.message shouldBe "first"
-    slowFinished.get() shouldBe true
-    executor.close()
-  }
-
-  test("FIRST_SUCCESS cancels the others at the first success and fails only if every child failed") {
-    val executor = CoroutineAsyncExecutor(4)
-    val loserCancelled = AtomicBoolean()
-    val winner = executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_SUCCESS).build()) {
-      launch { try { awaitCancellation() } finally { loserCancelled.set(true) } }
-      launch { throw IOException("a failure does not end it") }
-      async { delay(20); "fast" }.await()
-    }
-    winner shouldBe "fast"
-    loserCancelled.get() shouldBe true
-    shouldThrow<IOException> {
-      executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_SUCCESS).build()) {
-        launch { throw IOException("one") }
-        launch { delay(10); throw IOException("two") }
-      }
-    }.message shouldBe "one"
-    executor.close()
-  }
-
-  test("FIRST_COMPLETED cancels the rest when the first child finishes") {
-    val executor = CoroutineAsyncExecutor(4)
-    val cancelled = AtomicInteger()
-    executor.scope(ScopeOptions.builder().policy(WaitStrategy.FIRST_COMPLETED).build()) {
-      repeat(2) { launch { try { awaitCancellation() } finally { cancelled.incrementAndGet() } } }
-      launch { delay(10) }
-    }
-    cancelled.get() shouldBe 2
-    executor.close()
-  }
-
-  test("a deadline cancels every child and throws TimeoutException") {
-    val executor = CoroutineAsyncExecutor(4)
-    val cancelled = AtomicBoolean()
-    val timeout = shouldThrow<TimeoutException> {
-      executor.scope(ScopeOptions.builder().deadline(Duration.ofMillis(50)).name("pages").build()) {
-        launch { try { awaitCancellation() } finally { cancelled.set(true) } }
-      }
-    }
-    timeout.message!! shouldContain "pages"
-    cancelled.get() shouldBe true
-    executor.close()
-  }
-
-  test("a Java scope opened inside a Kotlin child is cancelled with it") {
-    val executor = CoroutineAsyncExecutor(4)
-    val started = CountDownLatch(1)
-    val interrupted = AtomicBoolean()
-    withTimeoutOrNull(300.milliseconds) {
-      executor.scope {
-        launch {
-          executor.scoped { scope ->
-            scope.forkBlocking {
-              started.countDown()
-              try { Thread.sleep(60_000) } catch (e: InterruptedException) { interrupted.set(true) }
-            }
-            CompletableFuture<Unit>()
-          }.await()
-        }
-      }
-    }
-    started.await(20, TimeUnit.SECONDS) shouldBe true
-    executor.close()
-    interrupted.get() shouldBe true
-  }
-
-  test("cancelling a Java scope cancels a Kotlin scope running in one of its children, and that scope's children") {
-    val executor = CoroutineAsyncExecutor(4)
-    val started = CompletableDeferred<Unit>()
-    val kotlinChildCancelled = CompletableDeferred<Unit>()
-    val javaScope = executor.scoped { scope ->
-      scope.fork {
-        @OptIn(kotlinx.coroutines.DelicateCoroutinesApi::class)
-        kotlinx.coroutines.GlobalScope.future {
-          executor.scope {
-            launch {
-              started.complete(Unit)
-              try { awaitCancellation() } finally { kotlinChildCancelled.complete(Unit) }
+    scopeTest("cancelling a Java scope cancels a Kotlin scope running in one of its children, and that scope's children") {
+      val executor = CoroutineAsyncExecutor(4)
+      val started = CompletableDeferred<Unit>()
+      val kotlinChildCancelled = CompletableDeferred<Unit>()
+      val javaScope = executor.scoped { scope ->
+        scope.fork {
+          @OptIn(kotlinx.coroutines.DelicateCoroutinesApi::class)
+          kotlinx.coroutines.GlobalScope.future {
+            executor.scope {
+              launch {
+                started.complete(Unit)
+                try { awaitCancellation() } finally { kotlinChildCancelled.complete(Unit) }
+              }
             }
           }
         }
+        CompletableFuture<Unit>()
       }
-      CompletableFuture<Unit>()
-    }
-    completes { started.await() }
-    javaScope.cancel(true)
-    completes { kotlinChildCancelled.await() }
-    executor.close()
-  }
-
-  for (maxWorkers in listOf(1, 2)) {
-    test("no deadlock at maxWorkers $maxWorkers: tasks that await callAppropriately of their own executor") {
-      val executor = CoroutineAsyncExecutor(maxWorkers)
-      val tasks = (1..4).map { i -> executor.async { executor.callAppropriately { i } } }
-      completes { tasks.awaitAll() } shouldContainExactly listOf(1, 2, 3, 4)
+      completes { started.await() }
+      javaScope.cancel(true)
+      completes { kotlinChildCancelled.await() }
       executor.close()
     }
 
-    test("no deadlock at maxWorkers $maxWorkers: map items that call callAppropriately and map") {
-      val executor = CoroutineAsyncExecutor(maxWorkers)
-      val results = completes {
-        executor.map((1..6).toList()) { i ->
-          delay(5)
-          executor.callAppropriately { i } + executor.map(listOf(i)) { it }.single()
+    for (maxWorkers in listOf(1, 2)) {
+      scopeTest("no deadlock at maxWorkers $maxWorkers: tasks that await callAppropriately of their own executor") {
+        val executor = CoroutineAsyncExecutor(maxWorkers)
+        val tasks = (1..4).map { i -> executor.async { executor.callAppropriately { i } } }
+        completes { tasks.awaitAll() } shouldContainExactly listOf(1, 2, 3, 4)
+        executor.close()
+      }
+
+      scopeTest("no deadlock at maxWorkers $maxWorkers: map items that call callAppropriately and map") {
+        val executor = CoroutineAsyncExecutor(maxWorkers)
+        val results = completes {
+          executor.map((1..6).toList()) { i ->
+            delay(5)
+            executor.callAppropriately { i } + executor.map(listOf(i)) { it }.single()
+          }
         }
+        results shouldContainExactly (1..6).map { it * 2 }
+        executor.close()
       }
-      results shouldContainExactly (1..6).map { it * 2 }
-      executor.close()
-    }
 
-    test("no deadlock at maxWorkers $maxWorkers: scopes nested in the children of scopes") {
-      val executor = CoroutineAsyncExecutor(maxWorkers)
-      val leaves = completes {
-        executor.scope {
-          (1..3).map {
-            async { scope { (1..3).map { async { callAppropriately { 1 } } }.awaitAll().sum() } }
-          }.awaitAll().sum()
-        }
-      }
-      leaves shouldBe 9
-      executor.close()
-    }
-  }
-
-  test("a plain child lends its one slot to a nested scope, also in a caller context with nothing of the test's") {
-    val executor = CoroutineAsyncExecutor(1)
-    // A fresh runBlocking: no element of the test framework's context, so the children's context is merged once per
-    // scope (with kotlinx.coroutines' debug mode off) and each child adds only its slot marker and job.
-    val leaves = withContext(Dispatchers.IO) {
-      kotlinx.coroutines.runBlocking {
-        withTimeout(10_000) {
+      scopeTest("no deadlock at maxWorkers $maxWorkers: scopes nested in the children of scopes") {
+        val executor = CoroutineAsyncExecutor(maxWorkers)
+        val leaves = completes {
           executor.scope {
-            (1..2).map { async { scope { (1..2).map { async { callAppropriately { 1 } } }.awaitAll().sum() } } }.awaitAll().sum()
+            (1..3).map {
+              async { scope { (1..3).map { async { callAppropriately { 1 } } }.awaitAll().sum() } }
+            }.awaitAll().sum()
+          }
+        }
+        leaves shouldBe 9
+        executor.close()
+      }
+    }
+
+    scopeTest("a plain child lends its one slot to a nested scope, also in a caller context with nothing of the test's") {
+      val executor = CoroutineAsyncExecutor(1)
+      // A fresh runBlocking: no element of the test framework's context, so the children's context is merged once per
+      // scope (with kotlinx.coroutines' debug mode off) and each child adds only its slot marker and job.
+      val leaves = withContext(Dispatchers.IO) {
+        kotlinx.coroutines.runBlocking {
+          withTimeout(10_000) {
+            executor.scope {
+              (1..2).map { async { scope { (1..2).map { async { callAppropriately { 1 } } }.awaitAll().sum() } } }.awaitAll().sum()
+            }
           }
         }
       }
+      leaves shouldBe 4
+      executor.close()
     }
-    leaves shouldBe 4
-    executor.close()
-  }
 
-  test("a coroutine that outlives its child's block and lends the child's slot leaves no slot behind") {
-    val executor = CoroutineAsyncExecutor(1)
-    repeat(20) { round ->
-      completes {
+    scopeTest("a coroutine that outlives its child's block and lends the child's slot leaves no slot behind") {
+      val executor = CoroutineAsyncExecutor(1)
+      repeat(20) { round ->
+        completes {
+          executor.scope {
+            async {
+              launch { executor.callAppropriately { Thread.sleep((round % 3).toLong()) } } // a plain launch: outlives the block
+              launch { delay(5); executor.callAppropriately { } }
+              "block returned"
+            }.await()
+          }
+        }
+      }
+      completes { executor.scope { (1..3).map { i -> async { callAppropriately { i } } }.awaitAll() } } shouldContainExactly listOf(1, 2, 3)
+      slotsAllBack(executor)
+      executor.close()
+    }
+
+    scopeTest("a child started in a scope that is already cancelled never runs its block, completes cancelled, and is counted once") {
+      val executor = CoroutineAsyncExecutor(2)
+      val ran = AtomicInteger()
+      val children = ArrayList<Job>()
+      runCatching {
         executor.scope {
-          async {
-            launch { executor.callAppropriately { Thread.sleep((round % 3).toLong()) } } // a plain launch: outlives the block
-            launch { delay(5); executor.callAppropriately { } }
-            "block returned"
-          }.await()
+          cancel()
+          repeat(3) { children += async { ran.incrementAndGet() } }
+          withContext(NonCancellable) { children.joinAll() }
         }
+      }.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
+      children.forEach { it.isCancelled shouldBe true }
+      ran.get() shouldBe 0
+      executor.close()
+      executor.stats().let { it.cancelled() shouldBe 3L; it.submitted() shouldBe 3L; it.running() shouldBe 0L; it.queued() shouldBe 0L }
+    }
+
+    scopeTest("a Kotlin call whose caller is already cancelled counts as cancelled: the stats balance") {
+      val executor = CoroutineAsyncExecutor(2)
+      runCatching {
+        kotlinx.coroutines.coroutineScope {
+          cancel()
+          executor.callAppropriately { 1 }
+        }
+      }.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
+      val stats = executor.stats()
+      stats.submitted() shouldBe stats.succeeded() + stats.failed() + stats.cancelled()
+      stats.cancelled() shouldBe 1L
+      executor.close()
+    }
+
+    scopeTest("runBlocking is refused on a Dispatchers.Default thread and allowed on Dispatchers.IO") {
+      val executor = CoroutineAsyncExecutor(2)
+      val refused = withContext(Dispatchers.Default) {
+        runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull()
+      }
+      refused.shouldBeInstanceOf<NotSupportedException>()
+      refused.message!! shouldContain "Dispatchers.Default"
+      withContext(Dispatchers.IO) { executor.runBlocking { CompletableFuture.completedFuture(2) } } shouldBe 2
+      executor.close()
+    }
+
+    for (maxWorkers in listOf(1, 2)) {
+      scopeTest("async tasks of one executor calling another executor's runBlocking are refused, not parked (maxWorkers $maxWorkers)") {
+        val a = CoroutineAsyncExecutor(maxWorkers)
+        val b = CoroutineAsyncExecutor(maxWorkers)
+        val outcomes = (1..4).map {
+          a.submit {
+            CompletableFuture.completedFuture(runCatching { b.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull())
+          }
+        }
+        completes { outcomes.map { it.await() } }.forEach { it.shouldBeInstanceOf<NotSupportedException>() }
+        // Dispatchers.Default was never parked: other coroutines and both executors still make progress
+        completes { withContext(Dispatchers.Default) { a.callAppropriately { 1 } + b.callAppropriately { 2 } } } shouldBe 3
+        a.close()
+        b.close()
       }
     }
-    completes { executor.scope { (1..3).map { i -> async { callAppropriately { i } } }.awaitAll() } } shouldContainExactly listOf(1, 2, 3)
-    slotsAllBack(executor)
-    executor.close()
-  }
 
-  test("a child started in a scope that is already cancelled never runs its block, completes cancelled, and is counted once") {
-    val executor = CoroutineAsyncExecutor(2)
-    val ran = AtomicInteger()
-    val children = ArrayList<Job>()
-    runCatching {
+    scopeTest("runBlocking is refused inside a structured child, which runs on the executor's async dispatcher") {
+      val executor = CoroutineAsyncExecutor(2)
       executor.scope {
-        cancel()
-        repeat(3) { children += async { ran.incrementAndGet() } }
-        withContext(NonCancellable) { children.joinAll() }
-      }
-    }.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
-    children.forEach { it.isCancelled shouldBe true }
-    ran.get() shouldBe 0
-    executor.close()
-    executor.stats().let { it.cancelled() shouldBe 3L; it.submitted() shouldBe 3L; it.running() shouldBe 0L; it.queued() shouldBe 0L }
-  }
-
-  test("a Kotlin call whose caller is already cancelled counts as cancelled: the stats balance") {
-    val executor = CoroutineAsyncExecutor(2)
-    runCatching {
-      kotlinx.coroutines.coroutineScope {
-        cancel()
-        executor.callAppropriately { 1 }
-      }
-    }.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
-    val stats = executor.stats()
-    stats.submitted() shouldBe stats.succeeded() + stats.failed() + stats.cancelled()
-    stats.cancelled() shouldBe 1L
-    executor.close()
-  }
-
-  test("runBlocking is refused on a Dispatchers.Default thread and allowed on Dispatchers.IO") {
-    val executor = CoroutineAsyncExecutor(2)
-    val refused = withContext(Dispatchers.Default) {
-      runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull()
+        async { runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull() }.await()
+      }.shouldBeInstanceOf<NotSupportedException>()
+      executor.close()
     }
-    refused.shouldBeInstanceOf<NotSupportedException>()
-    refused.message!! shouldContain "Dispatchers.Default"
-    withContext(Dispatchers.IO) { executor.runBlocking { CompletableFuture.completedFuture(2) } } shouldBe 2
-    executor.close()
-  }
 
-  for (maxWorkers in listOf(1, 2)) {
-    test("async tasks of one executor calling another executor's runBlocking are refused, not parked (maxWorkers $maxWorkers)") {
-      val a = CoroutineAsyncExecutor(maxWorkers)
-      val b = CoroutineAsyncExecutor(maxWorkers)
-      val outcomes = (1..4).map {
-        a.submit {
-          CompletableFuture.completedFuture(runCatching { b.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull())
-        }
+    scopeTest("the README's Kotlin quick start runs as written") {
+      val published = CopyOnWriteArrayList<String>()
+      val shown = CopyOnWriteArrayList<Int>()
+      suspend fun get(url: String) = url.length
+      suspend fun load(id: Int) = id * 2
+      fun buildReport() = "report"
+      withAsyncExecutor(maxWorkers = 16, configure = { lane("reports", 2) }) {
+        val urls = listOf("a", "bb")
+        val pages = map(urls) { url -> get(url) }
+        pages shouldContainExactly listOf(1, 2)
+        mapIter((1..100).toList()) { id -> load(id) }.toList().take(10).forEach { shown.add(it) }
+        val report = async(TaskOptions.builder().lane("reports").build()) { buildReport() }
+        val config = callAppropriately { "app.conf".length }
+        config shouldBe 8
+        asCompleted(listOf(report)).toList().forEach { published.add(it) }
       }
-      completes { outcomes.map { it.await() } }.forEach { it.shouldBeInstanceOf<NotSupportedException>() }
-      // Dispatchers.Default was never parked: other coroutines and both executors still make progress
-      completes { withContext(Dispatchers.Default) { a.callAppropriately { 1 } + b.callAppropriately { 2 } } } shouldBe 3
-      a.close()
-      b.close()
+      published shouldContainExactly listOf("report")
+      shown shouldContainExactly (1..10).map { it * 2 }
     }
-  }
 
-  test("runBlocking is refused inside a structured child, which runs on the executor's async dispatcher") {
-    val executor = CoroutineAsyncExecutor(2)
-    executor.scope {
-      async { runCatching { executor.runBlocking { CompletableFuture.completedFuture(1) } }.exceptionOrNull() }.await()
-    }.shouldBeInstanceOf<NotSupportedException>()
-    executor.close()
-  }
-
-  test("the README's Kotlin quick start runs as written") {
-    val published = CopyOnWriteArrayList<String>()
-    val shown = CopyOnWriteArrayList<Int>()
-    suspend fun get(url: String) = url.length
-    suspend fun load(id: Int) = id * 2
-    fun buildReport() = "report"
-    withAsyncExecutor(maxWorkers = 16, configure = { lane("reports", 2) }) {
-      val urls = listOf("a", "bb")
-      val pages = map(urls) { url -> get(url) }
-      pages shouldContainExactly listOf(1, 2)
-      mapIter((1..100).toList()) { id -> load(id) }.toList().take(10).forEach { shown.add(it) }
-      val report = async(TaskOptions.builder().lane("reports").build()) { buildReport() }
-      val config = callAppropriately { "app.conf".length }
-      config shouldBe 8
-      asCompleted(listOf(report)).toList().forEach { published.add(it) }
-    }
-    published shouldContainExactly listOf("report")
-    shown shouldContainExactly (1..10).map { it * 2 }
-  }
-
-  test("MapOptions work from an ExecutorScope") {
-    withAsyncExecutor(4) {
-      map((1..20).toList(), MapOptions.builder().window(2).build()) { it }.size shouldBe 20
+    scopeTest("MapOptions work from an ExecutorScope") {
+      withAsyncExecutor(4) {
+        map((1..20).toList(), MapOptions.builder().window(2).build()) { it }.size shouldBe 20
+      }
     }
   }
 })
