@@ -55,19 +55,7 @@ public class ScopeFanOutBenchmark {
   public int corobridgeJava() {
     int sum = 0;
     for (int s = 0; s < SCOPES; s++) {
-      sum += executor.<Integer>scoped(scope -> {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Integer>[] children = new CompletableFuture[CHILDREN];
-        for (int c = 0; c < CHILDREN; c++) {
-          int value = c;
-          children[c] = scope.fork(() -> CompletableFuture.completedFuture(value));
-        }
-        return CompletableFuture.allOf(children).thenApply(done -> {
-          int total = 0;
-          for (CompletableFuture<Integer> child : children) total += child.join();
-          return total;
-        });
-      }).join();
+      sum += scopeOfChildren(0).join();
     }
     return sum;
   }
@@ -76,21 +64,26 @@ public class ScopeFanOutBenchmark {
   public int corobridgeJavaChained() {
     CompletableFuture<Integer> sum = CompletableFuture.completedFuture(0);
     for (int s = 0; s < SCOPES; s++) {
-      sum = sum.thenCompose(before -> executor.<Integer>scoped(scope -> {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Integer>[] children = new CompletableFuture[CHILDREN];
-        for (int c = 0; c < CHILDREN; c++) {
-          int value = c;
-          children[c] = scope.fork(() -> CompletableFuture.completedFuture(value));
-        }
-        return CompletableFuture.allOf(children).thenApply(done -> {
-          int total = before;
-          for (CompletableFuture<Integer> child : children) total += child.join();
-          return total;
-        });
-      }));
+      sum = sum.thenCompose(this::scopeOfChildren);
     }
     return sum.join();
+  }
+
+  /** One scope forking {@link #CHILDREN} trivial async children: {@code before} plus the sum of their values. */
+  private CompletableFuture<Integer> scopeOfChildren(int before) {
+    return executor.<Integer>scoped(scope -> {
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Integer>[] children = new CompletableFuture[CHILDREN];
+      for (int c = 0; c < CHILDREN; c++) {
+        int value = c;
+        children[c] = scope.fork(() -> CompletableFuture.completedFuture(value));
+      }
+      return CompletableFuture.allOf(children).thenApply(done -> {
+        int total = before;
+        for (CompletableFuture<Integer> child : children) total += child.join();
+        return total;
+      });
+    });
   }
 
   @Benchmark
