@@ -12,7 +12,7 @@ module dev.corobridge {
   exports dev.corobridge.runtime;
 
   exports dev.corobridge.internal to
-      dev.corobridge.coroutines, dev.corobridge.intent, dev.corobridge.component;
+      dev.corobridge.coroutines, dev.corobridge.intent, dev.corobridge.component, dev.corobridge.test;
   exports dev.corobridge.internal.scope to dev.corobridge.coroutines;
   exports dev.corobridge.internal.engine to dev.corobridge.coroutines;
 

@@ -10,6 +10,7 @@ import dev.corobridge.jobrunr.JobRunrIntentExecutor
 import dev.corobridge.micrometer.ExecutorMetrics
 import dev.corobridge.spring.TransactionIntents
 import dev.corobridge.tck.AsyncExecutorContract
+import dev.corobridge.test.ThreadLeakCheck
 import java.io.File
 import java.io.InputStream
 import java.nio.file.Files
@@ -41,6 +42,7 @@ class ApiDumpTest {
     "bridge-java-api" to AsyncExecutor::class.java,
     "bridge-intents" to Airlock::class.java,
     "bridge-components" to AsyncComponent::class.java,
+    "bridge-test" to ThreadLeakCheck::class.java,
     "bridge-coroutines" to CoroutineAsyncExecutor::class.java,
     "bridge-tck" to AsyncExecutorContract::class.java,
     "bridge-spring" to TransactionIntents::class.java,

@@ -12,6 +12,7 @@ import dev.corobridge.AsyncExecutor;
 import dev.corobridge.FailedItem;
 import dev.corobridge.MapOptions;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.test.ConcurrencyProbe;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,7 +202,7 @@ public abstract class BatchContract extends ContractSupport {
   @Test
   void mapKeepsAtMostWindowItemsInFlight() {
     AsyncExecutor executor = newExecutor(16);
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     Await.value(executor.map(i -> {
       probe.enter();
       return after(2, i).whenComplete((v, e) -> probe.exit());
@@ -281,7 +282,7 @@ public abstract class BatchContract extends ContractSupport {
   void mapBlockingRunsOnWorkerThreadsInInputOrder() {
     AsyncExecutor executor = newExecutor(4);
     Thread caller = Thread.currentThread();
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     List<Integer> results = Await.value(executor.mapBlocking(i -> {
       probe.enter();
       try {
@@ -389,7 +390,7 @@ public abstract class BatchContract extends ContractSupport {
   void mapIterPullsAnEndlessInputLazilyWithinTheWindow() {
     AsyncExecutor executor = newExecutor(8);
     AtomicInteger pulled = new AtomicInteger();
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     int window = 5;
     try (Stream<Integer> stream = executor.mapIter(i -> probe.completeLater(i, 1),
         endless(pulled), MapOptions.builder().window(window).build())) {
@@ -433,7 +434,7 @@ public abstract class BatchContract extends ContractSupport {
   @Test
   void mapIterWindowDefaultsToMaxWorkers() {
     AsyncExecutor executor = newExecutor(3);
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     AtomicInteger pulled = new AtomicInteger();
     try (Stream<Integer> stream = executor.mapIter(i -> probe.completeLater(i, 2), endless(pulled))) {
       Iterator<Integer> it = stream.iterator();
@@ -542,7 +543,7 @@ public abstract class BatchContract extends ContractSupport {
   @Test
   void mapIterItemsHonourTheTaskOptionsGivenForThem() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(8)).lane("narrow", 2));
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     MapOptions options = MapOptions.builder().window(8).task(dev.corobridge.TaskOptions.builder().lane("narrow").build()).build();
     try (Stream<Integer> stream = executor.mapIter(i -> probe.completeLater(i, 2), range(60), options)) {
       assertEquals(range(60), stream.collect(Collectors.toList()));

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.StalledTaskException;
+import dev.corobridge.test.ConcurrencyProbe;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -119,7 +120,7 @@ public abstract class BridgingContract extends ContractSupport {
   @Test
   void spawnOnALaneRunsUnderThatLanesLimit() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("io", 1));
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     List<CompletableFuture<Void>> futures = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
       futures.add(executor.spawn("io", () -> {

@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorShutdownException;
 import dev.corobridge.ExecutorStats;
+import dev.corobridge.test.ExecutorChecks;
+import dev.corobridge.test.ThreadLeakCheck;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ public abstract class ContractSupport {
   protected ContractSupport() {}
 
   private final List<AsyncExecutor> executors = new ArrayList<>();
-  private Set<Thread> threadsBefore;
+  private ThreadLeakCheck threads;
 
   /**
    * The runtime under test.
@@ -77,7 +78,7 @@ public abstract class ContractSupport {
 
   @BeforeEach
   void snapshotThreads() {
-    threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
+    threads = ThreadLeakCheck.start().ignoring(t -> runtime().isSharedRuntimeThread(t) || t.getName().startsWith("tck-"));
   }
 
   @AfterEach
@@ -98,7 +99,7 @@ public abstract class ContractSupport {
 
   /** Asserts that no thread started since the test began is alive, apart from shared runtime threads. */
   protected void assertNoThreadLeft() {
-    Await.until(() -> leftoverThreads().isEmpty(), () -> "threads made by the executor have ended: " + leftoverThreads());
+    threads.assertNoneLeft(LIMIT);
   }
 
   /**
@@ -108,18 +109,8 @@ public abstract class ContractSupport {
    * @param when the moment checked, for the failure message
    */
   protected void assertNoThreadAliveNow(String when) {
-    List<String> left = leftoverThreads();
+    List<String> left = threads.leftNow();
     assertTrue(left.isEmpty(), when + ": threads made by the executor are alive: " + left);
-  }
-
-  private List<String> leftoverThreads() {
-    List<String> left = new ArrayList<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.isAlive() && !threadsBefore.contains(t) && !runtime().isSharedRuntimeThread(t) && !t.getName().startsWith("tck-")) {
-        left.add(t.getName());
-      }
-    }
-    return left;
   }
 
   /**
@@ -129,11 +120,7 @@ public abstract class ContractSupport {
    * @return its stats
    */
   protected static ExecutorStats assertBalanced(AsyncExecutor executor) {
-    Await.until(() -> {
-      ExecutorStats s = executor.stats();
-      return s.running() == 0 && s.queued() == 0 && s.submitted() == s.succeeded() + s.failed() + s.cancelled();
-    }, () -> "stats balance: " + executor.stats());
-    return executor.stats();
+    return ExecutorChecks.awaitBalanced(executor, LIMIT);
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.corobridge.MapOptions;
 import dev.corobridge.RetryEvent;
 import dev.corobridge.RetryPolicy;
 import dev.corobridge.TaskOptions;
+import dev.corobridge.test.ConcurrencyProbe;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
@@ -379,7 +380,7 @@ public abstract class PolicyContract extends ContractSupport {
     AsyncExecutor b = newExecutor(8);
     AsyncSemaphore api = AsyncSemaphore.create(2);
     TaskOptions limited = TaskOptions.builder().semaphore(api).build();
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     List<CompletableFuture<Integer>> futures = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       int n = i;
@@ -399,7 +400,7 @@ public abstract class PolicyContract extends ContractSupport {
     AsyncExecutor executor = newExecutor(workersUpTo(16));
     AsyncSemaphore api = AsyncSemaphore.create(3);
     TaskOptions limited = TaskOptions.builder().semaphore(api).retry(RetryPolicy.exponential(1, Duration.ZERO)).build();
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     List<CompletableFuture<Integer>> futures = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) { // within a bounded runtime's queue
       int n = i;
@@ -481,8 +482,8 @@ public abstract class PolicyContract extends ContractSupport {
   void aLaneBoundsItsOwnTasksWhileOthersRunFreely() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("gallery", 2));
     TaskOptions gallery = TaskOptions.builder().lane("gallery").build();
-    Probe galleryProbe = new Probe();
-    Probe all = new Probe();
+    ConcurrencyProbe galleryProbe = new ConcurrencyProbe();
+    ConcurrencyProbe all = new ConcurrencyProbe();
     List<CompletableFuture<?>> futures = new ArrayList<>();
     for (int i = 0; i < 80; i++) {
       boolean inLane = i % 2 == 0;
@@ -505,7 +506,7 @@ public abstract class PolicyContract extends ContractSupport {
   @Test
   void mapAppliesTaskOptionsToEveryItem() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(8).lane("image", 2));
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     java.util.Map<Integer, AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
     List<Integer> input = IntStream.range(0, 30).boxed().collect(Collectors.toList());
     MapOptions options = MapOptions.builder()
@@ -532,10 +533,10 @@ public abstract class PolicyContract extends ContractSupport {
     TaskOptions image = TaskOptions.builder().lane("image").build();
     MapOptions perItem = MapOptions.builder().taskFor((Integer i) -> i % 2 == 0 ? image : TaskOptions.defaults()).build();
     List<Integer> input = IntStream.range(0, 40).boxed().collect(Collectors.toList());
-    Probe evenOnes = new Probe();
-    Probe oddOnes = new Probe();
+    ConcurrencyProbe evenOnes = new ConcurrencyProbe();
+    ConcurrencyProbe oddOnes = new ConcurrencyProbe();
     List<Integer> mapped = Await.value(executor.map(i -> {
-      Probe probe = i % 2 == 0 ? evenOnes : oddOnes;
+      ConcurrencyProbe probe = i % 2 == 0 ? evenOnes : oddOnes;
       probe.enter();
       return CompletableFuture.supplyAsync(() -> i, CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS))
           .whenComplete((v, e) -> probe.exit());
@@ -543,7 +544,7 @@ public abstract class PolicyContract extends ContractSupport {
     assertEquals(input, mapped);
     assertEquals(1, evenOnes.max(), "the items sent to the lane of 1 ran one at a time");
     assertTrue(oddOnes.max() > 1, "the other items ran side by side: " + oddOnes.max());
-    Probe blockingEven = new Probe();
+    ConcurrencyProbe blockingEven = new ConcurrencyProbe();
     assertEquals(input, Await.value(executor.mapBlocking(i -> {
       if (i % 2 == 0) blockingEven.enter();
       Thread.sleep(1);
@@ -551,7 +552,7 @@ public abstract class PolicyContract extends ContractSupport {
       return i;
     }, input, perItem)));
     assertEquals(1, blockingEven.max());
-    Probe streamedEven = new Probe();
+    ConcurrencyProbe streamedEven = new ConcurrencyProbe();
     try (java.util.stream.Stream<Integer> stream = executor.mapIter(i -> {
       if (i % 2 == 0) streamedEven.enter();
       return CompletableFuture.supplyAsync(() -> i, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS))

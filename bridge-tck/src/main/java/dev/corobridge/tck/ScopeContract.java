@@ -15,6 +15,7 @@ import dev.corobridge.ScopeOptions;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.TaskScope;
 import dev.corobridge.WaitStrategy;
+import dev.corobridge.test.ConcurrencyProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -387,7 +388,7 @@ public abstract class ScopeContract extends ContractSupport {
   @Test
   void asyncChildrenWhoseStagesFailLaterAreRetriedAndEachStopsOnce() {
     AsyncExecutor executor = newExecutor(4);
-    Probe later = new Probe();
+    ConcurrencyProbe later = new ConcurrencyProbe();
     TaskOptions retrying = TaskOptions.builder().retry(RetryPolicy.exponential(2, Duration.ZERO)).build();
     List<AtomicInteger> attempts = new ArrayList<>();
     CompletableFuture<Integer> sum = executor.scoped(scope -> {
@@ -499,7 +500,7 @@ public abstract class ScopeContract extends ContractSupport {
   @Test
   void childrenObeyTheirTaskOptions() {
     AsyncExecutor executor = newExecutor(b -> b.maxWorkers(workersUpTo(8)).lane("one", 1));
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     TaskOptions lane = TaskOptions.builder().lane("one").build();
     Await.value(executor.scoped(scope -> {
       for (int i = 0; i < 6; i++) {
@@ -561,7 +562,7 @@ public abstract class ScopeContract extends ContractSupport {
   @ValueSource(ints = {1, 2})
   void slotsLentByWaitingTasksComeBackSoMaxWorkersStillBoundsWhatRuns(int maxWorkers) {
     AsyncExecutor executor = newExecutor(maxWorkers);
-    Probe running = new Probe();
+    ConcurrencyProbe running = new ConcurrencyProbe();
     Await.finishes(() -> Await.value(executor.submitBlocking(() -> {
       try (TaskScope scope = executor.openScope()) {
         for (int i = 0; i < 8; i++) {
@@ -631,7 +632,7 @@ public abstract class ScopeContract extends ContractSupport {
       }, "round " + r + ": mapIter items submitting to their own executor at maxWorkers " + maxWorkers);
     }
     assertBalanced(executor);
-    Probe running = new Probe(); // the slots the items gave to their nested tasks came back once, not twice
+    ConcurrencyProbe running = new ConcurrencyProbe(); // the slots the items gave to their nested tasks came back once, not twice
     List<CompletableFuture<Object>> after = new ArrayList<>();
     for (int i = 0; i < 4 * maxWorkers; i++) {
       after.add(executor.submitBlocking(running.blockingCall(5)));

@@ -16,6 +16,7 @@ import dev.corobridge.AsyncTask;
 import dev.corobridge.TaskOptions;
 import dev.corobridge.TaskPanicException;
 import dev.corobridge.WaitStrategy;
+import dev.corobridge.test.ConcurrencyProbe;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -184,7 +185,7 @@ public abstract class SubmitContract extends ContractSupport {
   void maxWorkersBoundsAsyncTasksInFlight() {
     int maxWorkers = 4;
     AsyncExecutor executor = newExecutor(maxWorkers);
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     List<CompletableFuture<Integer>> futures = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       int n = i;
@@ -203,7 +204,7 @@ public abstract class SubmitContract extends ContractSupport {
   void maxWorkersBoundsBlockingAndAsyncTasksTogether() {
     int maxWorkers = 3;
     AsyncExecutor executor = newExecutor(maxWorkers);
-    Probe probe = new Probe();
+    ConcurrencyProbe probe = new ConcurrencyProbe();
     List<CompletableFuture<?>> futures = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
       if (i % 2 == 0) {

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.corobridge.test;
+
+import dev.corobridge.internal.Checks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+/**
+ * Finds threads that were started after a snapshot and are still alive: the threads an executor made and did
+ * not end. Take the snapshot before the test starts its executors and check after it has closed them:
+ *
+ * <pre>{@code
+ * ThreadLeakCheck threads = ThreadLeakCheck.start();
+ * try (AsyncExecutor executor = AsyncExecutor.builder().maxWorkers(4).build()) {
+ *   executor.submitBlocking(() -> work()).join();
+ * }
+ * threads.assertNoneLeft(Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>Threads that runtimes share across executors and that may outlive each of them are not counted: the JDK's
+ * common pool and the carriers of virtual threads, the thread of {@link
+ * java.util.concurrent.CompletableFuture#delayedExecutor}, kotlinx.coroutines' shared workers, and Corobridge's
+ * shared {@code corobridge-timer} and {@code corobridge-cleaner} threads. {@link #ignoring(Predicate)} adds
+ * others, such as the threads of a pool the test passed to {@code ExecutorRuntime}. Immutable and thread-safe.
+ */
+public final class ThreadLeakCheck {
+  private static final Predicate<Thread> SHARED_BY_RUNTIMES = t -> {
+    String name = t.getName();
+    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("ForkJoinPool-")
+        || name.equals("VirtualThread-unparker") || name.startsWith("CompletableFutureDelayScheduler")
+        || name.startsWith("DefaultDispatcher-worker") || name.startsWith("kotlinx.coroutines.DefaultExecutor")
+        || name.startsWith("corobridge-timer") || name.equals("corobridge-cleaner");
+  };
+
+  private final Set<Thread> before;
+  private final Predicate<Thread> ignored;
+
+  private ThreadLeakCheck(Set<Thread> before, Predicate<Thread> ignored) {
+    this.before = before;
+    this.ignored = ignored;
+  }
+
+  /**
+   * Takes the snapshot: every thread alive now is not counted later.
+   *
+   * @return the check
+   */
+  public static ThreadLeakCheck start() {
+    return new ThreadLeakCheck(Set.copyOf(Thread.getAllStackTraces().keySet()), SHARED_BY_RUNTIMES);
+  }
+
+  /**
+   * A check with the same snapshot that also does not count the threads {@code thread} accepts.
+   *
+   * @param thread accepts the threads not to count
+   * @return the new check; this one is unchanged
+   * @throws NullPointerException if {@code thread} is null
+   */
+  public ThreadLeakCheck ignoring(Predicate<Thread> thread) {
+    Checks.notNull(thread, "thread");
+    return new ThreadLeakCheck(before, ignored.or(thread));
+  }
+
+  /**
+   * The names of the threads started since the snapshot, alive now and not ignored, without waiting.
+   *
+   * @return their names, empty when none is left
+   */
+  public List<String> leftNow() {
+    List<String> left = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && !before.contains(t) && !ignored.test(t)) {
+        left.add(t.getName());
+      }
+    }
+    return left;
+  }
+
+  /**
+   * Waits until no thread started since the snapshot is alive, apart from the ignored ones. Threads usually
+   * end a little after the executor that made them reports termination, hence the wait.
+   *
+   * @param timeout how long to wait at most; a duration too large for nanoseconds means no limit
+   * @throws AssertionError naming the threads still alive, when they have not ended within {@code timeout}
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public void assertNoneLeft(Duration timeout) {
+    Checks.nonNegative(timeout, "timeout");
+    long deadline = System.nanoTime() + Checks.saturatedNanos(timeout);
+    List<String> left;
+    while (!(left = leftNow()).isEmpty()) {
+      if (deadline - System.nanoTime() <= 0) {
+        throw new AssertionError("threads started during the test are still alive after " + timeout + ": " + left);
+      }
+      LockSupport.parkNanos(1_000_000L);
+    }
+  }
+
+  /**
+   * Checks, without waiting, that no thread started since the snapshot is alive apart from the ignored ones:
+   * for the moment an executor reports termination, when every thread it made must have ended.
+   *
+   * @throws AssertionError naming the threads alive
+   */
+  public void assertNoneAliveNow() {
+    List<String> left = leftNow();
+    if (!left.isEmpty()) {
+      throw new AssertionError("threads started during the test are alive: " + left);
+    }
+  }
+}
