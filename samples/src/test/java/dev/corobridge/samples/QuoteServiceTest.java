@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corobridge.ExecutorStats;
 import dev.corobridge.runtime.ManualExecutor;
+import dev.corobridge.test.ExecutorChecks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +52,17 @@ class QuoteServiceTest {
     IOException last = assertInstanceOf(IOException.class, assertThrows(CompletionException.class, quote::join).getCause());
     assertEquals("upstream unavailable (call 4)", last.getMessage());
     assertEquals(3, last.getSuppressed().length);
+  }
+
+  @Test
+  void theExecutorCountsOneFailedCallAndItsThreeRetriesOnceTheServiceGaveUp() {
+    CompletableFuture<Double> quote = serviceFailing(10).quote();
+    executor.advanceTimeBy(Duration.ofSeconds(7));
+    assertTrue(quote.isCompletedExceptionally());
+    ExecutorStats stats = ExecutorChecks.awaitBalanced(executor, Duration.ZERO); // bridge-test: nothing left running
+    assertEquals(1, stats.submitted());
+    assertEquals(1, stats.failed());
+    assertEquals(3, stats.retried());
   }
 
   @Test
