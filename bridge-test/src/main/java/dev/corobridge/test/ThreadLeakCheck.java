@@ -30,11 +30,16 @@ import java.util.function.Predicate;
 public final class ThreadLeakCheck {
   private static final Predicate<Thread> SHARED_BY_RUNTIMES = t -> {
     String name = t.getName();
-    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("ForkJoinPool-")
+    return name.startsWith("ForkJoinPool.commonPool") || isVirtualThreadCarrier(t)
         || name.equals("VirtualThread-unparker") || name.startsWith("CompletableFutureDelayScheduler")
         || name.startsWith("DefaultDispatcher-worker") || name.startsWith("kotlinx.coroutines.DefaultExecutor")
         || name.startsWith("corobridge-timer") || name.equals("corobridge-cleaner");
   };
+
+  /** A carrier of the JDK's virtual threads, told from the threads of a {@code ForkJoinPool} of one's own by its class. */
+  private static boolean isVirtualThreadCarrier(Thread t) {
+    return t.getClass().getName().equals("jdk.internal.misc.CarrierThread");
+  }
 
   private final Set<Thread> before;
   private final Predicate<Thread> ignored;

@@ -9,6 +9,7 @@ import dev.corobridge.AsyncExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,22 @@ class ThreadLeakCheckTest {
       release.countDown();
       for (Thread t : List.of(kotlinx, timer, callers)) t.join(TimeUnit.SECONDS.toMillis(20));
     }
+  }
+
+  @Test
+  void theThreadsOfAForkJoinPoolOfOnesOwnAreCounted() throws Exception {
+    ThreadLeakCheck check = ThreadLeakCheck.start();
+    ForkJoinPool pool = new ForkJoinPool(1);
+    try {
+      pool.submit(() -> { }).get(20, TimeUnit.SECONDS);
+      List<String> left = check.leftNow();
+      assertEquals(1, left.size(), "the pool's worker is counted: " + left);
+      assertTrue(left.get(0).startsWith("ForkJoinPool-"), left.get(0));
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(20, TimeUnit.SECONDS);
+    }
+    check.assertNoneLeft(Duration.ofSeconds(20));
   }
 
   @Test
