@@ -13,12 +13,6 @@ import org.junit.jupiter.api.Test
 class CoroutineEngineContractTest : AsyncExecutorContract() {
   override fun provider(): AsyncExecutorProvider = CoroutineExecutorProvider()
 
-  /** kotlinx.coroutines' shared pools; the executor's own blocking threads are not in them and must end. */
-  override fun isSharedRuntimeThread(thread: Thread): Boolean =
-    super.isSharedRuntimeThread(thread) ||
-      thread.name.startsWith("DefaultDispatcher-worker") ||
-      thread.name.startsWith("kotlinx.coroutines.DefaultExecutor")
-
   @Test
   fun toStringReadsNameRuntimeStateWorkersInUseAndQueue() {
     val executor = CoroutineAsyncExecutor(1) { name("status") }

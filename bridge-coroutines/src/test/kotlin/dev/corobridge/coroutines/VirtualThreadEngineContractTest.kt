@@ -22,14 +22,6 @@ class VirtualThreadEngineContractTest : AsyncExecutorContract() {
     override fun create(config: ExecutorConfig): AsyncExecutor = CoroutineExecutorProvider().create(config.withPreferVirtualThreads(true))
   }
 
-  /** Besides kotlinx's shared pools: the JDK's carrier threads of virtual threads, shared by the whole JVM. */
-  override fun isSharedRuntimeThread(thread: Thread): Boolean =
-    super.isSharedRuntimeThread(thread) ||
-      thread.name.startsWith("DefaultDispatcher-worker") ||
-      thread.name.startsWith("kotlinx.coroutines.DefaultExecutor") ||
-      thread.name.startsWith("ForkJoinPool-") ||
-      thread.name == "VirtualThread-unparker"
-
   @Test
   fun blockingWorkRunsOnVirtualThreads() {
     provider().create(AsyncExecutor.builder().name("virtual").maxWorkers(2).toConfig()).use { executor ->

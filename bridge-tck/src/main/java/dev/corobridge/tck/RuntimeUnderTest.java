@@ -2,6 +2,7 @@
 package dev.corobridge.tck;
 
 import dev.corobridge.spi.AsyncExecutorProvider;
+import dev.corobridge.test.ThreadLeakCheck;
 
 /** What the contract needs to know about the runtime it tests. */
 public interface RuntimeUnderTest {
@@ -15,18 +16,17 @@ public interface RuntimeUnderTest {
 
   /**
    * Whether a thread belongs to a shared runtime pool the engine uses but did not create for one
-   * executor (for the coroutine engine: kotlinx.coroutines' shared workers; for every runtime: the one
-   * {@code corobridge-cleaner} thread that closes abandoned streams, and the shared timer's
-   * {@code corobridge-timer} and {@code corobridge-timer-action} threads). Such threads may outlive
-   * an executor; every other thread an executor started must be gone once it has terminated.
+   * executor. Such threads may outlive an executor; every other thread an executor started must be gone
+   * once it has terminated. By default the threads {@link ThreadLeakCheck#isSharedByRuntimes} names (among
+   * them kotlinx.coroutines' shared workers, the carriers of virtual threads, the one {@code corobridge-cleaner}
+   * thread that closes abandoned streams and the shared timer's {@code corobridge-timer} threads); a runtime
+   * over a pool of the caller's adds that pool's threads.
    *
    * @param thread a thread alive after an executor terminated
    * @return whether it belongs to a shared pool
    */
   default boolean isSharedRuntimeThread(Thread thread) {
-    String name = thread.getName();
-    return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler")
-        || name.equals("corobridge-cleaner") || name.startsWith("corobridge-timer");
+    return ThreadLeakCheck.isSharedByRuntimes(thread);
   }
 
   /**

@@ -60,7 +60,7 @@ public final class ConcurrencyProbe {
     }
     enter();
     CompletableFuture<T> stage = new CompletableFuture<>();
-    CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(maxMillis + 1), TimeUnit.MILLISECONDS)
+    CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextLong(maxMillis + 1L), TimeUnit.MILLISECONDS)
         .execute(() -> {
           exit();
           stage.complete(value);

@@ -5,7 +5,6 @@ import dev.corobridge.AsyncExecutor;
 import dev.corobridge.ExecutorStats;
 import dev.corobridge.internal.Checks;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Checks of an executor's state for tests: that every task it accepted has been accounted for once the work
@@ -36,17 +35,9 @@ public final class ExecutorChecks {
    */
   public static ExecutorStats awaitBalanced(AsyncExecutor executor, Duration timeout) {
     Checks.notNull(executor, "executor");
-    Checks.nonNegative(timeout, "timeout");
-    long deadline = System.nanoTime() + Checks.saturatedNanos(timeout);
-    ExecutorStats stats;
-    while (!isBalanced(stats = executor.stats())) {
-      if (deadline - System.nanoTime() <= 0) {
-        throw new AssertionError("the executor's stats did not balance within " + timeout + ": " + stats
+    return Polling.until(executor::stats, ExecutorChecks::isBalanced, timeout, stats ->
+        "the executor's stats did not balance within " + timeout + ": " + stats
             + " (a task still running or queued, or one lost)");
-      }
-      LockSupport.parkNanos(1_000_000L);
-    }
-    return stats;
   }
 
   private static boolean isBalanced(ExecutorStats s) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -28,13 +27,22 @@ import java.util.function.Predicate;
  * others, such as the threads of a pool the test passed to {@code ExecutorRuntime}. Immutable and thread-safe.
  */
 public final class ThreadLeakCheck {
-  private static final Predicate<Thread> SHARED_BY_RUNTIMES = t -> {
-    String name = t.getName();
-    return name.startsWith("ForkJoinPool.commonPool") || isVirtualThreadCarrier(t)
+  /**
+   * Whether {@code thread} is one that runtimes share across executors and that may outlive each of them (the
+   * threads listed in the class comment), which {@link #start()}'s check does not count. For a test runtime's own
+   * notion of shared threads, such as the TCK's.
+   *
+   * @param thread a thread
+   * @return whether it is shared by runtimes
+   * @throws NullPointerException if {@code thread} is null
+   */
+  public static boolean isSharedByRuntimes(Thread thread) {
+    String name = Checks.notNull(thread, "thread").getName();
+    return name.startsWith("ForkJoinPool.commonPool") || isVirtualThreadCarrier(thread)
         || name.equals("VirtualThread-unparker") || name.startsWith("CompletableFutureDelayScheduler")
         || name.startsWith("DefaultDispatcher-worker") || name.startsWith("kotlinx.coroutines.DefaultExecutor")
         || name.startsWith("corobridge-timer") || name.equals("corobridge-cleaner");
-  };
+  }
 
   /** A carrier of the JDK's virtual threads, told from the threads of a {@code ForkJoinPool} of one's own by its class. */
   private static boolean isVirtualThreadCarrier(Thread t) {
@@ -55,7 +63,7 @@ public final class ThreadLeakCheck {
    * @return the check
    */
   public static ThreadLeakCheck start() {
-    return new ThreadLeakCheck(Set.copyOf(Thread.getAllStackTraces().keySet()), SHARED_BY_RUNTIMES);
+    return new ThreadLeakCheck(Set.copyOf(Thread.getAllStackTraces().keySet()), ThreadLeakCheck::isSharedByRuntimes);
   }
 
   /**
@@ -95,15 +103,8 @@ public final class ThreadLeakCheck {
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   public void assertNoneLeft(Duration timeout) {
-    Checks.nonNegative(timeout, "timeout");
-    long deadline = System.nanoTime() + Checks.saturatedNanos(timeout);
-    List<String> left;
-    while (!(left = leftNow()).isEmpty()) {
-      if (deadline - System.nanoTime() <= 0) {
-        throw new AssertionError("threads started during the test are still alive after " + timeout + ": " + left);
-      }
-      LockSupport.parkNanos(1_000_000L);
-    }
+    Polling.until(this::leftNow, List::isEmpty, timeout,
+        left -> "threads started during the test are still alive after " + timeout + ": " + left);
   }
 
   /**

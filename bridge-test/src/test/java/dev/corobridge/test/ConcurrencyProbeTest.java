@@ -79,11 +79,23 @@ class ConcurrencyProbeTest {
       }
     });
     t.start();
-    while (probe.now() == 0) Thread.onSpinWait();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (probe.now() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the call entered within 20 s");
+      Thread.onSpinWait();
+    }
     t.interrupt();
     ExecutionException e = assertThrows(ExecutionException.class, () -> outcome.get(20, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof InterruptedException, "failed with " + e.getCause());
     assertEquals(0, probe.now());
+  }
+
+  @Test
+  void theLongestDelayIsAcceptedAndKeepsTheTaskInside() {
+    ConcurrencyProbe probe = new ConcurrencyProbe();
+    CompletableFuture<String> stage = probe.completeLater("v", Integer.MAX_VALUE);
+    assertEquals(1, probe.entered());
+    assertTrue(stage.isDone() || probe.now() == 1, "a stage still pending has its task inside");
   }
 
   @Test

@@ -64,6 +64,8 @@ class ThreadLeakCheckTest {
     Thread callers = waitingThread("callers-pool-1", release);
     try {
       assertEquals(List.of("callers-pool-1"), check.leftNow());
+      assertTrue(ThreadLeakCheck.isSharedByRuntimes(kotlinx) && ThreadLeakCheck.isSharedByRuntimes(timer));
+      assertTrue(!ThreadLeakCheck.isSharedByRuntimes(callers));
       ThreadLeakCheck ignoringCallers = check.ignoring(t -> t.getName().startsWith("callers-pool-"));
       ignoringCallers.assertNoneAliveNow();
       assertEquals(List.of("callers-pool-1"), check.leftNow(), "ignoring makes a new check; this one is unchanged");

@@ -31,7 +31,6 @@ class ExecutorRuntimeContractTest extends AsyncExecutorContract {
   /** The caller's pool outlives the executors made over it: its threads are not the executor's. */
   @Override
   public boolean isSharedRuntimeThread(Thread thread) {
-    return super.isSharedRuntimeThread(thread) || thread.getName().startsWith("corobridge-timer")
-        || thread.getName().startsWith("callers-pool-");
+    return super.isSharedRuntimeThread(thread) || thread.getName().startsWith("callers-pool-");
   }
 }

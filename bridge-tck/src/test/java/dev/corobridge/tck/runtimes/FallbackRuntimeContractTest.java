@@ -11,9 +11,4 @@ class FallbackRuntimeContractTest extends AsyncExecutorContract {
   public AsyncExecutorProvider provider() {
     return new FallbackRuntime();
   }
-
-  @Override
-  public boolean isSharedRuntimeThread(Thread thread) {
-    return super.isSharedRuntimeThread(thread) || thread.getName().startsWith("corobridge-timer");
-  }
 }
