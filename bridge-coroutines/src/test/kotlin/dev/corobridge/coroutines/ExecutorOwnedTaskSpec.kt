@@ -16,6 +16,10 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.async
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.delay
@@ -64,6 +68,19 @@ class ExecutorOwnedTaskSpec : FunSpec({
     withTimeout(10_000) { task.await() } shouldBe "owned nested"
     executor.close()
     executor.stats().let { it.succeeded() shouldBe 2L; it.running() shouldBe 0L }
+  }
+
+  test("an executor's async lends its one slot from a child coroutine, a coroutineScope and withContext(NonCancellable) too") {
+    val executor = CoroutineAsyncExecutor(1)
+    val task = executor.async {
+      val fromChild = async { executor.callAppropriately { "child" } }.await() // needs the one slot, which the task holds
+      val fromScope = coroutineScope { executor.callAppropriately { "scope" } }
+      val fromNonCancellable = withContext(NonCancellable) { executor.callAppropriately { "non-cancellable" } }
+      listOf(fromChild, fromScope, fromNonCancellable)
+    }
+    withTimeout(10_000) { task.await() } shouldBe listOf("child", "scope", "non-cancellable")
+    executor.close()
+    executor.stats().let { it.succeeded() shouldBe 4L; it.running() shouldBe 0L }
   }
 
   test("an executor's async fails with the failure of a child it launched, and is counted as failed") {

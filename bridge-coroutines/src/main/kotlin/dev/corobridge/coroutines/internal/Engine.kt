@@ -358,13 +358,13 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   fun registerUnit(job: Job, stops: Any): UnitRecord = registerUnit(UnitRecord(job, stops))
 
   /** Like the other [registerUnit], for a record the caller made. */
-  fun <R : UnitRecord> registerUnit(record: R): R {
+  fun <R : UnitInFlight> registerUnit(record: R): R {
     units.register(record)
     if (stoppingAll) stopRunning(record.stops) // after registering: shutdownNow sets the flag before its walk
     return record
   }
 
-  fun unregisterUnit(record: UnitRecord) {
+  fun unregisterUnit(record: UnitInFlight) {
     units.unregister(record)
   }
 

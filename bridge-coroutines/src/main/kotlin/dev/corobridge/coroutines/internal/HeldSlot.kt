@@ -23,8 +23,11 @@ import kotlinx.coroutines.withContext
  * The attempt gives the slot back only when it is HELD; if it ends while the slot is lent (a lender in a
  * coroutine that outlives the attempt's body), it marks it ABANDONED and the lender gives back the slot
  * it takes again.
+ *
+ * A plain queued Kotlin task's marker is its whole context ([QueuedTaskContext], a subclass); the contexts derived
+ * from it carry a view of it ([QueuedTaskContext.SlotView]) that overrides every operation below to act on it.
  */
-internal class HeldSlot(
+internal open class HeldSlot(
   @JvmField val engine: Engine,
   /**
    * True for a plain task whose context carries no thread-context element but the mark of the engine's non-blocking
@@ -52,26 +55,26 @@ internal class HeldSlot(
    * The task's attempt took its slot. A lazy write: lenders and parkers run inside the attempt's body,
    * which starts after this in the same coroutine, so they see it without a fence.
    */
-  fun taken() {
+  open fun taken() {
     STATE.lazySet(this, HELD)
   }
 
   /** The task's attempt is about to give its slot back. */
-  fun givenBack() {
+  open fun givenBack() {
     state = FREE
   }
 
-  fun tryLend(): Boolean = STATE.compareAndSet(this, HELD, LENT)
+  open fun tryLend(): Boolean = STATE.compareAndSet(this, HELD, LENT)
 
   /** The task gives its slot back for the rest of the attempt; the caller releases it. */
-  fun tryPark(): Boolean = STATE.compareAndSet(this, HELD, PARKED)
+  open fun tryPark(): Boolean = STATE.compareAndSet(this, HELD, PARKED)
 
   /**
    * The attempt ends: whether it still holds its slot and must give it back. Not if it parked (the slot
    * went back then), nor if a coroutine that outlives the attempt's body (a plain `launch` in a child)
    * has it lent: that lender then gives back the slot it takes again ([reclaimed]).
    */
-  fun release(): Boolean {
+  open fun release(): Boolean {
     while (true) {
       when (val s = state) {
         HELD -> if (STATE.compareAndSet(this, HELD, FREE)) return true
@@ -82,7 +85,7 @@ internal class HeldSlot(
   }
 
   /** A lender took a slot again: false if the attempt ended meanwhile, and then the lender must give it back. */
-  fun reclaimed(): Boolean {
+  open fun reclaimed(): Boolean {
     if (STATE.compareAndSet(this, LENT, HELD)) return true
     STATE.compareAndSet(this, ABANDONED, FREE) // else a later attempt has its own slot: leave its state alone
     return false

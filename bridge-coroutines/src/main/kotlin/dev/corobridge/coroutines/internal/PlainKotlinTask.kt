@@ -19,15 +19,13 @@ import kotlinx.coroutines.newCoroutineContext
 /** Starts [block] as an executor-owned `async` task with a plain plan; the caller counted it in. */
 internal fun <T> Engine.asyncPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> T): Deferred<T> {
   enter()
-  val slot = HeldSlot(this, inBareContext = context === EmptyCoroutineContext && plainTaskBaseIsBare)
-  return QueuedCoroutine(plainTaskContext(context, slot), slot, block).also(queue::submit)
+  return QueuedCoroutine(plainTaskContext(context), block).also(queue::submit)
 }
 
 /** Like [asyncPlain], for `launch`: a failure goes to the executor's uncaught-error handler. */
 internal fun Engine.launchPlain(context: CoroutineContext, block: suspend CoroutineScope.() -> Unit): Job {
   enter()
-  val slot = HeldSlot(this, inBareContext = context === EmptyCoroutineContext && plainTaskBaseIsBare)
-  return QueuedLaunch(plainTaskContext(context, slot), slot, block).also(queue::submit)
+  return QueuedLaunch(plainTaskContext(context), block).also(queue::submit)
 }
 
 /**
@@ -39,17 +37,21 @@ internal fun <T> Engine.asyncPlainChild(parent: CoroutineScope, context: Corouti
   enter()
   val children = parent as? ChildrenScope
   val base = children?.plainChildBase
-  val bare = base != null && context === EmptyCoroutineContext
-  val slot = HeldSlot(this, inBareContext = bare && children!!.plainChildMark === nonBlockingMark)
-  if (bare) return QueuedChild(base!! + slot, slot, block, children!!.parentJob).also(queue::submit)
-  val childContext = parent.newCoroutineContext(context + slot)
-  return QueuedChild(childContext, slot, block, childContext.job).also(queue::submit)
+  if (base != null && context === EmptyCoroutineContext) {
+    val bare = children.plainChildMark === nonBlockingMark
+    return QueuedChild(QueuedTaskContext(this, bare, base), block, children.parentJob).also(queue::submit)
+  }
+  val childContext = parent.newCoroutineContext(context)
+  return QueuedChild(QueuedTaskContext(this, false, childContext.withoutJobAndMarker()), block, childContext.job).also(queue::submit)
 }
 
-/** A plain task's context: the executor's (its dispatcher, marks and handler), the caller's [context], its [slot]. */
+/** A plain task's context: the executor's (its dispatcher, marks and handler) and the caller's [context]. */
 @OptIn(ExperimentalCoroutinesApi::class)
-private fun Engine.plainTaskContext(context: CoroutineContext, slot: HeldSlot): CoroutineContext {
+private fun Engine.plainTaskContext(context: CoroutineContext): QueuedTaskContext {
   val base = plainTaskBase
-  if (base != null && context === EmptyCoroutineContext) return base + slot
-  return scope.newCoroutineContext(context + stallTracking + slot)
+  if (base != null && context === EmptyCoroutineContext) return QueuedTaskContext(this, plainTaskBaseIsBare, base)
+  return QueuedTaskContext(this, false, scope.newCoroutineContext(context + stallTracking).withoutJobAndMarker())
 }
+
+/** A task context's base: the task's job and its slot marker are its own (see [QueuedTaskContext]). */
+private fun CoroutineContext.withoutJobAndMarker(): CoroutineContext = minusKey(Job).minusKey(HeldSlot)

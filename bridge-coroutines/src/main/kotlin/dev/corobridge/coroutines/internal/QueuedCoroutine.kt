@@ -31,14 +31,17 @@ import kotlinx.coroutines.selects.SelectClause1
  * The coroutine is its own bookkeeping. While queued, [state] holds the block; a worker claims it (block ->
  * STARTED), marks the task's [HeldSlot] taken and starts the block in place. If the block completes at once (its
  * children too), the worker keeps the slot and goes on to the next task. If it suspends, the worker detaches
- * (STARTED -> the task's [UnitRecord], registered first, so that shutdownNow finds it) and leaves the slot to the
- * task, which gives it back when it completes. Completion counts the task by how it ended and gives the slot back
- * before anyone awaiting it resumes ([onCompleted], [onCancelled]); the engine counts it out once its state is final
- * ([afterCompletion]).
+ * (STARTED -> REGISTERED: the coroutine is its own record among the engine's units in flight, registered first, so
+ * that shutdownNow finds it) and leaves the slot to the task, which gives it back when it completes. Completion counts
+ * the task by how it ended and gives the slot back before anyone awaiting it resumes ([onCompleted], [onCancelled]);
+ * the engine counts it out once its state is final ([afterCompletion]).
  *
  * A task cancelled while queued (block -> DROPPED) never runs its block and completes at once, through one dispatch
  * (completing it from inside kotlinx's cancellation would re-enter the job's state machine); shutdown drops what is
  * still queued the same way. The job completes only after its children, so the slot is held until they have ended.
+ *
+ * Its context is one object, which is its slot marker too ([QueuedTaskContext]); with the coroutine as its own record,
+ * a parked plain task holds no object of the engine's but those two.
  *
  * The executor's own `async` ([QueuedCoroutine]) and `launch` ([QueuedLaunch]) have no parent job: they belong to the
  * executor, not to their caller. A child of an [dev.corobridge.coroutines.ExecutorScope] ([QueuedChild]) is a child
@@ -52,17 +55,20 @@ import kotlinx.coroutines.selects.SelectClause1
  * plain `scope.async` per task is the way back (benchmarks/ANALYSIS.md says what that costs).
  */
 @OptIn(InternalCoroutinesApi::class, InternalForInheritanceCoroutinesApi::class, ExperimentalCoroutinesApi::class)
-internal open class QueuedCoroutine<T>(
-  context: CoroutineContext,
-  /**
-   * The task's slot marker, also in its [context] for the work it starts (a field too: it fits the object's padding).
-   */
-  @JvmField protected val slot: HeldSlot,
-  block: suspend CoroutineScope.() -> T,
-) :
-  AbstractCoroutine<T>(context, initParentJob = false, active = true), Deferred<T>, Runnable {
-  /** The block while queued, then STARTED, detached (the task's [UnitRecord], or ALONE), ENDED; or DROPPED. */
+internal open class QueuedCoroutine<T>(context: QueuedTaskContext, block: suspend CoroutineScope.() -> T) :
+  AbstractCoroutine<T>(context, initParentJob = false, active = true), Deferred<T>, Runnable, UnitInFlight {
+  /** The block while queued, then STARTED, detached (REGISTERED, or ALONE), ENDED; or DROPPED. */
   @Volatile private var state: Any? = block
+
+  /** The task's slot marker: its context (not a field of its own, which would cost the coroutine 8 bytes). */
+  protected val slot: QueuedTaskContext get() = context as QueuedTaskContext
+
+  // The coroutine as its own record among the engine's units in flight, once it runs detached (see [UnitInFlight]).
+  override val job: Job get() = this
+  override val stops: Any get() = this
+  override var stripe: UnitRegistry.Stripe? = null
+  override var previous: UnitInFlight? = null
+  override var next: UnitInFlight? = null
 
   /**
    * Starts the task in place on a queue worker that holds a slot; false if it was dropped first (cancelled while
@@ -91,16 +97,19 @@ internal open class QueuedCoroutine<T>(
     if (state === STARTED) {
       val detached = detachedState(engine)
       if (STATE.compareAndSet(this, STARTED, detached)) return DETACHED
-      if (detached is UnitRecord) engine.unregisterUnit(detached) // completed meanwhile
+      if (detached === REGISTERED) engine.unregisterUnit(this) // completed meanwhile
     }
     return if (slot.release()) KEPT else GIVEN_AWAY
   }
 
   /**
-   * The state of the task running detached from its worker: its record among the units shutdownNow stops, registered
-   * before it is published (a completion that finds the record can unregister it).
+   * The state of the task running detached from its worker: REGISTERED among the units shutdownNow stops, before the
+   * state is published (a completion that finds it can unregister the task).
    */
-  protected open fun detachedState(engine: Engine): Any = engine.registerUnit(UnitRecord(this, this))
+  protected open fun detachedState(engine: Engine): Any {
+    engine.registerUnit(this)
+    return REGISTERED
+  }
 
   /** Completes a task that is still queued as cancelled with [cause], its block never run; false if it had started. */
   fun drop(cause: CancellationException): Boolean {
@@ -144,8 +153,8 @@ internal open class QueuedCoroutine<T>(
       while (true) {
         when (val s = state) {
           STARTED -> if (STATE.compareAndSet(this, STARTED, ENDED)) return // the worker takes the slot back
-          is UnitRecord, ALONE -> if (STATE.compareAndSet(this, s, ENDED)) {
-            if (s is UnitRecord) engine.unregisterUnit(s)
+          REGISTERED, ALONE -> if (STATE.compareAndSet(this, s, ENDED)) {
+            if (s === REGISTERED) engine.unregisterUnit(this)
             if (slot.release()) engine.releaseWorker()
             return
           }
@@ -184,9 +193,9 @@ internal open class QueuedCoroutine<T>(
   }
 
   /** Whether [state] still holds the block: the task is queued. */
-  private fun isBlock(state: Any?): Boolean = state !is Marker && state !is UnitRecord
+  private fun isBlock(state: Any?): Boolean = state !is Marker
 
-  /** The states after the block but the record: a class of their own, so that no block is ever taken for one. */
+  /** The states after the block: a class of their own, so that no block is ever taken for one. */
   private class Marker(private val name: String) {
     override fun toString(): String = name
   }
@@ -202,6 +211,9 @@ internal open class QueuedCoroutine<T>(
     const val GIVEN_AWAY = 2
 
     private val STARTED: Any = Marker("STARTED")
+
+    /** Detached from its worker, registered as its own record among the engine's units in flight. */
+    private val REGISTERED: Any = Marker("REGISTERED")
 
     /** Detached from its worker, with no record of its own ([QueuedChild]). */
     internal val ALONE: Any = Marker("ALONE")
@@ -221,8 +233,8 @@ internal open class QueuedCoroutine<T>(
 }
 
 /** A plain Kotlin `launch`: a failure nobody awaits goes to the executor's uncaught-error handler. */
-internal class QueuedLaunch(context: CoroutineContext, slot: HeldSlot, block: suspend CoroutineScope.() -> Unit) :
-  QueuedCoroutine<Unit>(context, slot, block) {
+internal class QueuedLaunch(context: QueuedTaskContext, block: suspend CoroutineScope.() -> Unit) :
+  QueuedCoroutine<Unit>(context, block) {
   override fun handleJobException(exception: Throwable): Boolean {
     slot.engine.reportUncaught(exception)
     return true
@@ -233,8 +245,8 @@ internal class QueuedLaunch(context: CoroutineContext, slot: HeldSlot, block: su
  * A plain child of an [dev.corobridge.coroutines.ExecutorScope]: a child of the scope's [parent] job (its failure
  * cancels the scope, the scope's cancellation cancels it), stopped by shutdownNow with the scope.
  */
-internal class QueuedChild<T>(context: CoroutineContext, slot: HeldSlot, block: suspend CoroutineScope.() -> T, parent: Job) :
-  QueuedCoroutine<T>(context, slot, block) {
+internal class QueuedChild<T>(context: QueuedTaskContext, block: suspend CoroutineScope.() -> T, parent: Job) :
+  QueuedCoroutine<T>(context, block) {
   init {
     initParentJob(parent) // after the fields: a parent already cancelled cancels this child here
   }
