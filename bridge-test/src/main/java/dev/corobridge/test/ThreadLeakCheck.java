@@ -21,9 +21,9 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Threads that runtimes share across executors and that may outlive each of them are not counted: the JDK's
- * common pool and the carriers of virtual threads, the thread of {@link
- * java.util.concurrent.CompletableFuture#delayedExecutor}, kotlinx.coroutines' shared workers, and Corobridge's
- * shared {@code corobridge-timer} and {@code corobridge-cleaner} threads. {@link #ignoring(Predicate)} adds
+ * common pool and the threads of its virtual-thread scheduler (carriers, and the delay scheduler since JDK 25), the
+ * thread of {@link java.util.concurrent.CompletableFuture#delayedExecutor}, kotlinx.coroutines' shared workers, and
+ * Corobridge's shared {@code corobridge-timer} and {@code corobridge-cleaner} threads. {@link #ignoring(Predicate)} adds
  * others, such as the threads of a pool the test passed to {@code ExecutorRuntime}. Immutable and thread-safe.
  */
 public final class ThreadLeakCheck {
@@ -38,15 +38,22 @@ public final class ThreadLeakCheck {
    */
   public static boolean isSharedByRuntimes(Thread thread) {
     String name = Checks.notNull(thread, "thread").getName();
-    return name.startsWith("ForkJoinPool.commonPool") || isVirtualThreadCarrier(thread)
-        || name.equals("VirtualThread-unparker") || name.startsWith("CompletableFutureDelayScheduler")
+    return name.startsWith("ForkJoinPool.commonPool") || isOfVirtualThreadScheduler(thread)
+        || name.equals("VirtualThread-unparker") || name.equals("VirtualThread-unblocker")
+        || name.startsWith("CompletableFutureDelayScheduler")
         || name.startsWith("DefaultDispatcher-worker") || name.startsWith("kotlinx.coroutines.DefaultExecutor")
         || name.startsWith("corobridge-timer") || name.equals("corobridge-cleaner");
   }
 
-  /** A carrier of the JDK's virtual threads, told from the threads of a {@code ForkJoinPool} of one's own by its class. */
-  private static boolean isVirtualThreadCarrier(Thread t) {
-    return t.getClass().getName().equals("jdk.internal.misc.CarrierThread");
+  /**
+   * A thread of the JDK's virtual-thread scheduler: a carrier, told from the threads of a {@code ForkJoinPool} of
+   * one's own by its class, or another thread of the scheduler's group (its delay scheduler, since JDK 25), told from a
+   * pool of one's own by that group.
+   */
+  private static boolean isOfVirtualThreadScheduler(Thread t) {
+    if (t.getClass().getName().equals("jdk.internal.misc.CarrierThread")) return true;
+    ThreadGroup group = t.getThreadGroup(); // null once the thread has ended
+    return group != null && group.getName().equals("CarrierThreads");
   }
 
   private final Set<Thread> before;

@@ -4,8 +4,10 @@ package dev.corobridge.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corobridge.AsyncExecutor;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -89,6 +91,37 @@ class ThreadLeakCheckTest {
       pool.awaitTermination(20, TimeUnit.SECONDS);
     }
     check.assertNoneLeft(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void theThreadsOfTheVirtualThreadSchedulerAreShared() throws Exception {
+    Method ofVirtual;
+    try {
+      ofVirtual = Thread.class.getMethod("startVirtualThread", Runnable.class);
+    } catch (NoSuchMethodException e) {
+      ofVirtual = null;
+    }
+    assumeTrue(ofVirtual != null, "this JDK has no virtual threads");
+    ThreadLeakCheck check = ThreadLeakCheck.start();
+    Thread sleeper = (Thread) ofVirtual.invoke(null, (Runnable) () -> {
+      try {
+        Thread.sleep(20); // a timed park: starts the scheduler's delay scheduler on JDK 25
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    sleeper.join(20_000);
+    assertTrue(!sleeper.isAlive(), "the virtual thread ended");
+    int schedulerThreads = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      ThreadGroup group = t.getThreadGroup();
+      if (group != null && group.getName().equals("CarrierThreads")) {
+        schedulerThreads++;
+        assertTrue(ThreadLeakCheck.isSharedByRuntimes(t), t.getName() + " (" + t.getClass().getName() + ") is shared");
+      }
+    }
+    assertTrue(schedulerThreads > 0, "the scheduler's threads were found");
+    assertEquals(List.of(), check.leftNow());
   }
 
   @Test
