@@ -23,6 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Scenario 10, cost per item against a plain loop: {@code map} over 1,000,000 items with a trivial function (64 in
  * flight), in nanoseconds per item, beside a plain {@code for} loop doing the same work into a list on one thread,
  * the physical floor. What Corobridge adds per item is the difference.
+ *
+ * <p>The heap is fixed and touched at start ({@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}) for every contender: with the
+ * default sizing, G1 grew and shrank the heap around each run's 4 MB result arrays, and the kernel's zeroing of the pages
+ * it took back was ~45% of the CPU in a profile, swinging each row by more than the cost measured here (see
+ * benchmarks/ANALYSIS.md, "Cost per item: the heap's own churn").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(CostPerItemBenchmark.ITEMS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class CostPerItemBenchmark {
   static final int ITEMS = 1_000_000;
 

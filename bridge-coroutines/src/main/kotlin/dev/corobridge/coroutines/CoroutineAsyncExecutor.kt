@@ -37,6 +37,7 @@ import dev.corobridge.coroutines.internal.required
 import dev.corobridge.coroutines.internal.awaitBlocking
 import dev.corobridge.coroutines.internal.awaitOutcome
 import dev.corobridge.coroutines.internal.runOrderedBatch
+import dev.corobridge.coroutines.internal.snapshotOf
 import dev.corobridge.coroutines.internal.runTask
 import dev.corobridge.coroutines.internal.callItem
 import dev.corobridge.internal.Checks
@@ -144,14 +145,14 @@ public class CoroutineAsyncExecutor private constructor(
   override fun <A, R> map(fn: AsyncFunction<in A, out R>?, items: Iterable<A>?, options: MapOptions?): CompletableFuture<List<R>> {
     required(fn, "fn")
     val work = fn.carryingContext()
-    return submitBatch(required(items, "items").toList(), options, call = ItemCall.Stage { item: A -> work.apply(item) })
+    return submitBatch(snapshotOf(required(items, "items")), options, call = ItemCall.Stage { item: A -> work.apply(item) })
   }
 
   override fun <A, B, R> map(fn: AsyncBiFunction<in A, in B, out R>?, first: Iterable<A>?, second: Iterable<B>?): CompletableFuture<List<R>> {
     required(fn, "fn")
     val pairs = required(first, "first").zip(required(second, "second"))
     val work = fn.carryingContext()
-    return submitBatch(pairs, MapOptions.defaults(), call = ItemCall.Stage { (a, b): Pair<A, B> -> work.apply(a, b) })
+    return submitBatch(snapshotOf(pairs), MapOptions.defaults(), call = ItemCall.Stage { (a, b): Pair<A, B> -> work.apply(a, b) })
   }
 
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>?, items: Iterable<A>?): CompletableFuture<List<R>> =
@@ -160,13 +161,13 @@ public class CoroutineAsyncExecutor private constructor(
   override fun <A, R> mapBlocking(fn: BlockingFunction<in A, out R>?, items: Iterable<A>?, options: MapOptions?): CompletableFuture<List<R>> {
     required(fn, "fn")
     val work = fn.carryingContext()
-    return submitBatch(required(items, "items").toList(), options, engine.blocking.dispatcher, ItemCall.Suspending { item: A ->
+    return submitBatch(snapshotOf(required(items, "items")), options, engine.blocking.dispatcher, ItemCall.Suspending { item: A ->
       engine.blocking.callHere { work.apply(item) }
     })
   }
 
   private fun <A, R> submitBatch(
-    input: List<A>,
+    input: Array<Any?>,
     options: MapOptions?,
     workerContext: CoroutineContext = EmptyCoroutineContext,
     call: ItemCall<A>,
@@ -392,7 +393,7 @@ public class CoroutineAsyncExecutor private constructor(
    */
   @JvmSynthetic
   public suspend fun <A, R> map(items: Iterable<A>, options: MapOptions = MapOptions.defaults(), transform: suspend (A) -> R): List<R> {
-    val input = items.toList()
+    val input = snapshotOf(items)
     val plan = engine.plan(options.task())
     engine.ensureRunning()
     if (input.isEmpty()) {

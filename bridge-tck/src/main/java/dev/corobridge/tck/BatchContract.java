@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.tck;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,6 +17,7 @@ import dev.corobridge.test.ConcurrencyProbe;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -90,6 +92,18 @@ public abstract class BatchContract extends ContractSupport {
     assertEquals(range(5), Await.value(async));
     assertEquals(range(5), Await.value(blocking));
     assertEquals(List.of(0, 2, 4, 6, 8), Await.value(zipped));
+  }
+
+  @Test
+  void mapLeavesItsCallersItemsAsTheyWere() {
+    AsyncExecutor executor = newExecutor(4);
+    List<String> source = new ArrayList<>(List.of("a", "bb", "ccc", "dddd"));
+    Integer[] array = {1, 2, 3};
+    assertEquals(List.of(1, 2, 3, 4), Await.value(executor.map(s -> CompletableFuture.completedFuture(s.length()), source)));
+    assertEquals(List.of(1, 2, 3, 4), Await.value(executor.mapBlocking(String::length, source)));
+    assertEquals(List.of(-1, -2, -3), Await.value(executor.map(i -> CompletableFuture.completedFuture(-i), Arrays.asList(array))));
+    assertEquals(List.of("a", "bb", "ccc", "dddd"), source);
+    assertArrayEquals(new Integer[] {1, 2, 3}, array, "the array behind Arrays.asList");
   }
 
   @Test

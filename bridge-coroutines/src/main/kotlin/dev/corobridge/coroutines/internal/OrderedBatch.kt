@@ -21,7 +21,8 @@ import kotlinx.coroutines.withTimeoutOrNull
 
 /**
  * Runs [call] over [input] with at most [window] items in flight and returns the results in input order
- * as an unmodifiable list, or the first failure in time as a [Failed] (the other items are then
+ * as an unmodifiable list over [input] itself, each result written over its item (the batch owns the array: a
+ * snapshot of the caller's items taken at the call, see [snapshotOf]; one array per batch, not two), or the first failure in time as a [Failed] (the other items are then
  * cancelled). [timeoutNanos] (0 = none) bounds the whole batch. The workers run in [workerContext]:
  * the blocking threads for a batch of blocking calls, so that each call needs no dispatch. [progress], if any,
  * hears of each item taken up and finished, and of the batch's end once every worker has stopped.
@@ -32,10 +33,10 @@ import kotlinx.coroutines.withTimeoutOrNull
  * halves when one takes longer than four times that, and is never more than half a fair share of the items left:
  * trivial items no longer contend for the shared index (and for one cache line of results) at every item, while
  * slow items are claimed one by one and the last items one at a time, so the window stays full to the end even
- * when items turn slow late in the batch. Results land in a plain array; the scope's join publishes them to the reader.
+ * when items turn slow late in the batch. Results land in the input's array; the scope's join publishes them to the reader.
  */
 internal suspend fun <A> Engine.runOrderedBatch(
-  input: List<A>,
+  input: Array<Any?>,
   window: Int,
   plan: TaskPlan,
   timeoutNanos: Long,
@@ -57,7 +58,7 @@ internal suspend fun <A> Engine.runOrderedBatch(
 }
 
 private suspend fun <A> Engine.orderedBatch(
-  input: List<A>,
+  input: Array<Any?>,
   window: Int,
   plan: TaskPlan,
   workerContext: CoroutineContext,
@@ -67,7 +68,6 @@ private suspend fun <A> Engine.orderedBatch(
 ): Any? {
   val n = input.size
   val blockingItems = workerContext[ContinuationInterceptor] === blocking.dispatcher // mapBlocking's items
-  val results = arrayOfNulls<Any?>(n)
   val next = AtomicInteger()
   val firstFailure = AtomicReference<Throwable?>()
   try {
@@ -110,7 +110,8 @@ private suspend fun <A> Engine.orderedBatch(
               }
               counters.submitted.increment()
               progress?.itemStarted()
-              val item = input[i]
+              @Suppress("UNCHECKED_CAST")
+              val item = input[i] as A // read once, before this worker writes the item's result over it
               var itemPlan = plan
               var refused: Throwable? = null
               if (choose != null) {
@@ -172,7 +173,7 @@ private suspend fun <A> Engine.orderedBatch(
               }
               counters.succeeded.increment()
               trace?.finished(false, null)
-              results[i] = outcome
+              input[i] = outcome
               progress?.itemFinished(true)
               i++
             }
@@ -189,8 +190,12 @@ private suspend fun <A> Engine.orderedBatch(
     throw e
   }
   firstFailure.get()?.let { return Failed(it) }
-  return Collections.unmodifiableList(results.asList())
+  return Collections.unmodifiableList(input.asList())
 }
+
+/** The caller's [items], read whole at the call into an array a batch owns (see [runOrderedBatch]). */
+internal fun snapshotOf(items: Iterable<*>): Array<Any?> =
+  if (items is Collection<*>) items.toTypedArray() else items.toMutableList().toTypedArray()
 
 /** A run of items that finished within this is short: the next run may be twice as long. */
 private const val FAST_RUN_NANOS = 50_000L
