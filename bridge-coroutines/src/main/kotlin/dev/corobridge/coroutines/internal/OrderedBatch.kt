@@ -22,8 +22,8 @@ import kotlinx.coroutines.withTimeoutOrNull
 /**
  * Runs [call] over [input] with at most [window] items in flight and returns the results in input order
  * as an unmodifiable list over [input] itself, each result written over its item (the batch owns the array: a
- * snapshot of the caller's items taken at the call, see [snapshotOf]; one array per batch, not two), or the first failure in time as a [Failed] (the other items are then
- * cancelled). [timeoutNanos] (0 = none) bounds the whole batch. The workers run in [workerContext]:
+ * snapshot of the caller's items taken at the call, see [snapshotOf]; one array per batch, not two), or the first
+ * failure in time as a [Failed] (the other items are then cancelled). [timeoutNanos] (0 = none) bounds the whole batch. The workers run in [workerContext]:
  * the blocking threads for a batch of blocking calls, so that each call needs no dispatch. [progress], if any,
  * hears of each item taken up and finished, and of the batch's end once every worker has stopped.
  *
@@ -33,7 +33,8 @@ import kotlinx.coroutines.withTimeoutOrNull
  * halves when one takes longer than four times that, and is never more than half a fair share of the items left:
  * trivial items no longer contend for the shared index (and for one cache line of results) at every item, while
  * slow items are claimed one by one and the last items one at a time, so the window stays full to the end even
- * when items turn slow late in the batch. Results land in the input's array; the scope's join publishes them to the reader.
+ * when items turn slow late in the batch. Results land in the input's array; the scope's join publishes them to the
+ * reader.
  */
 internal suspend fun <A> Engine.runOrderedBatch(
   input: Array<Any?>,
