@@ -60,9 +60,27 @@ public final class BenchmarkRun {
     long started = System.nanoTime();
     Collection<RunResult> results = new Runner(options.build()).run();
     long minutes = Math.round((System.nanoTime() - started) / 60e9);
-    String report = new Report(results, quick, feature, minutes).render();
+    Map<String, Double> parkedBytes = parkedTaskHistogram();
+    String report = new Report(results, quick, feature, minutes, parkedBytes).render();
     Files.writeString(out, report);
     System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  /**
+   * Scenario 5's steady measure, in this JVM after the JMH run: the bytes a parked task holds per contender, counted by
+   * the class histogram ({@link ParkedTaskHistogram}); NaN for a contender whose count failed.
+   */
+  private static Map<String, Double> parkedTaskHistogram() {
+    Map<String, Double> bytes = new TreeMap<>();
+    for (String contender : ParkedTaskHistogram.CONTENDERS) {
+      try {
+        bytes.put(contender, ParkedTaskHistogram.bytesPerParkedTask(contender, new TreeMap<>()));
+      } catch (Exception | LinkageError e) {
+        System.err.println("the class histogram of " + contender + "'s parked tasks failed: " + e);
+        bytes.put(contender, Double.NaN);
+      }
+    }
+    return bytes;
   }
 
   /** Turns JMH results into the tables of RESULTS.md. */
@@ -71,13 +89,15 @@ public final class BenchmarkRun {
     private final boolean quick;
     private final int feature;
     private final long minutes;
+    private final Map<String, Double> parkedBytes;
     private final StringBuilder md = new StringBuilder();
 
-    Report(Collection<RunResult> results, boolean quick, int feature, long minutes) {
+    Report(Collection<RunResult> results, boolean quick, int feature, long minutes, Map<String, Double> parkedBytes) {
       this.results = results;
       this.quick = quick;
       this.feature = feature;
       this.minutes = minutes;
+      this.parkedBytes = parkedBytes;
     }
 
     String render() {
@@ -104,6 +124,7 @@ public final class BenchmarkRun {
         scenario("4. Streaming, n = " + n, "Ordered lazy map over n items, 256 in flight; time per stream and the peak live heap after GC.", "Streaming", "", n);
       }
       scenario("5. Footprint", "100,000 tasks parked on unfinished stages: heap bytes per parked task (and the time to start them).", "Footprint", "", null);
+      parkedObjects();
       scenario("6. Contention", "8 threads submitting batches of 100 trivial tasks to one executor (64 in flight); tasks per second.", "Contention", "", null);
       scenario("7. Scope fan-out", "10,000 scopes one after another, each forking 10 trivial async children and waiting for them "
           + "(`scoped` from Java, `scope { async }` from Kotlin, `coroutineScope { async }` raw, `allOf` over a pool); time per 10,000 scopes. "
@@ -215,6 +236,21 @@ public final class BenchmarkRun {
       md.append('\n');
     }
 
+    /** Scenario 5's steady measure: bytes per parked task counted object by object (see {@link ParkedTaskHistogram}). */
+    private void parkedObjects() {
+      md.append("## 5b. Footprint, counted object by object\n\n")
+          .append("The same 100,000 parked tasks, counted by the JVM's class histogram before and after they park (the ")
+          .append("classes with at least one new instance per two tasks), after a first round that loads what they use: ")
+          .append("the bytes one parked task holds, steady from run to run where the heap read above swings. Measured ")
+          .append("after the JMH run, in the runner's JVM; `ParkedTaskHistogram` prints the classes.\n\n");
+      md.append("| contender | bytes per parked task | ratio |\n|---|---:|---:|\n");
+      double base = parkedBytes.getOrDefault(BASELINE, Double.NaN);
+      parkedBytes.forEach((contender, bytes) -> md.append("| ")
+          .append(contender.equals(BASELINE) ? "**" + contender + "**" : contender).append(" | ").append(format(bytes))
+          .append(" | ").append(format(bytes / base)).append(" |\n"));
+      md.append('\n');
+    }
+
     /** Scenario 10 has its own table: nanoseconds per item, and what each adds to the plain loop's. */
     private void costPerItem() {
       Map<String, RunResult> rows = select("CostPerItem", "", null);
@@ -275,19 +311,44 @@ public final class BenchmarkRun {
         double ofIdeal = score("Latency", variant, BASELINE) / 100.0;
         verdict("2. latency-bound (" + variant + "): within 1.1x of the ideal 100 ms", format(ofIdeal) + "x ideal", ofIdeal <= 1.1);
       }
+      for (String side : List.of("corobridgeJava", "corobridgeKotlin")) {
+        double ofIdeal = score("Latency", "async", side) / 100.0;
+        verdict("2. latency-bound (async) from " + (side.endsWith("Java") ? "Java" : "Kotlin") + ": within 1.05x of the ideal 100 ms",
+            format(ofIdeal) + "x ideal (raw kotlinx " + format(score("Latency", "async", "rawKotlinx") / 100.0) + "x, Reactor "
+                + format(score("Latency", "async", "reactor") / 100.0) + "x)", ofIdeal <= 1.05);
+      }
+      double ofPool = score("Latency", "blocking", BASELINE) / score("Latency", "blocking", "jdkPool");
+      verdict("2. latency-bound (blocking) on platform threads: at most the JDK pool's time", format(ofPool) + "x the JDK pool", ofPool <= 1.0);
       if (feature >= 21) {
         double ofIdeal = score("Latency", "blocking", "corobridgeVirtualThreads") / 100.0;
         verdict("2. latency-bound (blocking), with `preferVirtualThreads(true)` (JDK 21+): within 1.1x of the ideal 100 ms",
             format(ofIdeal) + "x ideal", ofIdeal <= 1.1);
+        double ofVirtual = score("Latency", "blocking", "corobridgeVirtualThreads") / score("Latency", "blocking", "virtualThreads");
+        verdict("2. latency-bound (blocking), with `preferVirtualThreads(true)` (JDK 21+): at most raw virtual threads' time",
+            format(ofVirtual) + "x raw virtual threads", ofVirtual <= 1.0);
       }
-      RunResult footprint = select("Footprint", "", null).get(BASELINE);
-      double bytes = footprint == null ? Double.NaN : secondary(footprint, "bytesPerTask");
-      verdict("5. footprint: at most 400 bytes per parked task", format(bytes) + " bytes", bytes <= 400);
-      RunResult child = select("Footprint", "", null).get("corobridgeScopeChild");
-      double childBytes = child == null ? Double.NaN : secondary(child, "bytesPerTask");
-      verdict("7. footprint: at most 400 bytes per parked scope child", format(childBytes) + " bytes", childBytes <= 400);
+      List<String> sizes = params("Streaming", "n");
+      if (!sizes.isEmpty()) {
+        String n = sizes.get(sizes.size() - 1);
+        double kotlin = streamingScore(n, "corobridgeKotlin");
+        double faster = Math.min(streamingScore(n, "rawKotlinx"), streamingScore(n, "reactor")) / kotlin;
+        verdict("4. streaming from Kotlin (n = " + n + "): at least 2x faster than raw kotlinx and Reactor", format(faster) + "x", faster >= 2);
+        double ofJava = kotlin / streamingScore(n, BASELINE);
+        verdict("4. streaming from Kotlin (n = " + n + "): within 1.5x of the Java path's time", format(ofJava) + "x the Java path", ofJava <= 1.5);
+      }
+      double bytes = parkedBytes.getOrDefault(BASELINE, Double.NaN);
+      verdict("5. footprint: at most 400 bytes per parked task (5b, counted object by object)", format(bytes) + " bytes", bytes <= 400);
+      verdict("5. footprint from Java: at most 300 bytes per parked task (5b)", format(bytes) + " bytes", bytes <= 300);
+      double kotlinBytes = parkedBytes.getOrDefault("corobridgeKotlin", Double.NaN);
+      double rawBytes = parkedBytes.getOrDefault("rawKotlinx", Double.NaN);
+      verdict("5. footprint from Kotlin: at most raw kotlinx's bytes per parked task (5b)",
+          format(kotlinBytes) + " against " + format(rawBytes) + " bytes", kotlinBytes <= rawBytes);
+      double childBytes = parkedBytes.getOrDefault("corobridgeScopeChild", Double.NaN);
+      verdict("7. footprint: at most 400 bytes per parked scope child (5b)", format(childBytes) + " bytes", childBytes <= 400);
       double throughput = score("Contention", "", BASELINE) / score("Contention", "", "jdkPool");
       verdict("6. contention: at least the JDK pool's throughput", format(throughput) + "x the JDK pool", throughput >= 1);
+      double kotlinShare = score("Contention", "", "corobridgeKotlin") / score("Contention", "", BASELINE);
+      verdict("6. contention from Kotlin: at least 0.8x the Java path's throughput", format(kotlinShare) + "x the Java path", kotlinShare >= 0.8);
       double raw = score("ScopeFanOut", "", "rawKotlinx");
       fanOutVerdict("Java, each scope joined by the caller's thread", "corobridgeJava", "raw kotlinx `coroutineScope` in one coroutine", raw);
       fanOutVerdict("Java, each scope joined by the caller's thread", "corobridgeJava", "raw kotlinx, each scope in `runBlocking` on the caller's thread",
@@ -311,6 +372,11 @@ public final class BenchmarkRun {
       } catch (IOException e) {
         md.append("_benchmarks/ANALYSIS.md could not be read: ").append(e.getMessage()).append("_\n\n");
       }
+    }
+
+    private double streamingScore(String n, String contender) {
+      RunResult r = select("Streaming", "", n).get(contender);
+      return r == null ? Double.NaN : r.getPrimaryResult().getScore();
     }
 
     private void fanOutVerdict(String side, String contender, String against, double againstScore) {

@@ -2,24 +2,32 @@
 package dev.corobridge.benchmarks;
 
 import dev.corobridge.AsyncExecutor;
+import dev.corobridge.TaskScope;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import javax.management.ObjectName;
 
 /**
- * Scenario 5's steady measure: the objects 100,000 parked Kotlin tasks hold, counted by the JVM's class histogram
- * before and after they park, per class and in total, for Corobridge's Kotlin {@code async} and raw kotlinx's. The
- * scenario's own {@code bytesPerTask} reads used heap after a GC, which swings from run to run; the histogram counts
- * objects. Run: {@code java -cp benchmarks/target/benchmarks.jar dev.corobridge.benchmarks.ParkedTaskHistogram}.
+ * Scenario 5's steady measure: the objects 100,000 parked tasks hold, counted by the JVM's class histogram before and
+ * after they park, per class and in total, for Corobridge's Java {@code submit}, a Java scope's {@code fork} and
+ * Kotlin {@code async}, and for raw kotlinx's {@code async}. The scenario's own {@code bytesPerTask} reads used heap
+ * after a GC, which swings from run to run; the histogram counts objects. The full benchmark run reports these totals
+ * and judges the footprint targets by them. Run alone (per class): {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.corobridge.benchmarks.ParkedTaskHistogram}.
  */
 public final class ParkedTaskHistogram {
   private static final int TASKS = 100_000;
+
+  /** The contenders, as the footprint scenario names them. */
+  static final List<String> CONTENDERS = List.of("corobridgeJava", "corobridgeScopeChild", "corobridgeKotlin", "rawKotlinx");
 
   /** The parked tasks, reachable while the histogram counts them. */
   private static volatile Object parked;
@@ -27,49 +35,75 @@ public final class ParkedTaskHistogram {
   private ParkedTaskHistogram() {}
 
   public static void main(String[] args) throws Exception {
-    for (String contender : List.of("rawKotlinx", "corobridgeKotlin")) {
-      measure(contender, false); // a first round warms the classes up
-      measure(contender, true);
+    for (String contender : CONTENDERS) {
+      Map<String, String> rows = new TreeMap<>();
+      double bytes = bytesPerParkedTask(contender, rows);
+      System.out.println(contender + ":");
+      rows.forEach((name, row) -> System.out.println("  " + row + "  " + name));
+      System.out.printf("  %7.1f B per parked task%n", bytes);
     }
   }
 
-  private static void measure(String contender, boolean print) throws Exception {
+  /**
+   * The heap bytes one parked task of {@code contender} holds, counted over {@value #TASKS} tasks after a first round
+   * that loads and compiles what they use; {@code rows} receives a line per class counted.
+   */
+  static double bytesPerParkedTask(String contender, Map<String, String> rows) throws Exception {
+    measure(contender, new TreeMap<>());
+    return measure(contender, rows);
+  }
+
+  private static double measure(String contender, Map<String, String> rows) throws Exception {
     List<CompletableFuture<Integer>> stages = new ArrayList<>(TASKS);
     for (int i = 0; i < TASKS; i++) stages.add(new CompletableFuture<>());
     CountDownLatch started = new CountDownLatch(TASKS);
     AsyncExecutor executor = AsyncExecutor.create(TASKS);
-    var scope = KotlinContenders.rawKotlinxScope();
+    TaskScope scope = executor.openScope();
+    var kotlinScope = KotlinContenders.rawKotlinxScope();
     try {
       Map<String, long[]> before = histogram();
-      parked = contender.equals("rawKotlinx")
-          ? KotlinContenders.rawKotlinxParked(scope, stages, started::countDown)
-          : KotlinContenders.corobridgeParked(executor, stages, started::countDown);
+      parked = switch (contender) {
+        case "corobridgeJava" -> forEach(stages, stage -> executor.submit(() -> {
+          started.countDown();
+          return stage;
+        }));
+        case "corobridgeScopeChild" -> forEach(stages, stage -> scope.fork(() -> {
+          started.countDown();
+          return stage;
+        }));
+        case "corobridgeKotlin" -> KotlinContenders.corobridgeParked(executor, stages, started::countDown);
+        case "rawKotlinx" -> KotlinContenders.rawKotlinxParked(kotlinScope, stages, started::countDown);
+        default -> throw new IllegalArgumentException("contender must be one of " + CONTENDERS + ", not " + contender);
+      };
       started.await();
-      Map<String, long[]> after = histogram();
-      if (print) report(contender, before, after);
+      return total(before, histogram(), rows);
     } finally {
       parked = null;
       for (CompletableFuture<Integer> stage : stages) stage.complete(0);
+      scope.close();
       executor.close();
-      KotlinContenders.cancel(scope);
+      KotlinContenders.cancelAndWait(kotlinScope); // its tasks gone before the next round counts
     }
   }
 
-  /** The classes with at least one new instance per two tasks: the tasks' own objects. */
-  private static void report(String contender, Map<String, long[]> before, Map<String, long[]> after) {
+  private static List<Object> forEach(List<CompletableFuture<Integer>> stages, Function<CompletableFuture<Integer>, Object> park) {
+    List<Object> tasks = new ArrayList<>(TASKS);
+    for (CompletableFuture<Integer> stage : stages) tasks.add(park.apply(stage));
+    return tasks;
+  }
+
+  /** The bytes per task of the classes with at least one new instance per two tasks: the tasks' own objects. */
+  private static double total(Map<String, long[]> before, Map<String, long[]> after, Map<String, String> rows) {
     long total = 0;
-    Map<String, String> rows = new TreeMap<>();
     for (Map.Entry<String, long[]> e : after.entrySet()) {
       long[] was = before.getOrDefault(e.getKey(), new long[2]);
       long instances = e.getValue()[0] - was[0];
       long bytes = e.getValue()[1] - was[1];
       if (instances < TASKS / 2) continue;
       total += bytes;
-      rows.put(e.getKey(), String.format("%7.1f B  %5.2f per task", bytes / (double) TASKS, instances / (double) TASKS));
+      rows.put(e.getKey(), String.format(Locale.ROOT, "%7.1f B  %5.2f per task", bytes / (double) TASKS, instances / (double) TASKS));
     }
-    System.out.println(contender + ":");
-    rows.forEach((name, row) -> System.out.println("  " + row + "  " + name));
-    System.out.printf("  %7.1f B per parked task%n", total / (double) TASKS);
+    return total / (double) TASKS;
   }
 
   /** The live objects per class after a full GC: instances and bytes. */

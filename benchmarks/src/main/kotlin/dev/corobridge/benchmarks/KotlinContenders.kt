@@ -14,6 +14,7 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
@@ -21,6 +22,7 @@ import kotlinx.coroutines.flow.asFlow
 import kotlinx.coroutines.flow.buffer
 import kotlinx.coroutines.flow.fold
 import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.job
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.sync.Semaphore
@@ -156,6 +158,12 @@ object KotlinContenders {
   @JvmStatic
   fun cancel(scope: CoroutineScope) {
     scope.cancel()
+  }
+
+  /** Cancels [scope] and waits until every coroutine in it has completed. */
+  @JvmStatic
+  fun cancelAndWait(scope: CoroutineScope) {
+    runBlocking { scope.coroutineContext.job.cancelAndJoin() }
   }
 
   // ------------------------------------------------------------------------------ contention
