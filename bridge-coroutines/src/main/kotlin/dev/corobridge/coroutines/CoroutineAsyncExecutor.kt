@@ -582,7 +582,7 @@ public class CoroutineAsyncExecutor private constructor(
       engine.enter()
       parent.async(childContext, CoroutineStart.ATOMIC) {
         try {
-          val outcome = runChild(plan, slot, block) // stopped with its scope (see stoppedWithShutdownNow)
+          val outcome = runChild(plan, slot, block) // stopped with its scope (see scopeBody)
           @Suppress("UNCHECKED_CAST")
           if (outcome is Failed) throw outcome.error else outcome as T
         } finally {
@@ -623,18 +623,10 @@ public class CoroutineAsyncExecutor private constructor(
     return outcome
   }
 
-  /**
-   * Makes the current job (a scope's) a unit [shutdownNow] stops until it completes, its children included:
-   * cancelling a scope's job cancels its children with it.
-   */
-  internal suspend fun stoppedWithShutdownNow() {
-    engine.registerUntilComplete(currentCoroutineContext().job)
-  }
-
   /** [scope] after the executor's checks: see there. */
   internal suspend fun <R> runScopeBlock(options: ScopeOptions, block: suspend ExecutorScope.() -> R): R {
     engine.ensureRunning()
-    return engine.lendingSlot { runScope(this, engine.taskContext, options, block) }
+    return engine.lendingSlot { runScope(this, engine, options, block) }
   }
 
   private fun windowOf(options: MapOptions): Int = options.window().orElse(engine.maxWorkers)

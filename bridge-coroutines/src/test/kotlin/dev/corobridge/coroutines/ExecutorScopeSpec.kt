@@ -7,6 +7,7 @@ import dev.corobridge.ScopeOptions
 import dev.corobridge.TaskOptions
 import dev.corobridge.WaitStrategy
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContainExactly
@@ -15,6 +16,7 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import java.io.IOException
+import java.lang.ref.WeakReference
 import java.time.Duration
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CopyOnWriteArrayList
@@ -44,6 +46,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.future.future
+import kotlinx.coroutines.job
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
@@ -62,6 +65,17 @@ private class RequestId(private val id: String) : ThreadContextElement<String?> 
   override fun updateThreadContext(context: CoroutineContext): String? = requestId.get().also { requestId.set(id) }
 
   override fun restoreThreadContext(context: CoroutineContext, oldState: String?) = requestId.set(oldState)
+}
+
+/** Fails unless what [reference] refers to becomes unreachable within 20 s, asking for a collection every 10 ms. */
+private suspend fun shouldBeCollected(reference: WeakReference<*>, what: String) {
+  val collected = withTimeoutOrNull(20.seconds) {
+    while (reference.get() != null) {
+      System.gc()
+      delay(10)
+    }
+  }
+  withClue("$what is still reachable 20 s after it completed") { collected shouldBe Unit }
 }
 
 /**
@@ -179,6 +193,52 @@ class ExecutorScopeSpec : FunSpec({
         executor.scope { (1..50).map { async { requestId.get() } }.awaitAll() }
       }
       completes { seen.await() } shouldBe List(50) { "req-8" }
+      executor.close()
+    }
+
+    scopeTest("scopes opened one after another, by one caller or by callers with other elements, give each child its own caller's elements") {
+      val executor = CoroutineAsyncExecutor(2)
+      suspend fun idsSeen(): List<String?> = executor.scope { (1..3).map { async { requestId.get() } }.awaitAll() }
+      val seen = CoroutineScope(Dispatchers.Default).async(RequestId("a")) {
+        val rounds = mutableListOf<List<String?>>()
+        repeat(3) { rounds += idsSeen() } // one caller, scope after scope
+        withContext(RequestId("b")) { repeat(2) { rounds += idsSeen() } } // another caller's context
+        rounds += idsSeen() // the first caller again
+        rounds += coroutineScope { async(RequestId("c")) { idsSeen() }.await() } // a third, in a child coroutine
+        rounds += withContext(Dispatchers.IO) { idsSeen() } // the same elements, another dispatcher
+        rounds
+      }
+      completes { seen.await() } shouldBe listOf("a", "a", "a", "b", "b", "a", "c", "a").map { List(3) { _ -> it } }
+      executor.close()
+    }
+
+    scopeTest("an executor keeps no reference to the coroutine that opened a scope once that coroutine has completed") {
+      val executor = CoroutineAsyncExecutor(2)
+      /** Opens a scope in a root coroutine of its own and returns only a weak reference to that coroutine's job. */
+      suspend fun openedByACallerSinceGone(): WeakReference<Job> {
+        val caller = CoroutineScope(Dispatchers.Default).async(RequestId("gone")) {
+          executor.scope { async { 1 }.await() }
+          ByteArray(1_000_000) // the caller's result, which its job holds once it completed
+        }
+        caller.await()
+        return WeakReference(caller)
+      }
+      shouldBeCollected(completes { openedByACallerSinceGone() }, "the caller's job")
+      executor.close()
+    }
+
+    scopeTest("an executor keeps no reference to a scope that has ended, whatever its policy or deadline") {
+      val executor = CoroutineAsyncExecutor(2)
+      for (options in listOf(
+        ScopeOptions.defaults(),
+        ScopeOptions.builder().policy(WaitStrategy.ALL_COMPLETED).build(),
+        ScopeOptions.builder().deadline(Duration.ofMinutes(1)).build(),
+      )) {
+        /** Runs a scope and returns only a weak reference to its job. */
+        suspend fun endedScope(): WeakReference<Job> =
+          WeakReference(executor.scope(options) { async { yield() }.await(); coroutineContext.job })
+        shouldBeCollected(completes { endedScope() }, "the job of a scope with $options")
+      }
       executor.close()
     }
 

@@ -342,7 +342,7 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
   /**
    * Runs [body], work of this executor in a coroutine it did not launch (a task run in the caller's coroutine,
    * such as the Kotlin `callAppropriately`), as a unit [shutdownNow] can stop. A scope registers once for all its
-   * children instead ([registerUntilComplete]).
+   * children instead (see `scopeBody`).
    */
   suspend inline fun <R> stoppableUnit(body: () -> R): R {
     val job = coroutineContext.job
@@ -368,11 +368,8 @@ internal class Engine(config: ExecutorConfig, private val owner: Any, private va
     units.unregister(record)
   }
 
-  /** Records [job] (a scope's) as a unit [shutdownNow] stops, until the job completes, its children included. */
-  fun registerUntilComplete(job: Job) {
-    val record = registerUnit(job, job)
-    job.invokeOnCompletion { unregisterUnit(record) }
-  }
+  /** The plain-child base of the last scope opened (see [PlainChildBase]); any scope may replace it. */
+  @Volatile @JvmField var lastPlainChildBase: PlainChildBase? = null
 
   /** Counts a task as submitted around [submit], which launches it; a refused submission is not counted. */
   inline fun <R> countedIn(submit: () -> R): R {

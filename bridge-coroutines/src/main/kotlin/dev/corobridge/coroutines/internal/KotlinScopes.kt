@@ -6,6 +6,7 @@ import dev.corobridge.TaskOptions
 import dev.corobridge.WaitStrategy
 import dev.corobridge.coroutines.CoroutineAsyncExecutor
 import dev.corobridge.coroutines.ExecutorScope
+import java.lang.ref.WeakReference
 import java.time.Duration
 import java.util.concurrent.TimeoutException
 import kotlin.coroutines.CoroutineContext
@@ -17,6 +18,7 @@ import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.job
 import kotlinx.coroutines.newCoroutineContext
 import kotlinx.coroutines.supervisorScope
@@ -29,6 +31,10 @@ import kotlinx.coroutines.withTimeoutOrNull
  * executor started as children of the scope's job (CoroutineAsyncExecutor.startChild). A
  * deadline is a withTimeoutOrNull around the whole scope, turned into a TimeoutException (not a
  * CancellationException, which a parent coroutine would take for a normal cancellation and swallow).
+ *
+ * Per scope, the engine records the scope's job among the units shutdownNow stops while the scope runs (dropped when
+ * coroutineScope has returned, its children done) and works out once what its plain children's contexts share
+ * ([PlainChildBase]): from the caller's context, so a caller that opens scope after scope reuses the last one's.
  */
 
 private val NO_LIMIT: Duration = Duration.ofNanos(Long.MAX_VALUE)
@@ -37,15 +43,15 @@ private val NO_VALUE = Any()
 /** [CoroutineAsyncExecutor.scope] after the executor's checks. */
 internal suspend fun <R> runScope(
   executor: CoroutineAsyncExecutor,
-  taskContext: CoroutineContext,
+  engine: Engine,
   options: ScopeOptions,
   block: suspend ExecutorScope.() -> R,
 ): R {
-  if (options === ScopeOptions.defaults()) return scopeBody(executor, taskContext, options, block) // no Optional to unpack
+  if (options === ScopeOptions.defaults()) return scopeBody(executor, engine, options, block) // no Optional to unpack
   val deadline = options.deadline().filter { it <= NO_LIMIT }.orElse(null)
-  if (deadline == null) return scopeBody(executor, taskContext, options, block)
+  if (deadline == null) return scopeBody(executor, engine, options, block)
   var result: Any? = NO_VALUE
-  withTimeoutOrNull(deadline.toNanos().nanoseconds) { result = scopeBody(executor, taskContext, options, block) }
+  withTimeoutOrNull(deadline.toNanos().nanoseconds) { result = scopeBody(executor, engine, options, block) }
   if (result === NO_VALUE) {
     val name = options.name().map { "scope \"$it\"" }.orElse("the scope")
     throw TimeoutException("$name did not complete within its deadline of $deadline")
@@ -56,25 +62,31 @@ internal suspend fun <R> runScope(
 
 private suspend fun <R> scopeBody(
   executor: CoroutineAsyncExecutor,
-  taskContext: CoroutineContext,
+  engine: Engine,
   options: ScopeOptions,
   block: suspend ExecutorScope.() -> R,
 ): R {
-  // Each scope is one unit shutdownNow can stop: cancelling the scope's job cancels its children with it.
-  if (options.policy() == WaitStrategy.FIRST_EXCEPTION) {
-    return coroutineScope {
-      executor.stoppedWithShutdownNow()
-      ExecutorScopeImpl(executor, this, null, taskContext).block()
+  val caller = currentCoroutineContext()
+  // Each scope is one unit shutdownNow can stop while it runs: cancelling the scope's job cancels its children with it.
+  var unit: UnitRecord? = null
+  try {
+    if (options.policy() == WaitStrategy.FIRST_EXCEPTION) {
+      return coroutineScope {
+        unit = engine.registerUnit(coroutineContext.job, coroutineContext.job)
+        ExecutorScopeImpl(executor, this, null, engine, caller).block()
+      }
     }
+    val policy = ScopePolicy(options.policy())
+    val value = supervisorScope {
+      policy.scopeJob = coroutineContext.job
+      unit = engine.registerUnit(coroutineContext.job, coroutineContext.job)
+      ExecutorScopeImpl(executor, this, policy, engine, caller).block()
+    }
+    policy.failure()?.let { throw it }
+    return value
+  } finally {
+    unit?.let(engine::unregisterUnit) // the scope's job has completed: coroutineScope returns only then
   }
-  val policy = ScopePolicy(options.policy())
-  val value = supervisorScope {
-    policy.scopeJob = coroutineContext.job
-    executor.stoppedWithShutdownNow()
-    ExecutorScopeImpl(executor, this, policy, taskContext).block()
-  }
-  policy.failure()?.let { throw it }
-  return value
 }
 
 /**
@@ -86,16 +98,13 @@ private class ExecutorScopeImpl(
   override val executor: CoroutineAsyncExecutor,
   private val scope: CoroutineScope,
   private val policy: ScopePolicy?,
-  /** What every child adds to the scope's context: the executor's task context (see `Engine.taskContext`). */
-  private val taskContext: CoroutineContext,
+  engine: Engine,
+  /** The context of the coroutine that opened the scope. */
+  caller: CoroutineContext,
 ) : ExecutorScope {
   override val coroutineContext: CoroutineContext get() = scope.coroutineContext
 
-  /**
-   * The scope's context with the executor's task context added once, for every child: a child then adds only its
-   * own slot marker and job (merging contexts element by element costs an allocation or two per element).
-   */
-  private val children: CoroutineScope = ChildrenScope(scope.coroutineContext.minusKey(HeldSlot) + taskContext)
+  private val children: CoroutineScope = ChildrenScope(scope.coroutineContext, engine, caller)
 
   override fun <T> async(options: TaskOptions, block: suspend CoroutineScope.() -> T): Deferred<T> =
     executor.startChild(children, options, EmptyCoroutineContext, block).also { policy?.watch(it) }
@@ -103,23 +112,81 @@ private class ExecutorScopeImpl(
   override fun launch(options: TaskOptions, block: suspend CoroutineScope.() -> Unit): Job = async(options, block)
 }
 
-/** A scope's context as a [CoroutineScope] its children are started in (its job is the scope's). */
-internal class ChildrenScope(override val coroutineContext: CoroutineContext) : CoroutineScope {
+/**
+ * A scope's context as a [CoroutineScope] its children are started in: the scope's, without the slot marker of the task
+ * that opened it, with the executor's task context (see `Engine.taskContext`) added once for every child (merging
+ * contexts element by element costs an allocation or two per element). Only children with options use that context
+ * whole (made when the first asks); a plain child adds its slot marker and job to [plainChildBase].
+ */
+internal class ChildrenScope(
+  private val scopeContext: CoroutineContext,
+  private val engine: Engine,
+  caller: CoroutineContext,
+) : CoroutineScope {
   /** The scope's job, every child's parent. */
-  @JvmField val parentJob: Job = coroutineContext.job
+  @JvmField val parentJob: Job = scopeContext.job
+
+  private val plain: PlainChildBase = engine.plainChildBaseFor(caller, scopeContext)
 
   /**
-   * The context a plain child adds only its slot marker and job to, without the scope's job (which the child's own
-   * replaces: leaving it out spares each child a copy of every element after it), or null when kotlinx.coroutines
-   * adds something of its own to each coroutine's context here (a copy of a copyable element, a debug id): checked
-   * once per scope.
+   * The context a plain child adds only its slot marker and job to, without the scope's job (see [PlainChildBase]), or
+   * null when kotlinx.coroutines adds something of its own to each coroutine's context here.
    */
-  @OptIn(ExperimentalCoroutinesApi::class)
-  @JvmField val plainChildBase: CoroutineContext? =
-    coroutineContext.takeIf { newCoroutineContext(EmptyCoroutineContext) === it }?.minusKey(Job)
+  @JvmField val plainChildBase: CoroutineContext? = plain.base
 
   /** The worker mark that is [plainChildBase]'s only thread-context element, or null (see [soleWorkerMark]). */
-  @JvmField val plainChildMark: WorkerMark? = plainChildBase?.let(::soleWorkerMark)
+  @JvmField val plainChildMark: WorkerMark? = plain.mark
+
+  /** Made on first use: a race makes it twice, equal (its classes' fields are final, so it is safely published). */
+  private var context: CoroutineContext? = null
+
+  override val coroutineContext: CoroutineContext
+    get() = context ?: engine.childContextOf(scopeContext).also { context = it }
+}
+
+/** The context a scope's children are started in, from the scope's [scopeContext] (see [ChildrenScope]). */
+private fun Engine.childContextOf(scopeContext: CoroutineContext): CoroutineContext = scopeContext.minusKey(HeldSlot) + taskContext
+
+/**
+ * The plain-child base for a scope opened in a coroutine whose context is [caller]: the last scope's if its caller's
+ * context was the same object, else worked out from the scope's context and kept.
+ */
+private fun Engine.plainChildBaseFor(caller: CoroutineContext, scopeContext: CoroutineContext): PlainChildBase {
+  val last = lastPlainChildBase
+  if (last != null && last.isFor(caller)) return last
+  return PlainChildBase.of(caller, childContextOf(scopeContext)).also { lastPlainChildBase = it }
+}
+
+/**
+ * What the plain children of the scopes a caller opens share in their context: the scope's context without its job and
+ * the opening task's slot marker, with the executor's task context ([base]), and its worker mark if that is its only
+ * thread-context element ([mark]). Worked out from one scope's context, it holds for every scope whose caller's context
+ * is the same object (only the scope's job differs, and the base leaves it out); the engine keeps the last one. The
+ * caller's context is held weakly: through its job it reaches the caller's coroutine and, once that completed, its
+ * result, which an executor must not keep alive.
+ */
+internal class PlainChildBase private constructor(
+  caller: CoroutineContext,
+  @JvmField val base: CoroutineContext?,
+  @JvmField val mark: WorkerMark?,
+) {
+  private val caller = WeakReference(caller)
+
+  /** Whether this is the base of the scopes opened in a coroutine whose context is [caller]. */
+  fun isFor(caller: CoroutineContext): Boolean = this.caller.get() === caller
+
+  companion object {
+    /**
+     * The plain-child base of the scopes opened in [caller], whose children's context is [childContext]; its base is
+     * null when kotlinx.coroutines adds something of its own to each coroutine's context (a copy of a copyable
+     * element, a debug id): each child's context is then made as `async` makes it.
+     */
+    @OptIn(ExperimentalCoroutinesApi::class)
+    fun of(caller: CoroutineContext, childContext: CoroutineContext): PlainChildBase {
+      val base = childContext.takeIf { CoroutineScope(it).newCoroutineContext(EmptyCoroutineContext) === it }?.minusKey(Job)
+      return PlainChildBase(caller, base, base?.let(::soleWorkerMark))
+    }
+  }
 }
 
 /**
