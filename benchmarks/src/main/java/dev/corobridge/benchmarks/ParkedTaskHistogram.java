@@ -63,11 +63,11 @@ public final class ParkedTaskHistogram {
     try {
       Map<String, long[]> before = histogram();
       parked = switch (contender) {
-        case "corobridgeJava" -> forEach(stages, stage -> executor.submit(() -> {
+        case "corobridgeJava" -> parkEach(stages, stage -> executor.submit(() -> {
           started.countDown();
           return stage;
         }));
-        case "corobridgeScopeChild" -> forEach(stages, stage -> scope.fork(() -> {
+        case "corobridgeScopeChild" -> parkEach(stages, stage -> scope.fork(() -> {
           started.countDown();
           return stage;
         }));
@@ -86,7 +86,7 @@ public final class ParkedTaskHistogram {
     }
   }
 
-  private static List<Object> forEach(List<CompletableFuture<Integer>> stages, Function<CompletableFuture<Integer>, Object> park) {
+  private static List<Object> parkEach(List<CompletableFuture<Integer>> stages, Function<CompletableFuture<Integer>, Object> park) {
     List<Object> tasks = new ArrayList<>(TASKS);
     for (CompletableFuture<Integer> stage : stages) tasks.add(park.apply(stage));
     return tasks;

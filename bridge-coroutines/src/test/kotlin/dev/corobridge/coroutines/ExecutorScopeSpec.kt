@@ -212,6 +212,25 @@ class ExecutorScopeSpec : FunSpec({
       executor.close()
     }
 
+    scopeTest("callers opening scopes at once on one executor, each with its own elements, never see another caller's in their children") {
+      val executor = CoroutineAsyncExecutor(4)
+      val callers = (1..8).map { c ->
+        CoroutineScope(Dispatchers.Default).async(RequestId("caller-$c")) {
+          val seen = mutableSetOf<String?>()
+          repeat(200) { round ->
+            val ids = executor.scope { (1..3).map { async { if (round % 7 == 0) yield(); requestId.get() } }.awaitAll() }
+            seen.addAll(ids)
+            if (round % 50 == 0) withContext(RequestId("caller-$c-inner")) { seen.addAll(executor.scope { listOf(async { requestId.get() }.await()) }) }
+          }
+          seen
+        }
+      }
+      val seen = completes { callers.awaitAll() }
+      seen.forEachIndexed { i, ids -> ids shouldBe setOf("caller-${i + 1}", "caller-${i + 1}-inner") }
+      slotsAllBack(executor)
+      executor.close()
+    }
+
     scopeTest("an executor keeps no reference to the coroutine that opened a scope once that coroutine has completed") {
       val executor = CoroutineAsyncExecutor(2)
       /** Opens a scope in a root coroutine of its own and returns only a weak reference to that coroutine's job. */
