@@ -231,18 +231,21 @@ class ExecutorScopeSpec : FunSpec({
       executor.close()
     }
 
-    scopeTest("an executor keeps no reference to the coroutine that opened a scope once that coroutine has completed") {
+    scopeTest("an executor keeps no reference to the coroutine that opened a scope, nor to its elements, once that coroutine has completed") {
       val executor = CoroutineAsyncExecutor(2)
-      /** Opens a scope in a root coroutine of its own and returns only a weak reference to that coroutine's job. */
-      suspend fun openedByACallerSinceGone(): WeakReference<Job> {
-        val caller = CoroutineScope(Dispatchers.Default).async(RequestId("gone")) {
-          executor.scope { async { 1 }.await() }
+      /** Opens a scope in a root coroutine of its own and returns weak references to its job and to one of its elements. */
+      suspend fun openedByACallerSinceGone(): Pair<WeakReference<Job>, WeakReference<RequestId>> {
+        val element = RequestId("gone")
+        val caller = CoroutineScope(Dispatchers.Default).async(element) {
+          executor.scope { async { requestId.get() }.await() } shouldBe "gone"
           ByteArray(1_000_000) // the caller's result, which its job holds once it completed
         }
         caller.await()
-        return WeakReference(caller)
+        return WeakReference<Job>(caller) to WeakReference(element)
       }
-      shouldBeCollected(completes { openedByACallerSinceGone() }, "the caller's job")
+      val (job, element) = completes { openedByACallerSinceGone() }
+      shouldBeCollected(job, "the caller's job")
+      shouldBeCollected(element, "the caller's context element")
       executor.close()
     }
 

@@ -161,26 +161,32 @@ private fun Engine.plainChildBaseFor(caller: CoroutineContext, scopeContext: Cor
  * What the plain children of the scopes a caller opens share in their context: the scope's context without its job and
  * the opening task's slot marker, with the executor's task context ([base]), and its worker mark if that is its only
  * thread-context element ([mark]). Worked out from one scope's context, it holds for every scope whose caller's context
- * is the same object (only the scope's job differs, and the base leaves it out); the engine keeps the last one. The
- * caller's context is held weakly: through its job it reaches the caller's coroutine and, once that completed, its
- * result, which an executor must not keep alive.
+ * is the same object (only the scope's job differs, and the base leaves it out); the engine keeps the last one.
+ *
+ * Both contexts are held weakly, so that an executor keeps nothing of a caller alive: through its job the caller's
+ * context reaches the caller's coroutine and, once that completed, its result; the base holds the caller's elements
+ * (a request's MDC map, say). The base stays while children use it; cleared between scopes, it is worked out again.
  */
 internal class PlainChildBase private constructor(
   caller: CoroutineContext,
-  @JvmField val base: CoroutineContext?,
+  base: CoroutineContext?,
   @JvmField val mark: WorkerMark?,
 ) {
   private val caller = WeakReference(caller)
+  private val baseRef: WeakReference<CoroutineContext>? = base?.let(::WeakReference)
 
-  /** Whether this is the base of the scopes opened in a coroutine whose context is [caller]. */
-  fun isFor(caller: CoroutineContext): Boolean = this.caller.get() === caller
+  /**
+   * The base, or null when kotlinx.coroutines adds something of its own to each coroutine's context (a copy of a
+   * copyable element, a debug id) or when it was cleared since [isFor] looked: each child's context is then made as
+   * `async` makes it, which is always right.
+   */
+  val base: CoroutineContext? get() = baseRef?.get()
+
+  /** Whether this is the base of the scopes opened in a coroutine whose context is [caller], and still whole. */
+  fun isFor(caller: CoroutineContext): Boolean = this.caller.get() === caller && (baseRef == null || baseRef.get() != null)
 
   companion object {
-    /**
-     * The plain-child base of the scopes opened in [caller], whose children's context is [childContext]; its base is
-     * null when kotlinx.coroutines adds something of its own to each coroutine's context (a copy of a copyable
-     * element, a debug id): each child's context is then made as `async` makes it.
-     */
+    /** The plain-child base of the scopes opened in [caller], whose children's context is [childContext]. */
     @OptIn(ExperimentalCoroutinesApi::class)
     fun of(caller: CoroutineContext, childContext: CoroutineContext): PlainChildBase {
       val base = childContext.takeIf { CoroutineScope(it).newCoroutineContext(EmptyCoroutineContext) === it }?.minusKey(Job)
