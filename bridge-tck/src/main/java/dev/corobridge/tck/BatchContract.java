@@ -107,6 +107,47 @@ public abstract class BatchContract extends ContractSupport {
   }
 
   @Test
+  void mapOverACollectionWhoseArrayIsOfItsElementTypeReturnsEveryResult() {
+    AsyncExecutor executor = newExecutor(4);
+    List<String> words = new OwnTypedArrayList("a", "bb", "ccc");
+    assertEquals(List.of(1, 2, 3), Await.value(executor.map(s -> CompletableFuture.completedFuture(s.length()), words)));
+    assertEquals(List.of(1, 2, 3), Await.value(executor.mapBlocking(String::length, words)));
+  }
+
+  /**
+   * A list whose {@code toArray} methods hand back an array of its element type ({@code String[]}), as
+   * {@code Arrays.asList} did before JDK 9: results of another type cannot be stored in it.
+   */
+  private static final class OwnTypedArrayList extends java.util.AbstractList<String> {
+    private final String[] items;
+
+    OwnTypedArrayList(String... items) {
+      this.items = items;
+    }
+
+    @Override
+    public String get(int index) {
+      return items[index];
+    }
+
+    @Override
+    public int size() {
+      return items.length;
+    }
+
+    @Override
+    public Object[] toArray() {
+      return items.clone();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T[] toArray(T[] ignored) {
+      return (T[]) items.clone();
+    }
+  }
+
+  @Test
   void anInputThatFailsToIterateFailsTheMapCall() {
     AsyncExecutor executor = newExecutor(2);
     IllegalStateException broken = new IllegalStateException("cursor closed");

@@ -194,9 +194,14 @@ private suspend fun <A> Engine.orderedBatch(
   return Collections.unmodifiableList(input.asList())
 }
 
-/** The caller's [items], read whole at the call into an array a batch owns (see [runOrderedBatch]). */
-internal fun snapshotOf(items: Iterable<*>): Array<Any?> =
-  if (items is Collection<*>) items.toTypedArray() else items.toMutableList().toTypedArray()
+/**
+ * The caller's [items], read whole at the call into an array a batch owns (see [runOrderedBatch]): an `Object[]`, since
+ * results are written over the items, even when a collection's `toArray` hands back an array of its element type.
+ */
+internal fun snapshotOf(items: Iterable<*>): Array<Any?> {
+  val array: Array<Any?> = if (items is Collection<*>) items.toTypedArray() else items.toMutableList().toTypedArray()
+  return if (array.javaClass === Array<Any?>::class.java) array else java.util.Arrays.copyOf(array, array.size, Array<Any?>::class.java)
+}
 
 /** A run of items that finished within this is short: the next run may be twice as long. */
 private const val FAST_RUN_NANOS = 50_000L
