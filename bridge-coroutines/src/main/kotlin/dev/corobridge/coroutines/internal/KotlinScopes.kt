@@ -126,16 +126,20 @@ internal class ChildrenScope(
   /** The scope's job, every child's parent. */
   @JvmField val parentJob: Job = scopeContext.job
 
-  private val plain: PlainChildBase = engine.plainChildBaseFor(caller, scopeContext)
-
   /**
    * The context a plain child adds only its slot marker and job to, without the scope's job (see [PlainChildBase]), or
    * null when kotlinx.coroutines adds something of its own to each coroutine's context here.
    */
-  @JvmField val plainChildBase: CoroutineContext? = plain.base
+  @JvmField val plainChildBase: CoroutineContext?
 
   /** The worker mark that is [plainChildBase]'s only thread-context element, or null (see [soleWorkerMark]). */
-  @JvmField val plainChildMark: WorkerMark? = plain.mark
+  @JvmField val plainChildMark: WorkerMark?
+
+  init {
+    val plain = engine.plainChildBaseFor(caller, scopeContext)
+    plainChildBase = plain.base
+    plainChildMark = plain.mark
+  }
 
   /** Made on first use: a race makes it twice, equal (its classes' fields are final, so it is safely published). */
   private var context: CoroutineContext? = null
