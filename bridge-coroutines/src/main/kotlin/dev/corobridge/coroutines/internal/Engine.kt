@@ -73,9 +73,9 @@ import kotlinx.coroutines.yield
  * mapIter stream is no coroutine at all (see SlidingWindow): no shared parent Job, because attaching
  * thousands of children to one Job from many threads is both a contention point and a few hundred bytes
  * per task. Instead `lifecycle` ([Lifecycle], the rule both engines share) counts the units in flight next to a
- * shutdown bit, in one AtomicLong: a unit enters with one increment (refused if the bit is set, unless a unit
- * still in flight starts it) and exits with one decrement; the executor terminates when the count reaches zero
- * with the bit set.
+ * shutdown bit: a unit enters with one increment of the units entered (refused if the bit is set, unless a unit
+ * still in flight starts it) and exits with one increment of the units exited, a count on a cache line of its own;
+ * the executor terminates when the two are equal with the bit set.
  * Coroutines run on Dispatchers.Default; blocking calls run on the executor's own elastic pool of blocking
  * threads (BlockingThreads, shut down at termination).
  *
