@@ -61,12 +61,12 @@ public class LifecycleLincheckTest {
     units.addAndGet(1 - (1L << 32)); // one more in flight, and the held one goes on
   }
 
-  /** Takes a unit in flight that is not held: adds {@code inFlight} to the units in flight and {@code held} to those held. */
-  private boolean take(int inFlight, int held) {
+  /** Takes a unit in flight that is not held: adds {@code toInFlight} to the units in flight and {@code toHeld} to those held. */
+  private boolean take(int toInFlight, int toHeld) {
     while (true) {
       long now = units.get();
       if ((int) now - (int) (now >>> 32) == 0) return false;
-      if (units.compareAndSet(now, now + inFlight + ((long) held << 32))) return true;
+      if (units.compareAndSet(now, now + toInFlight + ((long) toHeld << 32))) return true;
     }
   }
 
