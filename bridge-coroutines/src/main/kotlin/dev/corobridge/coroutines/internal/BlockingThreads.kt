@@ -2,13 +2,13 @@
 package dev.corobridge.coroutines.internal
 
 import dev.corobridge.NotSupportedException
+import dev.corobridge.internal.HandOffQueue
 import dev.corobridge.internal.OwnThreads
 import dev.corobridge.internal.WorkerThreads
 import dev.corobridge.internal.scope.LendingWait
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.RejectedExecutionException
-import java.util.concurrent.SynchronousQueue
 import java.util.concurrent.ThreadPoolExecutor
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.CoroutineDispatcher
@@ -25,7 +25,8 @@ import kotlin.coroutines.resume
 
 /**
  * The blocking side of an [Engine]: its own blocking threads (created on demand, reused, idle ones retired after a
- * minute, all shut down when the executor terminates), the calls that run there, and the waits of threads for the
+ * minute, all shut down when the executor terminates; a call goes to a thread already waiting through a
+ * [HandOffQueue], which neither spins nor favours the thread that waited least), the calls that run there, and the waits of threads for the
  * engine's work (`runBlocking`, a scope's `join`), which lend the waiting task's worker slot. Elastic: the number of
  * blocking calls is bounded by the worker slots (plus slots lent by waits), not by the pool.
  *
@@ -37,7 +38,7 @@ internal class BlockingThreads(private val engine: Engine, owner: Any, preferVir
   private val blockingMark = WorkerMark(engine, owner, blocking = true)
   private val commandMark = WorkerMark(engine, owner, blocking = true, holdsSlot = false)
   private val ownThreads = OwnThreads(WorkerThreads.factory(engine.name, "blocking", preferVirtualThreads))
-  private val pool = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, SynchronousQueue(), ownThreads)
+  private val pool = ThreadPoolExecutor(0, Int.MAX_VALUE, 60, TimeUnit.SECONDS, HandOffQueue(), ownThreads)
 
   /** Where blocking calls run; also where batch workers that only make blocking calls run. */
   val dispatcher: CoroutineDispatcher = pool.asCoroutineDispatcher()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.corobridge.internal.threaded;
 
+import dev.corobridge.internal.HandOffQueue;
 import dev.corobridge.internal.OwnThreads;
 import dev.corobridge.internal.SharedTimer;
 import dev.corobridge.internal.Timed;
@@ -9,7 +10,6 @@ import dev.corobridge.spi.ExecutorConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +24,7 @@ public final class ThreadedRuntimes {
    */
   public static ThreadedExecutor onOwnThreads(ExecutorConfig config, int queueCapacity, String runtimeName) {
     OwnThreads own = new OwnThreads(WorkerThreads.factory(config.name(), "worker", config.preferVirtualThreads()));
-    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), own);
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new HandOffQueue(), own);
     return new ThreadedExecutor(config, new RealTimeHost(threads, runtimeName) {
       @Override
       public void terminated(CompletableFuture<Void> termination) {
