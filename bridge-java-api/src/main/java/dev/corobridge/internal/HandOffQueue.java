@@ -19,12 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * retired after the keep-alive): as with a {@link java.util.concurrent.SynchronousQueue}, a task is handed
  * straight to a thread of the pool that waits for one, and refused when none waits (so the pool starts a thread);
  * unlike it, a waiting thread parks at once instead of spinning first, and the thread that has waited longest is
- * handed the task first. Both matter on a machine with few cores: one blocking call at a time, submitted and
- * waited for, took ~25 µs per round trip through a {@code SynchronousQueue} on JDK 17 and ~40 µs on JDK 25 (which
- * spins in {@code LinkedTransferQueue}) on the project's 2-core machine, ~17 µs through this queue
- * (benchmarks/ANALYSIS.md, scenario 2c). The price of that order: under a steady trickle of tasks, the threads of
- * an earlier burst take turns and may all stay (each retires only once it has waited a whole keep-alive), where a
- * {@code SynchronousQueue} would let all but the most recent few retire.
+ * handed the task first. Both were measured on the project's 2-core machine (benchmarks/ANALYSIS.md, "one blocking
+ * call at a time"): a thread pool over a {@code LinkedTransferQueue}, which spins before it parks (recent JDKs,
+ * 25 among them, build {@code SynchronousQueue} on it), took ~40 µs per round trip of one trivial call where a
+ * fixed pool took ~14; handing tasks to the thread that waited least took ~24 µs against ~19 for the one that
+ * waited longest. The price of that order: under a steady trickle of tasks, the threads of an earlier burst take turns
+ * and may all stay (each retires only once it has waited a whole keep-alive), where a {@code SynchronousQueue}
+ * would let all but the most recent few retire.
  *
  * <p>How: each waiting thread puts a waiter in a FIFO queue and parks. {@link #offer} takes the first waiter and
  * hands it the task with one compare-and-set of the waiter's slot (from empty to the task) before it unparks it;

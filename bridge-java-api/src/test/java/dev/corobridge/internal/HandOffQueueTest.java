@@ -42,7 +42,8 @@ class HandOffQueueTest {
   @Test
   void aWaitingThreadReceivesTheOfferedTask() throws Exception {
     HandOffQueue queue = new HandOffQueue();
-    CompletableFuture<Runnable> received = CompletableFuture.supplyAsync(() -> pollFor(queue, 10, TimeUnit.SECONDS), daemonThread());
+    CompletableFuture<Runnable> received =
+        CompletableFuture.supplyAsync(() -> pollFor(queue, 10, TimeUnit.SECONDS), daemonThread());
     Runnable task = () -> {};
     while (!queue.offer(task)) Thread.onSpinWait(); // accepted once the thread waits
     assertSame(task, received.get(10, TimeUnit.SECONDS));
@@ -121,7 +122,8 @@ class HandOffQueueTest {
   @Test
   void anElasticPoolRunsEveryTaskOnceWhileItsThreadsRetireAndEndsAtShutdown() throws Exception {
     List<Thread> made = new ArrayList<>();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 50, TimeUnit.MICROSECONDS, new HandOffQueue(), task -> {
+    HandOffQueue queue = new HandOffQueue();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 50, TimeUnit.MICROSECONDS, queue, task -> {
       Thread thread = new Thread(task, "hand-off-test");
       thread.setDaemon(true);
       synchronized (made) {
@@ -149,6 +151,7 @@ class HandOffQueueTest {
     assertEquals(0, twice.get());
     pool.shutdown();
     assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "the pool did not end");
+    assertFalse(queue.offer(NOTHING), "a thread that left is still taken for a waiting one");
     synchronized (made) {
       for (Thread thread : made) {
         thread.join(10_000);
@@ -177,7 +180,8 @@ class HandOffQueueTest {
       pool.shutdown();
       racer.join();
       assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "a waiting thread never left");
-      assertTrue(late.get() == 1 || late.get() == 1000, "a task accepted at shutdown neither ran nor was refused: " + late.get());
+      assertTrue(late.get() == 1 || late.get() == 1000,
+          "a task accepted at shutdown neither ran nor was refused: " + late.get());
     }
   }
 
