@@ -25,10 +25,10 @@ import kotlin.coroutines.resume
 
 /**
  * The blocking side of an [Engine]: its own blocking threads (created on demand, reused, idle ones retired after a
- * minute, all shut down when the executor terminates; a call goes to a thread already waiting through a
- * [HandOffQueue], which neither spins nor favours the thread that waited least), the calls that run there, and the waits of threads for the
- * engine's work (`runBlocking`, a scope's `join`), which lend the waiting task's worker slot. Elastic: the number of
- * blocking calls is bounded by the worker slots (plus slots lent by waits), not by the pool.
+ * minute, all shut down when the executor terminates; a call reaches a waiting thread through a [HandOffQueue], which
+ * neither spins nor favours the thread that waited least), the calls that run there, and the waits of threads for
+ * the engine's work (`runBlocking`, a scope's `join`), which lend the waiting task's worker slot. Elastic: the number
+ * of blocking calls is bounded by the worker slots (plus slots lent by waits), not by the pool.
  *
  * A blocking call runs with runInterruptible, so cancelling it interrupts the thread and the coroutine resumes only
  * once the call has really returned. Measured on 2 cores, kotlinx's shared IO scheduler took 4x longer than a plain
