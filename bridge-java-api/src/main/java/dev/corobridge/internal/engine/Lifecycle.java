@@ -33,7 +33,10 @@ public final class Lifecycle {
   private static final long SHUTDOWN = 1L << 62;
   private static final long COUNT = SHUTDOWN - 1;
 
-  /** Where each count lives in {@link #counts}: 128 bytes apart, and from the array's ends (a cache line and its pair). */
+  /**
+   * Where each count lives in {@link #counts}: 128 bytes apart, and from the array's ends (a cache line and its
+   * pair).
+   */
   private static final int ENTERED = 16;
   private static final int EXITED = 32;
 
@@ -98,7 +101,10 @@ public final class Lifecycle {
     return (counts.get(ENTERED) & SHUTDOWN) == 0;
   }
 
-  /** Terminates if the executor is shut down and, with {@code exited} units exited (read first), nothing is in flight. */
+  /**
+   * Terminates if the executor is shut down and, with {@code exited} units exited (read first), nothing is in
+   * flight.
+   */
   private void terminateIfIdle(long exited) {
     long entered = counts.get(ENTERED);
     if ((entered & SHUTDOWN) != 0 && (entered & COUNT) == exited && terminated.compareAndSet(false, true)) {

@@ -63,10 +63,11 @@ import java.util.stream.StreamSupport;
  * <p>Overview: each accepted task is a {@link ThreadedTask}, which takes its permits (semaphore, lane,
  * worker slot), runs its body on the host and completes its future once. {@code lifecycle} (the
  * {@link Lifecycle} both engines share) counts the units in flight (tasks, batches and open streams) next
- * to a shutdown bit; the executor terminates when the bit is set and nothing is in flight. {@code queued} and {@code running} are
- * exact, because the bound on the queue is checked against {@code queued}. {@code shutdownNow()} walks
- * {@code accepted} twice: first it cancels what has not started (listing the futures callers hold), then it
- * completes every other future as cancelled, which stops its work (see {@link ThreadedTask}).
+ * to a shutdown bit; the executor terminates when the bit is set and nothing is in flight. {@code queued} and
+ * {@code running} are exact, because the bound on the queue is checked against {@code queued}.
+ * {@code shutdownNow()} walks {@code accepted} twice: first it cancels what has not started (listing the futures
+ * callers hold), then it completes every other future as cancelled, which stops its work (see
+ * {@link ThreadedTask}).
  *
  * <p>Invariant: nothing a user supplies (a task, the stage it returns, a callback on a returned future, a
  * stage that calls back twice or throws, an {@code onUncaughtError} handler, a retry listener) can end a

@@ -24,7 +24,8 @@ public final class ThreadedRuntimes {
    */
   public static ThreadedExecutor onOwnThreads(ExecutorConfig config, int queueCapacity, String runtimeName) {
     OwnThreads own = new OwnThreads(WorkerThreads.factory(config.name(), "worker", config.preferVirtualThreads()));
-    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new HandOffQueue(), own);
+    ThreadPoolExecutor threads =
+        new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new HandOffQueue(), own);
     return new ThreadedExecutor(config, new RealTimeHost(threads, runtimeName) {
       @Override
       public void terminated(CompletableFuture<Void> termination) {
